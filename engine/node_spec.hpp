@@ -1,0 +1,48 @@
+#pragma once
+// What a node type declares about itself, once: parameters, input and output ports.
+// Validation, `dagrun nodes` help and error messages are all derived from this.
+#include <string>
+#include <vector>
+
+#include "params.hpp"
+
+namespace dag {
+
+struct PortSpec {
+  std::string name;
+  // Data kind carried. "any" matches everything; otherwise an upstream kind matches when it is
+  // equal or a sub-kind ("onet.ratings" is accepted where "onet" is expected, not the reverse).
+  std::string kind;
+  std::string description;
+  bool variadic = false;  // inputs only, last port only: accepts one or more upstreams
+};
+
+bool kind_accepts(const std::string& expected, const std::string& actual);
+
+struct NodeSpec {
+  std::string type;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  std::vector<PortSpec> inputs;   // empty => source
+  std::vector<PortSpec> outputs;  // empty => sink
+
+  bool is_source() const { return inputs.empty(); }
+  bool is_sink() const { return outputs.empty(); }
+  const ParamSpec* find_param(const std::string& name) const;
+  int output_index(const std::string& name) const;  // -1 when absent
+
+  // Fluent construction.
+  explicit NodeSpec(std::string t = {}) : type(std::move(t)) {}
+  NodeSpec& describe(std::string s) { summary = std::move(s); return *this; }
+  NodeSpec& param(ParamSpec p) { params.push_back(std::move(p)); return *this; }
+  NodeSpec& input(std::string name, std::string kind, std::string doc = {}, bool variadic = false) {
+    inputs.push_back({std::move(name), std::move(kind), std::move(doc), variadic});
+    return *this;
+  }
+  NodeSpec& output(std::string name, std::string kind, std::string doc = {}) {
+    outputs.push_back({std::move(name), std::move(kind), std::move(doc), false});
+    return *this;
+  }
+};
+
+}  // namespace dag

@@ -1,0 +1,40 @@
+#pragma once
+// A pipeline kept alive to answer requests (request mode). Built once; every submit() pushes
+// one request batch into the graph's `request` node under a fresh key, and the batch that
+// reaches the `respond` node under that key completes the future. Requests flow concurrently
+// through the same graph and never wait on each other's work.
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+
+#include "pipeline.hpp"
+#include "registry.hpp"
+#include "resources.hpp"
+
+namespace dag {
+
+class Service {
+ public:
+  // Throws std::invalid_argument unless the pipeline has exactly one `request` and one
+  // `respond` node; node factories' exceptions propagate (as NodeError).
+  Service(const ResolvedPipeline& p, const Registry& registry, Resources& resources);
+  ~Service();  // drains in-flight requests, then tears the graph down
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // The future holds the respond node's batch, or the exception (NodeError) of the node that
+  // failed for this request.
+  std::future<BatchPtr> submit(BatchPtr request);
+
+  // submit() + wait; throws std::runtime_error on timeout (the request is then forgotten).
+  BatchPtr call(BatchPtr request, std::chrono::milliseconds timeout);
+
+  std::size_t in_flight() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dag

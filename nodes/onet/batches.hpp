@@ -1,0 +1,78 @@
+#pragma once
+// The data kinds O*NET nodes exchange. Rows keep the file line they came from, so every later
+// check can say file:line. Batches are immutable once emitted.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/batch.hpp"
+
+namespace onet {
+
+// Where a release's table files can be read from (a folder or a zip), already resolved and
+// (for a URL) downloaded. kind "onet.release".
+class ReleaseSource {
+ public:
+  virtual ~ReleaseSource() = default;
+  // Whole content of a table file ("Skills" -> "Skills.txt"); nullopt when the release lacks it.
+  virtual std::optional<std::string> read_table(const std::string& table) const = 0;
+  virtual std::string describe() const = 0;  // path or URL, for messages (no credentials)
+};
+
+class ReleaseBatch final : public dag::Batch {
+ public:
+  std::string release;   // "29.2" (from db_29_2_text, or the `release` param)
+  std::string location;  // as given: folder, zip path or URL
+  std::string checksum;  // sha256 of the zip, or of the concatenated table files
+  std::shared_ptr<const ReleaseSource> source;
+  std::string_view kind() const override { return "onet.release"; }
+  std::size_t rows() const override { return 1; }
+};
+
+struct OccupationRow {
+  std::string code, title, description;
+  std::uint32_t line = 0;
+};
+
+struct ElementRow {  // Content Model Reference
+  std::string element_id, element_name, description;
+  std::uint32_t line = 0;
+};
+
+struct ScaleRow {  // Scales Reference
+  std::string scale_id, scale_name;
+  double minimum = 0, maximum = 0;
+  std::uint32_t line = 0;
+};
+
+// Skills / Knowledge / Abilities (the 13-column rating shape).
+struct RatingRow {
+  std::string code, element_id, element_name, scale_id;
+  double value = 0;
+  std::optional<std::int64_t> n;
+  std::optional<double> standard_error, lower_ci, upper_ci;
+  std::optional<char> recommend_suppress, not_relevant;  // 'Y' / 'N'; nullopt for n/a
+  std::string date, domain_source;
+  std::uint32_t line = 0;
+};
+
+// One chunk of one table. kind "onet.table" — `table` says which ("Skills", ...), and exactly
+// one of the row vectors is filled, matching the table's shape.
+class TableBatch final : public dag::Batch {
+ public:
+  std::string table;  // O*NET table name without ".txt"
+  std::string file;   // file name for messages, e.g. "Skills.txt"
+  std::vector<OccupationRow> occupations;
+  std::vector<ElementRow> elements;
+  std::vector<ScaleRow> scales;
+  std::vector<RatingRow> ratings;
+  bool last = false;  // final chunk of this table
+  std::string_view kind() const override { return "onet.table"; }
+  std::size_t rows() const override {
+    return occupations.size() + elements.size() + scales.size() + ratings.size();
+  }
+};
+
+}  // namespace onet

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages this project needs, and only those that are missing.
+# Idempotent and non-interactive: safe to run on every build. Used by both README commands.
+#   scripts/deps.sh            build + runtime dependencies
+#   scripts/deps.sh --test     plus the servers and tools the test suite starts (MariaDB, ...)
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libtbb-dev libyaml-cpp-dev libsoci-dev libmariadb-dev libsqlite3-dev sqlite3
+  libcpprest-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
+  libzip-dev zlib1g-dev libcurl4-openssl-dev ccache
+)
+TEST_PKGS=(
+  mariadb-server mariadb-client python3 curl unzip zip
+)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} == 0 )); then
+  echo "deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"
