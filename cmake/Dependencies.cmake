@@ -10,6 +10,7 @@ find_package(OpenSSL REQUIRED)
 find_package(cpprestsdk REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
+# libzip's config also checks for its CLI tools (zipcmp, zipmerge, ziptool: see scripts/deps.sh).
 find_package(libzip REQUIRED)   # -> libzip::zip
 
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

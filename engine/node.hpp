@@ -50,7 +50,8 @@ class Node {
   virtual void abort() noexcept {}
   // Request mode: the request with this key failed elsewhere; drop any state kept for it.
   virtual void forget(std::uint64_t /*key*/) noexcept {}
-  // Extra figures for the run report (e.g. {"rejected_rows", 3}).
+  // Extra figures for the run report (e.g. {"rejected_rows", 3}). Called from the progress
+  // thread while the node works: read atomics, not state guarded by the node's own work.
   virtual std::map<std::string, std::int64_t> counters() const { return {}; }
 };
 
@@ -62,6 +63,7 @@ struct NodeContext {
   Resources& resources;
   std::shared_ptr<spdlog::logger> log;
   SourcePos pos;
+  std::size_t input_count = 0;  // upstream connections (each entry of `inputs:`)
 };
 
 using NodeFactory = std::function<std::unique_ptr<Node>(const NodeContext&)>;

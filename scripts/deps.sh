@@ -9,7 +9,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libtbb-dev libyaml-cpp-dev libsoci-dev libmariadb-dev libsqlite3-dev sqlite3
   libcpprest-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
-  libzip-dev zlib1g-dev libcurl4-openssl-dev ccache
+  libzip-dev zipcmp zipmerge ziptool zlib1g-dev libcurl4-openssl-dev ccache
 )
 TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip

@@ -1,0 +1,51 @@
+#include <fmt/format.h>
+
+#include "engine/registry.hpp"
+
+namespace dag {
+
+std::string describe_node(const NodeSpec& s) {
+  std::string out = fmt::format("{}\n  {}\n", s.type, s.summary);
+  auto ports = [&](const char* title, const std::vector<PortSpec>& ps) {
+    out += fmt::format("  {}:", title);
+    if (ps.empty()) {
+      out += " none\n";
+      return;
+    }
+    out += "\n";
+    for (const auto& p : ps)
+      out += fmt::format("    {:<14} {}{}{}\n", p.name, p.kind, p.variadic ? " (one or more)" : "",
+                         p.description.empty() ? "" : "  — " + p.description);
+  };
+  ports("inputs", s.inputs);
+  ports("outputs", s.outputs);
+  out += "  params:";
+  if (s.params.empty()) out += " none";
+  out += "\n";
+  for (const auto& p : s.params) {
+    std::string type = to_string(p.type);
+    if (p.type == ParamType::Enum) {
+      type += "(";
+      for (std::size_t i = 0; i < p.choices.size(); ++i) type += (i ? "|" : "") + p.choices[i];
+      type += ")";
+    }
+    std::string extra = p.required ? "required" : p.default_value ? "default: " + *p.default_value : "optional";
+    if (p.min || p.max)
+      extra += fmt::format(", range [{}, {}]", p.min ? fmt::format("{}", *p.min) : "-inf",
+                           p.max ? fmt::format("{}", *p.max) : "inf");
+    out += fmt::format("    {:<16} {:<14} {}\n", p.name, type, extra);
+    if (!p.description.empty()) out += fmt::format("      {}\n", p.description);
+  }
+  return out;
+}
+
+std::string describe_nodes(const Registry& r) {
+  std::string out;
+  for (const auto& t : r.types()) {
+    const auto& s = r.find(t)->spec;
+    out += fmt::format("  {:<18} {}\n", s.type, s.summary);
+  }
+  return out;
+}
+
+}  // namespace dag

@@ -1,0 +1,72 @@
+#include "engine/runner.hpp"
+
+#include <condition_variable>
+#include <thread>
+
+#include "engine/graph_runtime.hpp"
+
+namespace dag {
+
+RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Resources& resources,
+                       const RunOptions& opts) {
+  RunReport report;
+  report.pipeline = p.name;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+
+  std::unique_ptr<detail::GraphRuntime> rt;
+  try {
+    detail::Hooks hooks;
+    hooks.on_node_done = opts.on_node_done;
+    rt = std::make_unique<detail::GraphRuntime>(p, registry, resources, detail::Mode::Batch, std::move(hooks),
+                                                 opts.max_in_flight);
+  } catch (const NodeError& e) {
+    report.ok = false;
+    report.error = e.what();
+    report.failed_node = e.node_id();
+    for (const auto& n : p.nodes) {
+      NodeStats s;
+      s.id = n.id;
+      s.type = n.type;
+      s.status = n.id == e.node_id() ? NodeStatus::Failed : NodeStatus::Cancelled;
+      if (n.id == e.node_id()) s.error = e.cause();
+      report.nodes.push_back(std::move(s));
+    }
+    report.seconds = elapsed();
+    return report;
+  }
+
+  // Progress snapshots from a side thread, so a slow node cannot stall the display.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread progress;
+  if (opts.on_progress) {
+    progress = std::thread([&] {
+      std::unique_lock lock(mu);
+      while (!cv.wait_for(lock, opts.progress_interval, [&] { return done; })) {
+        lock.unlock();
+        opts.on_progress(rt->snapshot());
+        lock.lock();
+      }
+    });
+  }
+  rt->run();
+  if (progress.joinable()) {
+    {
+      std::lock_guard lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+    progress.join();
+  }
+  report.nodes = rt->snapshot();
+  if (opts.on_progress) opts.on_progress(report.nodes);
+  report.ok = !rt->failed();
+  report.error = rt->error();
+  report.failed_node = rt->failed_node();
+  report.seconds = elapsed();
+  return report;
+}
+
+}  // namespace dag

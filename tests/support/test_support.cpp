@@ -1,0 +1,64 @@
+#include "support/test_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace testing_support {
+
+TempDir::TempDir(const std::string& prefix) {
+  fs::path base = fs::path(SKILLGAP_BINARY_DIR) / "test-tmp";
+  fs::create_directories(base);
+  std::string templ = (base / (prefix + "-XXXXXX")).string();
+  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed under " + base.string());
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+void write_file(const fs::path& p, const std::string& content) {
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string onet_data_dir() {
+  std::string dir;
+  if (const char* env = std::getenv("ONET_DATA_DIR"); env && *env) dir = env;
+  else dir = std::string(SKILLGAP_SOURCE_DIR) + "/../shared/onet/db_29_2_text";
+  return fs::exists(fs::path(dir) / "Skills.txt") ? dir : std::string();
+}
+
+int run_command(const std::string& cmd, std::string& output) {
+  output.clear();
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+  if (!pipe) return -1;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) output.append(buf.data(), n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string repo_path(const std::string& rel) { return std::string(SKILLGAP_SOURCE_DIR) + "/" + rel; }
+std::string build_path(const std::string& rel) { return std::string(SKILLGAP_BINARY_DIR) + "/" + rel; }
+
+}  // namespace testing_support

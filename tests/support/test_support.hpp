@@ -1,0 +1,35 @@
+#pragma once
+// Small helpers shared by the test executables.
+#include <filesystem>
+#include <string>
+
+namespace testing_support {
+
+// A fresh directory under the build tree, removed with everything in it on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "t");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& p, const std::string& content);
+std::string read_file(const std::filesystem::path& p);
+
+// Real O*NET 29.2 text files: $ONET_DATA_DIR or ../shared/onet/db_29_2_text beside the repo.
+// Empty when absent (callers WARN and skip).
+std::string onet_data_dir();
+
+// Runs a shell command, returns its exit code; stdout+stderr go to `output`.
+int run_command(const std::string& cmd, std::string& output);
+
+std::string repo_path(const std::string& rel);  // SKILLGAP_SOURCE_DIR/rel
+std::string build_path(const std::string& rel);  // SKILLGAP_BINARY_DIR/rel
+
+}  // namespace testing_support
