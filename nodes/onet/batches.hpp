@@ -31,6 +31,18 @@ class ReleaseBatch final : public dag::Batch {
   std::size_t rows() const override { return 1; }
 };
 
+// A row (or whole-file problem) found bad by a reader or a check. `line` is 1-based, 0 when the
+// problem is not about one line. Printed as "file:line: reason".
+struct RowProblem {
+  std::string file;    // "Skills.txt"
+  std::uint32_t line = 0;
+  std::string reason;  // without the file:line prefix
+  std::string key;     // identifying fields of the row, '/'-joined (e.g. "11-1011.00/2.A.1.a/IM")
+  std::string str() const {
+    return line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason;
+  }
+};
+
 struct OccupationRow {
   std::string code, title, description;
   std::uint32_t line = 0;
@@ -69,6 +81,11 @@ class TableBatch final : public dag::Batch {
   std::vector<ScaleRow> scales;
   std::vector<RatingRow> ratings;
   bool last = false;  // final chunk of this table
+  // Added for onet_validate (optional for other producers):
+  // the release this table was read from, so the validator can forward it ahead of any table;
+  std::shared_ptr<const ReleaseBatch> release;
+  // rows the reader could not parse, when the reader runs with on_error=skip (never loaded).
+  std::vector<RowProblem> rejects;
   std::string_view kind() const override { return "onet.table"; }
   std::size_t rows() const override {
     return occupations.size() + elements.size() + scales.size() + ratings.size();
