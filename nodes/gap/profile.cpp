@@ -1,0 +1,139 @@
+#include "nodes/gap/profile.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace gap {
+
+std::string_view to_string(ValueSource s) {
+  switch (s) {
+    case ValueSource::Onet: return "onet";
+    case ValueSource::Llm: return "llm";
+    case ValueSource::Refined: return "refined";
+  }
+  return "onet";
+}
+
+std::optional<ValueSource> parse_value_source(std::string_view s) {
+  if (s == "onet") return ValueSource::Onet;
+  if (s == "llm") return ValueSource::Llm;
+  if (s == "refined") return ValueSource::Refined;
+  return std::nullopt;
+}
+
+std::string_view to_string(Domain d) { return d == Domain::Skills ? "skills" : "knowledge"; }
+
+std::optional<Domain> parse_domain(std::string_view s) {
+  if (s == "skills") return Domain::Skills;
+  if (s == "knowledge") return Domain::Knowledge;
+  return std::nullopt;
+}
+
+std::optional<Domain> domain_of(const Element& e) {
+  if (e.domain == "skills") return Domain::Skills;
+  if (e.domain == "knowledge") return Domain::Knowledge;
+  if (!e.domain.empty()) return std::nullopt;
+  std::string_view id = e.id;
+  if (id.starts_with("2.A.") || id.starts_with("2.B.")) return Domain::Skills;
+  if (id.starts_with("2.C.")) return Domain::Knowledge;
+  return std::nullopt;
+}
+
+std::optional<double> ScaleValue::get(ValueSource s) const {
+  switch (s) {
+    case ValueSource::Onet: return data_value;
+    case ValueSource::Llm: return llm_value;
+    case ValueSource::Refined: return refined_value ? refined_value : data_value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view next_segment(std::string_view& rest) {
+  auto dot = rest.find('.');
+  std::string_view seg = rest.substr(0, dot);
+  rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+  return seg;
+}
+
+}  // namespace
+
+bool element_id_less(std::string_view a, std::string_view b) {
+  while (!a.empty() && !b.empty()) {
+    auto sa = next_segment(a);
+    auto sb = next_segment(b);
+    if (sa == sb) continue;
+    if (all_digits(sa) && all_digits(sb)) {
+      // Compare by length first (no leading zeros in O*NET ids), then text: no overflow.
+      std::string_view ta = sa.substr(std::min(sa.find_first_not_of('0'), sa.size()));
+      std::string_view tb = sb.substr(std::min(sb.find_first_not_of('0'), sb.size()));
+      if (ta.size() != tb.size()) return ta.size() < tb.size();
+      if (ta != tb) return ta < tb;
+      return sa < sb;
+    }
+    return sa < sb;
+  }
+  return a.empty() && !b.empty();
+}
+
+std::int64_t hundredths(double v) {
+  // The nudge makes decimal halves (x.xx5 stored as x.xx4999...) round as written.
+  double scaled = v * 100.0;
+  return std::llround(scaled + (scaled >= 0 ? 1e-7 : -1e-7));
+}
+
+const ElementRating* OccupationProfile::find(std::string_view element_id) const {
+  auto it = std::lower_bound(ratings.begin(), ratings.end(), element_id,
+                             [](const ElementRating& r, std::string_view id) {
+                               return element_id_less(r.element->id, id);
+                             });
+  if (it == ratings.end() || it->element->id != element_id) return nullptr;
+  return &*it;
+}
+
+bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
+  for (const auto& r : ratings) {
+    if (!r.level || domain_of(*r.element) != d) continue;
+    if (!s) {
+      if (r.level->data_value || r.level->llm_value || r.level->refined_value) return true;
+    } else if (r.level->get(*s)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool OccupationProfile::has_llm_values() const {
+  for (const auto& r : ratings) {
+    for (const auto* v : {&r.level, &r.importance}) {
+      if (*v && ((*v)->llm_value || (*v)->refined_value)) return true;
+    }
+  }
+  return false;
+}
+
+void OccupationProfile::finalize() {
+  std::stable_sort(ratings.begin(), ratings.end(), [](const ElementRating& x, const ElementRating& y) {
+    return element_id_less(x.element->id, y.element->id);
+  });
+  // Rows of one element may arrive separately (IM and LV): fold them into one entry.
+  std::vector<ElementRating> merged;
+  merged.reserve(ratings.size());
+  for (auto& r : ratings) {
+    if (!merged.empty() && merged.back().element->id == r.element->id) {
+      if (r.level) merged.back().level = std::move(r.level);
+      if (r.importance) merged.back().importance = std::move(r.importance);
+    } else {
+      merged.push_back(std::move(r));
+    }
+  }
+  ratings = std::move(merged);
+}
+
+}  // namespace gap

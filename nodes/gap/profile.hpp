@@ -1,0 +1,81 @@
+#pragma once
+// An occupation as the gap computation sees it: its identity and, per content element, the
+// Level (LV) and Importance (IM) ratings with every value source the store keeps.
+// Profiles are immutable once built and shared by pointer between the cache and requests.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gap {
+
+// Which column a rating value is read from (occupation_ratings.data_value / llm_value /
+// refined_value). `Auto` is only a request option, resolved per pair of profiles.
+enum class ValueSource { Onet, Llm, Refined };
+std::string_view to_string(ValueSource s);
+std::optional<ValueSource> parse_value_source(std::string_view s);  // "onet" | "llm" | "refined"
+
+enum class Domain { Skills, Knowledge };
+std::string_view to_string(Domain d);
+std::optional<Domain> parse_domain(std::string_view s);  // "skills" | "knowledge"
+
+// A content element (row of content_elements). Shared by every profile that rates it.
+struct Element {
+  std::string id;      // "2.B.3.e"
+  std::string name;    // "Programming"
+  std::string domain;  // "skills" | "knowledge" | "abilities" | "other" | "" (unknown)
+};
+using ElementPtr = std::shared_ptr<const Element>;
+
+// The domain an element belongs to: its stored domain when known, else O*NET's id scheme
+// (2.A / 2.B skills, 2.C knowledge). nullopt for anything else (abilities, work styles...).
+std::optional<Domain> domain_of(const Element& e);
+
+// One occupation_ratings row (one scale of one element).
+struct ScaleValue {
+  std::optional<double> data_value;     // O*NET's own value (NULL for LLM-only rows)
+  std::optional<double> llm_value;      // calibrated LLM estimate
+  std::optional<double> refined_value;  // blend of both, or the LLM value alone
+  char not_relevant = 0;                // 'Y' | 'N' | 0 when n/a
+  std::string value_source;             // 'file' | 'onet_api' | 'llm'
+
+  // The value under `s`: Onet -> data_value; Llm -> llm_value; Refined -> refined_value,
+  // falling back to data_value where enrichment produced nothing for the row.
+  std::optional<double> get(ValueSource s) const;
+};
+
+struct ElementRating {
+  ElementPtr element;
+  std::optional<ScaleValue> level;       // LV row
+  std::optional<ScaleValue> importance;  // IM row
+};
+
+struct OccupationProfile {
+  std::string code;  // "15-1252.00"
+  std::string title;
+  std::string description;
+  std::string source = "file";  // occupations.source: 'file' | 'onet_api'
+  // Sorted by element id in O*NET order (see element_id_less), one entry per element.
+  std::vector<ElementRating> ratings;
+
+  const ElementRating* find(std::string_view element_id) const;
+  // True when at least one LV row of the domain has a value under `s` (or any source when nullopt).
+  bool has_level_ratings(Domain d, std::optional<ValueSource> s = std::nullopt) const;
+  // True when any row carries an LLM or refined value (enrichment ran for this occupation).
+  bool has_llm_values() const;
+  // Sorts `ratings` and merges duplicate elements; call once after filling.
+  void finalize();
+};
+using ProfilePtr = std::shared_ptr<const OccupationProfile>;
+
+// O*NET element order: dot-separated segments, numeric segments compared as numbers
+// ("2.C.2" < "2.C.10"), others as text ("2.B.3.e" < "2.B.3.k").
+bool element_id_less(std::string_view a, std::string_view b);
+
+// A value at O*NET's published precision, in hundredths, rounded half away from zero on the
+// decimal value (4.125 -> 413 although 4.125 is stored slightly below in binary).
+std::int64_t hundredths(double v);
+
+}  // namespace gap

@@ -1,0 +1,74 @@
+#include "nodes/gap/skill_gap.hpp"
+
+#include <algorithm>
+
+namespace gap {
+
+ValueSource effective_source(const OccupationProfile& from, const OccupationProfile& to,
+                             const GapOptions& opts) {
+  if (opts.source) return *opts.source;
+  return from.has_llm_values() || to.has_llm_values() ? ValueSource::Refined : ValueSource::Onet;
+}
+
+namespace {
+
+// Importance is rated by O*NET only; enrichment values are used only where O*NET has none.
+std::optional<double> importance_of(const ElementRating& r) {
+  if (!r.importance) return std::nullopt;
+  const auto& im = *r.importance;
+  if (im.data_value) return im.data_value;
+  if (im.refined_value) return im.refined_value;
+  return im.llm_value;
+}
+
+}  // namespace
+
+GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts) {
+  GapResult out;
+  out.source = effective_source(from, to, opts);
+  const std::int64_t min_gap = std::max<std::int64_t>(0, hundredths(opts.min_gap));
+  const bool filter_im = opts.min_importance.has_value();
+  const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
+
+  for (const auto& target : to.ratings) {
+    if (!target.level || domain_of(*target.element) != opts.domain) continue;
+    auto to_v = target.level->get(out.source);
+    if (!to_v) continue;
+    const bool not_relevant = target.level->not_relevant == 'Y';
+    if (not_relevant && !opts.include_not_relevant) continue;
+    ++out.required;
+
+    const std::int64_t to_h = hundredths(*to_v);
+    std::optional<std::int64_t> from_h;
+    if (const auto* src = from.find(target.element->id); src && src->level) {
+      if (auto v = src->level->get(out.source)) from_h = hundredths(*v);
+    }
+    const std::int64_t gap_h = to_h - from_h.value_or(0);
+    if (gap_h <= 0 || gap_h < min_gap) continue;
+
+    auto im = importance_of(target);
+    std::optional<std::int64_t> im_h = im ? std::optional(hundredths(*im)) : std::nullopt;
+    if (filter_im && (!im_h || *im_h < min_im)) continue;
+
+    SkillGap g;
+    g.element_id = target.element->id;
+    g.element_name = target.element->name;
+    g.from_value = static_cast<double>(from_h.value_or(0)) / 100.0;
+    g.to_value = static_cast<double>(to_h) / 100.0;
+    g.gap = static_cast<double>(gap_h) / 100.0;
+    if (im_h) g.importance = static_cast<double>(*im_h) / 100.0;
+    g.from_missing = !from_h;
+    g.not_relevant = not_relevant;
+    out.gaps.push_back(std::move(g));
+  }
+
+  // Compare hundredths again (exact integers) rather than the doubles derived from them.
+  std::sort(out.gaps.begin(), out.gaps.end(), [](const SkillGap& a, const SkillGap& b) {
+    auto ga = hundredths(a.gap), gb = hundredths(b.gap);
+    if (ga != gb) return ga > gb;
+    return element_id_less(a.element_id, b.element_id);
+  });
+  return out;
+}
+
+}  // namespace gap

@@ -1,0 +1,54 @@
+#pragma once
+// The skill-gap computation: a pure function of two profiles and the options. This is the one
+// place where what counts as a gap is written down; the API and the nodes only carry it.
+//
+//   required  = the target's LV rows of the chosen domain that have a value under the chosen
+//               source and whose Not Relevant flag is not 'Y' (unless include_not_relevant)
+//   gap       = the source has no LV value for the element (from = 0), or its value is below
+//               the target's, both compared in hundredths (O*NET's 2-decimal precision);
+//               equal is not a gap
+//   filters   = gap >= min_gap; target importance (IM) >= min_importance when given
+//   order     = largest gap first, then element id in O*NET order
+//   source    = auto: refined where either profile carries LLM/refined values, else onet
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nodes/gap/profile.hpp"
+
+namespace gap {
+
+struct GapOptions {
+  double min_gap = 0;                     // >= 0
+  std::optional<double> min_importance;   // target IM at least this
+  bool include_not_relevant = false;
+  std::optional<ValueSource> source;      // nullopt = auto
+  Domain domain = Domain::Skills;
+};
+
+struct SkillGap {
+  std::string element_id;
+  std::string element_name;
+  std::string scale_id = "LV";
+  double from_value = 0;  // at 2 decimals; 0 when the source lacks the element
+  double to_value = 0;
+  double gap = 0;         // to_value - from_value, at 2 decimals
+  std::optional<double> importance;  // target's IM, at 2 decimals
+  bool from_missing = false;         // the source has no LV value for the element
+  bool not_relevant = false;         // target flagged the element Not Relevant (only with include_not_relevant)
+};
+
+struct GapResult {
+  ValueSource source = ValueSource::Onet;  // the source actually used
+  std::size_t required = 0;                // target elements compared (after the relevance rule)
+  std::vector<SkillGap> gaps;
+};
+
+// Resolves `auto` for this pair of profiles.
+ValueSource effective_source(const OccupationProfile& from, const OccupationProfile& to,
+                             const GapOptions& opts);
+
+GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts);
+
+}  // namespace gap

@@ -1,0 +1,262 @@
+// The gap semantics, case by case, on hand-made profiles (no database, no server).
+#include <catch2/catch.hpp>
+
+#include "nodes/gap/occupation_code.hpp"
+#include "nodes/gap/skill_gap.hpp"
+#include "profile_builder.hpp"
+
+using gap::compute_gap;
+using gap::GapOptions;
+using gaptest::ProfileBuilder;
+
+namespace {
+
+std::vector<std::string> ids(const gap::GapResult& r) {
+  std::vector<std::string> out;
+  for (const auto& g : r.gaps) out.push_back(g.element_id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("equal values are not a gap, lower values are", "[gap]") {
+  auto from = ProfileBuilder("15-1254.00").lv("2.B.3.e", 3.12).lv("2.A.1.a", 4.0).build();
+  auto to = ProfileBuilder("15-1251.00").lv("2.B.3.e", 4.5).lv("2.A.1.a", 4.0).build();
+  auto r = compute_gap(from, to, {});
+  REQUIRE(r.gaps.size() == 1);
+  CHECK(r.required == 2);
+  CHECK(r.gaps[0].element_id == "2.B.3.e");
+  CHECK(r.gaps[0].from_value == 3.12);
+  CHECK(r.gaps[0].to_value == 4.5);
+  CHECK(r.gaps[0].gap == 1.38);  // exact: computed in hundredths
+  CHECK_FALSE(r.gaps[0].from_missing);
+  CHECK(r.gaps[0].scale_id == "LV");
+}
+
+TEST_CASE("a higher source value is not a gap", "[gap]") {
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 5.0).build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 4.0).build();
+  CHECK(compute_gap(from, to, {}).gaps.empty());
+}
+
+TEST_CASE("a missing source row is a gap from 0", "[gap]") {
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 1.0).im("2.A.1.b", 3.0).build();  // 2.A.1.b: IM only
+  auto to = ProfileBuilder("b").lv("2.A.1.b", 2.25).lv("2.A.1.c", 0.5).build();
+  auto r = compute_gap(from, to, {});
+  REQUIRE(r.gaps.size() == 2);
+  CHECK(r.gaps[0].element_id == "2.A.1.b");
+  CHECK(r.gaps[0].from_value == 0);
+  CHECK(r.gaps[0].gap == 2.25);
+  CHECK(r.gaps[0].from_missing);
+  CHECK(r.gaps[1].element_id == "2.A.1.c");
+  CHECK(r.gaps[1].from_missing);
+}
+
+TEST_CASE("target rows flagged Not Relevant are not required unless asked", "[gap]") {
+  auto from = ProfileBuilder("a").build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 1.0, 'Y').lv("2.A.1.b", 2.0, 'N').lv("2.A.1.c", 0.5, 0).build();
+  auto r = compute_gap(from, to, {});
+  CHECK(ids(r) == std::vector<std::string>{"2.A.1.b", "2.A.1.c"});
+  CHECK(r.required == 2);
+
+  GapOptions all;
+  all.include_not_relevant = true;
+  auto r2 = compute_gap(from, to, all);
+  CHECK(ids(r2) == std::vector<std::string>{"2.A.1.b", "2.A.1.a", "2.A.1.c"});
+  CHECK(r2.gaps[1].not_relevant);
+  CHECK_FALSE(r2.gaps[0].not_relevant);
+}
+
+TEST_CASE("the source's own Not Relevant flag does not matter", "[gap]") {
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 1.0, 'Y').build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 3.0).build();
+  auto r = compute_gap(from, to, {});
+  REQUIRE(r.gaps.size() == 1);
+  CHECK(r.gaps[0].from_value == 1.0);
+}
+
+TEST_CASE("values compare at 2-decimal precision", "[gap]") {
+  GapOptions llm;
+  llm.source = gap::ValueSource::Llm;
+  auto to = ProfileBuilder("b").lv_values("2.A.1.a", std::nullopt, 3.12, std::nullopt).build();
+  // 3.1249 rounds to 3.12: equal, no gap.
+  auto eq = ProfileBuilder("a").lv_values("2.A.1.a", std::nullopt, 3.1249, std::nullopt).build();
+  CHECK(compute_gap(eq, to, llm).gaps.empty());
+  // 3.115 is written with 3 decimals; it rounds half up to 3.12 despite its binary value.
+  auto half = ProfileBuilder("a").lv_values("2.A.1.a", std::nullopt, 3.115, std::nullopt).build();
+  CHECK(compute_gap(half, to, llm).gaps.empty());
+  // 3.1149 rounds to 3.11: a gap of exactly 0.01.
+  auto below = ProfileBuilder("a").lv_values("2.A.1.a", std::nullopt, 3.1149, std::nullopt).build();
+  auto r = compute_gap(below, to, llm);
+  REQUIRE(r.gaps.size() == 1);
+  CHECK(r.gaps[0].gap == 0.01);
+  CHECK(r.gaps[0].from_value == 3.11);
+  // Values above the target's only after rounding are still not gaps.
+  auto above = ProfileBuilder("a").lv_values("2.A.1.a", std::nullopt, 3.1201, std::nullopt).build();
+  CHECK(compute_gap(above, to, llm).gaps.empty());
+}
+
+TEST_CASE("binary noise does not create gaps", "[gap]") {
+  // 0.1 + 0.2 != 0.3 in binary; at O*NET precision they are equal.
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 0.1 + 0.2).build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 0.3).build();
+  CHECK(compute_gap(from, to, {}).gaps.empty());
+}
+
+TEST_CASE("order: largest gap first, then element id in O*NET order", "[gap]") {
+  auto from = ProfileBuilder("a").build();
+  auto to = ProfileBuilder("b")
+                .lv("2.C.10", 2.0)
+                .lv("2.C.2", 2.0)
+                .lv("2.B.1.a", 2.0)
+                .lv("2.A.2.a", 3.5)
+                .lv("2.A.1.b", 1.0)
+                .build();
+  GapOptions knowledge;
+  knowledge.domain = gap::Domain::Knowledge;
+  CHECK(ids(compute_gap(from, to, knowledge)) == std::vector<std::string>{"2.C.2", "2.C.10"});
+  CHECK(ids(compute_gap(from, to, {})) == std::vector<std::string>{"2.A.2.a", "2.B.1.a", "2.A.1.b"});
+}
+
+TEST_CASE("min_gap keeps gaps at least that large, compared in hundredths", "[gap]") {
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 1.0).lv("2.A.1.b", 1.01).lv("2.A.1.c", 1.0).build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 1.5).lv("2.A.1.b", 1.5).lv("2.A.1.c", 2.0).build();
+  GapOptions o;
+  o.min_gap = 0.5;
+  CHECK(ids(compute_gap(from, to, o)) == std::vector<std::string>{"2.A.1.c", "2.A.1.a"});
+  o.min_gap = 0;  // the default still requires a positive gap
+  CHECK(compute_gap(from, to, o).gaps.size() == 3);
+  o.min_gap = 7;
+  CHECK(compute_gap(from, to, o).gaps.empty());
+}
+
+TEST_CASE("min_importance filters on the target's IM", "[gap]") {
+  auto from = ProfileBuilder("a").build();
+  auto to = ProfileBuilder("b")
+                .lv("2.A.1.a", 2.0).im("2.A.1.a", 3.0)
+                .lv("2.A.1.b", 2.0).im("2.A.1.b", 2.99)
+                .lv("2.A.1.c", 2.0)  // no IM row
+                .build();
+  auto plain = compute_gap(from, to, {});
+  REQUIRE(plain.gaps.size() == 3);
+  CHECK(plain.gaps[0].importance == 3.0);
+  CHECK_FALSE(plain.gaps[2].importance.has_value());
+
+  GapOptions o;
+  o.min_importance = 3.0;
+  CHECK(ids(compute_gap(from, to, o)) == std::vector<std::string>{"2.A.1.a"});
+  o.min_importance = 0;  // explicit 0: rows without IM cannot show they reach it
+  CHECK(ids(compute_gap(from, to, o)) == std::vector<std::string>{"2.A.1.a", "2.A.1.b"});
+}
+
+TEST_CASE("value sources", "[gap]") {
+  auto from = ProfileBuilder("a").lv_values("2.A.1.a", 2.0, 3.0, 2.5).lv("2.A.1.b", 1.0).build();
+  auto to = ProfileBuilder("b")
+                .lv_values("2.A.1.a", 3.0, 3.0, 3.0)
+                .lv("2.A.1.b", 2.0)                                        // no enrichment
+                .lv_values("2.A.1.c", std::nullopt, 4.0, 4.0)              // LLM-only row
+                .build();
+  SECTION("auto resolves to refined when LLM data exists") {
+    auto r = compute_gap(from, to, {});
+    CHECK(r.source == gap::ValueSource::Refined);
+    // refined: 2.5 -> 3.0; 2.A.1.b falls back to O*NET's 1 -> 2; LLM-only row from 0.
+    CHECK(ids(r) == std::vector<std::string>{"2.A.1.c", "2.A.1.b", "2.A.1.a"});
+    CHECK(r.gaps[2].gap == 0.5);
+  }
+  SECTION("onet ignores enrichment and LLM-only rows") {
+    GapOptions o;
+    o.source = gap::ValueSource::Onet;
+    auto r = compute_gap(from, to, o);
+    CHECK(r.source == gap::ValueSource::Onet);
+    CHECK(ids(r) == std::vector<std::string>{"2.A.1.a", "2.A.1.b"});
+    CHECK(r.required == 2);
+  }
+  SECTION("llm uses LLM values only") {
+    GapOptions o;
+    o.source = gap::ValueSource::Llm;
+    auto r = compute_gap(from, to, o);
+    // 2.A.1.a: 3.0 vs 3.0 equal; 2.A.1.b has no LLM value on the target: not required.
+    CHECK(ids(r) == std::vector<std::string>{"2.A.1.c"});
+    CHECK(r.required == 2);
+  }
+  SECTION("auto is onet without enrichment") {
+    auto plain_from = ProfileBuilder("a").lv("2.A.1.a", 1.0).build();
+    auto plain_to = ProfileBuilder("b").lv("2.A.1.a", 2.0).build();
+    CHECK(compute_gap(plain_from, plain_to, {}).source == gap::ValueSource::Onet);
+  }
+}
+
+TEST_CASE("domains: skills by default, knowledge on request, stored domain wins", "[gap]") {
+  gap::OccupationProfile to = ProfileBuilder("b").lv("2.A.1.a", 1.0).lv("2.C.1.a", 1.0).lv("1.A.1.a.1", 1.0).build();
+  // An element whose stored domain contradicts its id prefix.
+  gap::ElementRating odd;
+  odd.element = gaptest::element("2.B.9.z", "Odd", "knowledge");
+  odd.level = gap::ScaleValue{1.0, std::nullopt, std::nullopt, 'N', "file"};
+  to.ratings.push_back(odd);
+  to.finalize();
+  auto from = ProfileBuilder("a").build();
+  CHECK(ids(compute_gap(from, to, {})) == std::vector<std::string>{"2.A.1.a"});
+  GapOptions k;
+  k.domain = gap::Domain::Knowledge;
+  CHECK(ids(compute_gap(from, to, k)) == std::vector<std::string>{"2.B.9.z", "2.C.1.a"});
+}
+
+TEST_CASE("same occupation on both sides has no gaps", "[gap]") {
+  auto p = ProfileBuilder("a").lv("2.A.1.a", 1.0).lv("2.A.1.b", 0, 'Y').im("2.A.1.a", 2).build();
+  GapOptions o;
+  o.include_not_relevant = true;
+  CHECK(compute_gap(p, p, {}).gaps.empty());
+  CHECK(compute_gap(p, p, o).gaps.empty());
+}
+
+TEST_CASE("a zero target level is never a gap", "[gap]") {
+  auto from = ProfileBuilder("a").build();
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 0).build();
+  GapOptions o;
+  o.include_not_relevant = true;
+  CHECK(compute_gap(from, to, o).gaps.empty());
+  CHECK(compute_gap(from, to, o).required == 1);
+}
+
+TEST_CASE("element ids order like O*NET's", "[gap][model]") {
+  using gap::element_id_less;
+  CHECK(element_id_less("2.C.2", "2.C.10"));
+  CHECK_FALSE(element_id_less("2.C.10", "2.C.2"));
+  CHECK(element_id_less("2.A.1.a", "2.A.1.b"));
+  CHECK(element_id_less("2.A.2.a", "2.B.1.a"));
+  CHECK(element_id_less("2.B", "2.B.1"));
+  CHECK_FALSE(element_id_less("2.B.1", "2.B.1"));
+  CHECK(element_id_less("1.A.1.a.1", "2.A.1.a"));
+}
+
+TEST_CASE("hundredths rounds decimal halves up", "[gap][model]") {
+  CHECK(gap::hundredths(4.5) == 450);
+  CHECK(gap::hundredths(3.12) == 312);
+  CHECK(gap::hundredths(4.125) == 413);
+  CHECK(gap::hundredths(4.1249) == 412);
+  CHECK(gap::hundredths(0) == 0);
+  CHECK(gap::hundredths(7) == 700);
+}
+
+TEST_CASE("profile lookups and domain checks", "[gap][model]") {
+  auto p = ProfileBuilder("a").lv("2.C.10", 1).lv("2.C.2", 1).im("2.A.1.a", 3).build();
+  REQUIRE(p.find("2.C.10") != nullptr);
+  REQUIRE(p.find("2.C.2") != nullptr);
+  CHECK(p.find("2.C.3") == nullptr);
+  CHECK(p.find("2.A.1.a")->importance->data_value == 3);
+  CHECK(p.has_level_ratings(gap::Domain::Knowledge));
+  CHECK_FALSE(p.has_level_ratings(gap::Domain::Skills));  // IM only
+  CHECK_FALSE(p.has_llm_values());
+}
+
+TEST_CASE("occupation codes: full and 6-digit SOC forms", "[gap][model]") {
+  using gap::normalize_occupation_code;
+  CHECK(normalize_occupation_code("15-1252.00") == "15-1252.00");
+  CHECK(normalize_occupation_code("15-1252.01") == "15-1252.01");
+  CHECK(normalize_occupation_code("15-1252") == "15-1252.00");
+  for (const char* bad : {"", "15-125", "151252", "15-1252.", "15-1252.0", "15-1252.000", "1a-1252.00",
+                          "15_1252.00", "15-1252,00", " 15-1252", "15-1252 ", "15-1252.0a", "'; DROP TABLE"}) {
+    INFO(bad);
+    CHECK_FALSE(normalize_occupation_code(bad).has_value());
+  }
+}
