@@ -42,10 +42,14 @@ struct GraphRuntime::NodeRt {
 };
 
 namespace {
+// Returns its producer's credit when the last copy of the Envelope holding it is gone.
 struct CreditToken {
   std::mutex* mu;
   std::condition_variable* cv;
   std::size_t* outstanding;
+  CreditToken(std::mutex* m, std::condition_variable* c, std::size_t* o) : mu(m), cv(c), outstanding(o) {}
+  CreditToken(const CreditToken&) = delete;
+  CreditToken& operator=(const CreditToken&) = delete;
   ~CreditToken() {
     {
       std::lock_guard lock(*mu);
@@ -193,10 +197,12 @@ void GraphRuntime::mark_started(NodeRt& rt) {
 std::shared_ptr<void> GraphRuntime::acquire_credit(std::size_t i) {
   if (mode_ != Mode::Batch || max_in_flight_ == 0) return nullptr;
   NodeRt& rt = *nodes_[i];
-  std::unique_lock lock(rt.credit_mu);
-  rt.credit_cv.wait(lock, [&] { return rt.outstanding < max_in_flight_ || failed_.load(); });
-  ++rt.outstanding;
-  return std::make_shared<CreditToken>(CreditToken{&rt.credit_mu, &rt.credit_cv, &rt.outstanding});
+  {
+    std::unique_lock lock(rt.credit_mu);
+    rt.credit_cv.wait(lock, [&] { return rt.outstanding < max_in_flight_ || failed_.load(); });
+    ++rt.outstanding;
+  }
+  return std::make_shared<CreditToken>(&rt.credit_mu, &rt.credit_cv, &rt.outstanding);
 }
 
 bool GraphRuntime::source_step(std::size_t i) {
@@ -275,13 +281,13 @@ void GraphRuntime::finish_node(std::size_t i) {
     rt.t_end = Clock::now();
   }
   rt.status = NodeStatus::Ok;
+  if (hooks_.on_node_done) {  // before the end-of-stream, so reports come in data-flow order
+    auto snap = snapshot();
+    hooks_.on_node_done(snap[i]);
+  }
   for (std::size_t port = 0; port < rt.def->spec->outputs.size(); ++port) {
     Envelope eos{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, rt.sent[port].load(), nullptr};
     rt.out->try_put(eos);
-  }
-  if (hooks_.on_node_done) {
-    auto snap = snapshot();
-    hooks_.on_node_done(snap[i]);
   }
 }
 

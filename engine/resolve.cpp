@@ -421,11 +421,18 @@ struct Builder {
           std::vector<std::size_t> cyc(it, stack.end());
           std::set<std::size_t> key(cyc.begin(), cyc.end());
           if (!reported.insert(key).second) continue;
-          // stack holds consumers after producers reversed: print in data-flow order.
+          // The stack runs against the data flow; reverse it, then start at the node that
+          // comes first in the file so the message does not depend on the search order.
+          std::reverse(cyc.begin(), cyc.end());
+          std::rotate(cyc.begin(), std::min_element(cyc.begin(), cyc.end()), cyc.end());
           std::string text;
-          for (auto r = cyc.rbegin(); r != cyc.rend(); ++r) text += out.nodes[*r].id + " -> ";
-          text += out.nodes[cyc.back()].id;
-          diags.add(pos, out.nodes[v].id, "cycle", "cycle: " + text);
+          for (auto x : cyc) text += out.nodes[x].id + " -> ";
+          text += out.nodes[cyc.front()].id;
+          // Point at the input entry that closes the cycle (the first node's input from the last).
+          SourcePos where = pos;
+          for (const auto& [from, ipos] : preds[cyc.front()])
+            if (from == cyc.back()) where = ipos;
+          diags.add(where, out.nodes[cyc.front()].id, "cycle", "cycle: " + text);
         }
       }
       stack.pop_back();

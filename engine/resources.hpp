@@ -16,7 +16,7 @@ class Resources {
   template <class T>
   void put(const std::string& name, std::shared_ptr<T> value) {
     std::lock_guard lock(mu_);
-    items_[name] = Item{std::type_index(typeid(T)), std::move(value)};
+    items_.insert_or_assign(name, Item{std::type_index(typeid(T)), std::move(value)});
   }
   // nullptr when absent; throws when present with another type.
   template <class T>

@@ -93,19 +93,18 @@ void apply_override(YAML::Node& root, const std::string& spec, Diagnostics& diag
   for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
     const auto& seg = segs[i];
     if (cur.IsSequence()) {
-      YAML::Node found;
-      for (std::size_t k = 0; k < cur.size(); ++k) {
+      bool found = false;
+      for (std::size_t k = 0; k < cur.size() && !found; ++k) {
         YAML::Node item = cur[k];
         if (item.IsMap() && item["id"] && item["id"].IsScalar() && item["id"].Scalar() == seg) {
-          found.reset(item);
-          break;
+          cur.reset(item);
+          found = true;
         }
       }
       if (!found) {
         diags.add({}, "", "bad-set", "--set '" + path + "': no node with id '" + seg + "'");
         return;
       }
-      cur.reset(found);
       continue;
     }
     if (!cur.IsMap() && !cur.IsNull()) {

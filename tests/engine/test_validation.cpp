@@ -1,0 +1,338 @@
+// Pipeline reading and validation: every error is reported with its position and node id.
+#include <catch2/catch.hpp>
+
+#include "engine/pipeline.hpp"
+#include "engine/registry.hpp"
+#include "test_nodes.hpp"
+
+using namespace dag;
+
+namespace {
+
+LoadOptions env_opts(std::map<std::string, std::string> env, std::vector<std::string> sets = {}) {
+  LoadOptions o;
+  o.overrides = std::move(sets);
+  o.env = [env](const std::string& k) -> std::optional<std::string> {
+    auto it = env.find(k);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  return o;
+}
+
+// Resolves and returns the diagnostics (empty when valid).
+Diagnostics diagnose(const std::string& yaml, const LoadOptions& opts = env_opts({})) {
+  auto reg = enginetest::test_registry();
+  try {
+    resolve_pipeline(parse_pipeline_doc(yaml, "p.yaml", opts), reg, opts);
+  } catch (const PipelineError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+const Diagnostic* find(const Diagnostics& d, const std::string& code, const std::string& node = "") {
+  for (const auto& x : d.items())
+    if (x.code == code && (node.empty() || x.node_id == node)) return &x;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a valid pipeline resolves with typed params and topological order", "[validate]") {
+  auto reg = enginetest::test_registry();
+  auto doc = parse_pipeline_doc(R"(name: ok
+settings:
+  on_error: skip
+nodes:
+  - id: sink
+    type: t_sink
+    inputs: [m]
+  - id: m
+    type: t_map
+    inputs: [src]
+    concurrency: 4
+    params: {add: 5, ratio: 2, verbose: yes, tags: [a, b], mode: slow}
+  - id: src
+    type: t_source
+)", "p.yaml", env_opts({}));
+  auto p = resolve_pipeline(doc, reg, env_opts({}));
+  REQUIRE(p.nodes.size() == 3);
+  CHECK(p.settings.get("on_error") == "skip");
+  const auto* m = p.find("m");
+  REQUIRE(m);
+  CHECK(m->concurrency == 4);
+  CHECK(m->params.integer("add") == 5);
+  CHECK(m->params.number("ratio") == 2.0);
+  CHECK(m->params.flag("verbose"));
+  CHECK(m->params.list("tags") == std::vector<std::string>{"a", "b"});
+  CHECK(m->params.str("mode") == "slow");
+  CHECK(m->params.integer("sleep_ms") == 0);  // default
+  CHECK_FALSE(m->params.has("label"));        // optional without default
+  std::vector<std::string> order;
+  for (auto i : p.order) order.push_back(p.nodes[i].id);
+  CHECK(order == std::vector<std::string>{"src", "m", "sink"});
+}
+
+TEST_CASE("unknown node type is reported with position and a suggestion", "[validate]") {
+  auto d = diagnose("name: x\nnodes:\n  - id: a\n    type: t_sorce\n  - id: s\n    type: t_sink\n    inputs: [a]\n");
+  auto* e = find(d, "unknown-type");
+  REQUIRE(e);
+  CHECK(e->pos.str() == "p.yaml:4:11");
+  CHECK(e->node_id == "a");
+  CHECK(e->message == "unknown node type 't_sorce' (did you mean 't_source'?); `dagrun nodes` lists the types");
+}
+
+TEST_CASE("unknown, missing and mistyped parameters", "[validate]") {
+  auto d = diagnose(R"(name: x
+nodes:
+  - id: src
+    type: t_source
+    params:
+      batchez: 3
+      rows: ten
+  - id: n
+    type: t_needs
+    inputs: [src, src]
+  - id: m
+    type: t_map
+    inputs: [n]
+    params: {mode: medium, verbose: perhaps, tags: {a: 1}, ratio: x1}
+  - id: s
+    type: t_sink
+    inputs: [m]
+)");
+  auto* unk = find(d, "unknown-param");
+  REQUIRE(unk);
+  CHECK(unk->str() == "p.yaml:6:7: error[unknown-param]: node 'src': type 't_source' has no parameter 'batchez' (did you mean 'batches'?)");
+  auto* miss = find(d, "missing-param");
+  REQUIRE(miss);
+  CHECK(miss->str() == "p.yaml:8:9: error[missing-param]: node 'n': missing required parameter 'table' (string: which table)");
+  std::vector<std::string> types;
+  for (const auto& x : d.items())
+    if (x.code == "param-type") types.push_back(x.str());
+  REQUIRE(types.size() == 5);
+  CHECK(types[0] == "p.yaml:7:13: error[param-type]: node 'src': parameter 'rows' expects int, got 'ten'");
+  CHECK(types[1] == "p.yaml:14:20: error[param-type]: node 'm': parameter 'mode' expects one of {fast, slow}, got 'medium'");
+  CHECK(types[2] == "p.yaml:14:37: error[param-type]: node 'm': parameter 'verbose' expects bool (true/false), got 'perhaps'");
+  CHECK(types[3] == "p.yaml:14:52: error[param-type]: node 'm': parameter 'tags' expects list<string>, got a mapping");
+  CHECK(types[4] == "p.yaml:14:67: error[param-type]: node 'm': parameter 'ratio' expects float, got 'x1'");
+}
+
+TEST_CASE("duplicate ids, missing nodes and ports, incompatible kinds", "[validate]") {
+  auto d = diagnose(R"(name: x
+nodes:
+  - id: src
+    type: t_source
+  - id: src
+    type: t_text
+  - id: sp
+    type: t_split
+    inputs: [src]
+  - id: s
+    type: t_sink
+    inputs: [sp, sp.nope, sp.odd, ghost, txt]
+  - id: txt
+    type: t_text
+)");
+  CHECK(find(d, "duplicate-id")->str() == "p.yaml:5:9: error[duplicate-id]: node 'src': duplicate node id (first defined at p.yaml:3:9)");
+  CHECK(find(d, "ambiguous-port")->str() ==
+        "p.yaml:12:14: error[ambiguous-port]: node 's': input 'sp': 'sp' has several outputs; name one of sp.even, sp.odd");
+  CHECK(find(d, "unknown-port")->str() ==
+        "p.yaml:12:18: error[unknown-port]: node 's': input 'sp.nope': 'sp' (t_split) has no output 'nope' (outputs: even, odd)");
+  CHECK(find(d, "unknown-input")->str() == "p.yaml:12:35: error[unknown-input]: node 's': input 'ghost' names no node");
+  CHECK(find(d, "incompatible-kind")->str() ==
+        "p.yaml:12:42: error[incompatible-kind]: node 's': input 'txt' carries 'text' but input 'in' of type 't_sink' expects 'num'");
+}
+
+TEST_CASE("a cycle is printed in data-flow order", "[validate]") {
+  auto d = diagnose(R"(name: x
+nodes:
+  - id: a
+    type: t_map
+    inputs: [c]
+  - id: b
+    type: t_map
+    inputs: [a]
+  - id: c
+    type: t_map
+    inputs: [b]
+  - id: s
+    type: t_sink
+    inputs: [c]
+)");
+  auto* c = find(d, "cycle");
+  REQUIRE(c);
+  CHECK(c->message == "cycle: a -> b -> c -> a");
+  CHECK(c->pos.line == 5);
+}
+
+TEST_CASE("a node with no path to a sink, inputs on a source, missing inputs", "[validate]") {
+  auto d = diagnose(R"(name: x
+nodes:
+  - id: src
+    type: t_source
+    inputs: [m]
+  - id: m
+    type: t_map
+  - id: dangling
+    type: t_map
+    inputs: [src]
+  - id: s
+    type: t_sink
+    inputs: [m]
+)");
+  CHECK(find(d, "no-sink", "dangling")->str() ==
+        "p.yaml:8:9: error[no-sink]: node 'dangling': no path to a sink: nothing consumes this node's output (add a sink such as 'discard' or connect it)");
+  CHECK(find(d, "source-with-inputs")->str() == "p.yaml:5:13: error[source-with-inputs]: node 'src': type 't_source' is a source and takes no inputs");
+  CHECK(find(d, "missing-input")->str() == "p.yaml:6:9: error[missing-input]: node 'm': missing input 'in' (num) of type 't_map'");
+}
+
+TEST_CASE("all errors are reported at once", "[validate]") {
+  auto d = diagnose(R"(name: x
+bogus: 1
+nodes:
+  - id: a
+    type: nope
+  - id: b
+    type: t_map
+    inputs: [zz]
+    concurrency: 0
+    colour: red
+)");
+  CHECK(d.size() >= 5);
+  CHECK(find(d, "unknown-key")->str() == "p.yaml:2:1: error[unknown-key]: unknown top-level key 'bogus'");
+  CHECK(find(d, "unknown-type"));
+  CHECK(find(d, "unknown-input"));
+  CHECK(find(d, "bad-concurrency")->str() ==
+        "p.yaml:9:18: error[bad-concurrency]: node 'b': 'concurrency' is a positive integer or 'unlimited', got '0'");
+  CHECK(find(d, "no-sink"));
+}
+
+TEST_CASE("bad YAML never crashes: syntax, wrong shapes, empty, binary", "[validate][yaml]") {
+  auto syntax = diagnose("name: x\nnodes:\n  - id: a\n    type: [unclosed\n");
+  REQUIRE(find(syntax, "yaml-syntax"));
+  CHECK(find(syntax, "yaml-syntax")->pos.file == "p.yaml");
+  CHECK(find(syntax, "yaml-syntax")->pos.line >= 4);
+
+  CHECK(find(diagnose(""), "empty")->str() == "p.yaml:1:1: error[empty]: the pipeline file is empty");
+  CHECK(find(diagnose("just a string"), "not-a-mapping")->message ==
+        "a pipeline is a mapping with 'name' and 'nodes', got 'just a string'");
+  CHECK(find(diagnose("name: x\nnodes: 5\n"), "no-nodes")->str() == "p.yaml:2:8: error[no-nodes]: 'nodes' must be a non-empty list");
+  CHECK(find(diagnose("name: x\nnodes:\n  - 7\n"), "bad-node"));
+  CHECK(find(diagnose("name: [a]\nnodes:\n  - {id: s, type: t_sink, inputs: {a: b}}\n"), "missing-name"));
+  CHECK(find(diagnose("name: x\nnodes:\n  - {id: s, type: t_sink, inputs: {a: b}}\n"), "bad-inputs"));
+  CHECK(find(diagnose("name: x\nnodes:\n  - {id: s, type: t_sink, params: [1]}\n"), "bad-params"));
+  CHECK(find(diagnose("name: x\nnodes:\n  - {id: 'a.b', type: t_text}\n  - {id: s, type: t_sink, inputs: [a]}\n"), "bad-id"));
+
+  std::string garbage = "name: x\n";
+  garbage += std::string("\x00\xff\xfe binary", 10);
+  CHECK_THROWS_AS(parse_pipeline_doc(garbage, "g.yaml"), InputError);
+  CHECK_THROWS_WITH(parse_pipeline_doc(std::string("\xc3\x28", 2), "g.yaml"),
+                    "g.yaml: not a text file (binary or invalid UTF-8 at byte 0)");
+  CHECK_THROWS_AS(load_pipeline_doc("/nonexistent/dir/p.yaml"), InputError);
+}
+
+TEST_CASE("environment expansion with defaults, and unset variables", "[validate][env]") {
+  auto reg = enginetest::test_registry();
+  const std::string y = R"(name: ${NAME:-fallback}
+nodes:
+  - id: src
+    type: t_source
+    params: {batches: "${N}", rows: "${ROWS:-7}"}
+  - id: m
+    type: t_map
+    inputs: [src]
+    params: {label: "cost $$5 in ${CUR}"}
+  - id: s
+    type: t_sink
+    inputs: [m]
+)";
+  auto opts = env_opts({{"N", "4"}, {"CUR", "EUR"}});
+  auto p = resolve_pipeline(parse_pipeline_doc(y, "p.yaml", opts), reg, opts);
+  CHECK(p.name == "fallback");
+  CHECK(p.find("src")->params.integer("batches") == 4);
+  CHECK(p.find("src")->params.integer("rows") == 7);
+  CHECK(p.find("m")->params.str("label") == "cost $5 in EUR");
+
+  auto d = diagnose(y, env_opts({{"CUR", "x"}}));
+  REQUIRE(find(d, "env"));
+  CHECK(find(d, "env")->str() ==
+        "p.yaml:5:23: error[env]: environment variable N is not set (write ${N:-default} to give a default)");
+}
+
+TEST_CASE("--set overrides any value, addressing nodes by id", "[validate][set]") {
+  auto reg = enginetest::test_registry();
+  const std::string y = R"(name: x
+nodes:
+  - id: src
+    type: t_source
+    params: {batches: 2}
+  - id: m
+    type: t_map
+    inputs: [src]
+  - id: s
+    type: t_sink
+    inputs: [m]
+)";
+  auto opts = env_opts({}, {"nodes.src.params.batches=9", "nodes.m.params.tags=[x, y]", "settings.on_error=skip",
+                            "nodes.m.concurrency=3", "name=renamed"});
+  auto p = resolve_pipeline(parse_pipeline_doc(y, "p.yaml", opts), reg, opts);
+  CHECK(p.name == "renamed");
+  CHECK(p.find("src")->params.integer("batches") == 9);
+  CHECK(p.find("m")->params.list("tags") == std::vector<std::string>{"x", "y"});
+  CHECK(p.find("m")->concurrency == 3);
+  CHECK(p.settings.get("on_error") == "skip");
+
+  auto d = diagnose(y, env_opts({}, {"nodes.nope.params.x=1", "novalue", "nodes.src.params.batches=abc"}));
+  INFO(d.str());
+  REQUIRE(d.size() == 3);
+  CHECK(d.items()[0].str() == "<command line>: error[bad-set]: --set 'nodes.nope.params.x': no node with id 'nope'");
+  CHECK(d.items()[1].str() == "<command line>: error[bad-set]: --set 'novalue': expected path.to.key=value");
+  CHECK(d.items()[2].str() == "<command line>: error[param-type]: node 'src': parameter 'batches' expects int, got 'abc'");
+}
+
+TEST_CASE("config rendering masks secrets and fills defaults", "[validate][config]") {
+  auto reg = enginetest::test_registry();
+  auto opts = env_opts({{"PW", "hunter2"}});
+  auto doc = parse_pipeline_doc(R"(name: x
+settings:
+  api_key: abc123
+  db: mysql://u:${PW}@h:3306/onet
+nodes:
+  - id: src
+    type: t_source
+  - id: m
+    type: t_map
+    inputs: [src]
+    params: {token: s3cret}
+  - id: s
+    type: t_sink
+    inputs: [m]
+)", "p.yaml", opts);
+  auto p = resolve_pipeline(doc, reg, opts);
+  auto text = render_config(doc, reg, &p);
+  CHECK(text.find("hunter2") == std::string::npos);
+  CHECK(text.find("s3cret") == std::string::npos);
+  CHECK(text.find("abc123") == std::string::npos);
+  CHECK(text.find("mysql://u:***@h:3306/onet") != std::string::npos);
+  CHECK(text.find("batches: 3") != std::string::npos);  // default filled in
+  CHECK(mask_url_password("see mysql://root:pw@localhost/db now") == "see mysql://root:***@localhost/db now");
+  CHECK(mask_url_password("sqlite:data/onet.db") == "sqlite:data/onet.db");
+}
+
+TEST_CASE("registry rejects inconsistent specs", "[registry]") {
+  Registry r;
+  auto f = [](const NodeContext&) { return std::make_unique<Node>(); };
+  r.add(NodeSpec("a").output("o", "x"), f);
+  CHECK_THROWS_WITH(r.add(NodeSpec("a"), f), "node type 'a' registered twice");
+  CHECK_THROWS_WITH(r.add(NodeSpec("b").param(ParamSpec::integer("p")).param(ParamSpec::str("p")), f),
+                    "node type 'b': parameter 'p' declared twice");
+  CHECK_THROWS_WITH(r.add(NodeSpec("c").input("x", "a", "", true).input("y", "a"), f),
+                    "node type 'c': only the last input may be variadic");
+  CHECK(kind_accepts("onet", "onet.table"));
+  CHECK_FALSE(kind_accepts("onet.table", "onet"));
+  CHECK_FALSE(kind_accepts("onet", "onetx"));
+  auto text = describe_node(enginetest::test_registry().find("t_map")->spec);
+  CHECK(text.find("mode             enum(fast|slow) default: fast") != std::string::npos);
+}
