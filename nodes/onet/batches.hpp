@@ -68,6 +68,12 @@ struct RatingRow {
   std::optional<char> recommend_suppress, not_relevant;  // 'Y' / 'N'; nullopt for n/a
   std::string date, domain_source;
   std::uint32_t line = 0;
+  // Filled by LLM enrichment (nodes/llm); O*NET's own fields above are never changed by it.
+  std::optional<double> llm_value, refined_value;
+  // "file" (from the release), "onet_api" (fetched by the API fallback) or "llm" (a row the
+  // LLM estimated for an occupation O*NET does not rate: `value` is then meaningless and is
+  // stored as NULL).
+  std::string value_source = "file";
 };
 
 // One chunk of one table. kind "onet.table" — `table` says which ("Skills", ...), and exactly
