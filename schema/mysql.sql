@@ -1,4 +1,6 @@
 -- O*NET skill-gap store, MySQL 8 / MariaDB dialect. Keep in step with schema/sqlite.sql.
+-- Codes and ids use utf8mb4_bin so that keys compare byte for byte, as in SQLite (the default
+-- utf8mb4 collations are case-insensitive).
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INT         NOT NULL PRIMARY KEY,
   applied_at  VARCHAR(32) NOT NULL
@@ -24,21 +26,21 @@ CREATE TABLE IF NOT EXISTS load_runs (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS scales (
-  scale_id    VARCHAR(8)   NOT NULL PRIMARY KEY,
+  scale_id    VARCHAR(8)   COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   scale_name  VARCHAR(255) NOT NULL,
   minimum     DOUBLE       NOT NULL,
   maximum     DOUBLE       NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS content_elements (
-  element_id    VARCHAR(32)  NOT NULL PRIMARY KEY,
+  element_id    VARCHAR(32)  COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   element_name  VARCHAR(255) NOT NULL,
   description   TEXT         NOT NULL,
   domain        VARCHAR(16)  NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS occupations (
-  onetsoc_code  CHAR(10)     NOT NULL PRIMARY KEY,
+  onetsoc_code  CHAR(10)     COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   title         VARCHAR(255) NOT NULL,
   description   TEXT         NOT NULL,
   source        VARCHAR(16)  NOT NULL DEFAULT 'file',
@@ -49,9 +51,9 @@ CREATE TABLE IF NOT EXISTS occupations (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS occupation_ratings (
-  onetsoc_code        CHAR(10)    NOT NULL,
-  element_id          VARCHAR(32) NOT NULL,
-  scale_id            VARCHAR(8)  NOT NULL,
+  onetsoc_code        CHAR(10)    COLLATE utf8mb4_bin NOT NULL,
+  element_id          VARCHAR(32) COLLATE utf8mb4_bin NOT NULL,
+  scale_id            VARCHAR(8)  COLLATE utf8mb4_bin NOT NULL,
   data_value          DOUBLE,
   n                   INT,
   standard_error      DOUBLE,
@@ -77,8 +79,8 @@ CREATE TABLE IF NOT EXISTS occupation_ratings (
 CREATE TABLE IF NOT EXISTS llm_assessments (
   assessment_id      BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
   run_id             BIGINT,
-  onetsoc_code       CHAR(10)     NOT NULL,
-  element_id         VARCHAR(32)  NOT NULL,
+  onetsoc_code       CHAR(10)     COLLATE utf8mb4_bin NOT NULL,
+  element_id         VARCHAR(32)  COLLATE utf8mb4_bin NOT NULL,
   provider           VARCHAR(32)  NOT NULL,
   model              VARCHAR(128) NOT NULL,
   prompt_version     VARCHAR(32)  NOT NULL,

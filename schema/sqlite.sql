@@ -1,6 +1,7 @@
 -- O*NET skill-gap store, SQLite dialect. Applied by the load node (idempotent: IF NOT EXISTS);
 -- schema_version records the migration level. Keep in step with schema/mysql.sql.
-PRAGMA foreign_keys = ON;
+-- Compiled into the program (nodes/sql/embed_schema.cmake); foreign_keys is switched on per
+-- connection by sqldb::open_session. Text comparison is binary, as in mysql.sql (utf8mb4_bin).
 
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER NOT NULL PRIMARY KEY,
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS occupation_ratings (
   value_source        TEXT    NOT NULL DEFAULT 'file' CHECK (value_source IN ('file','onet_api','llm')),
   load_run_id         INTEGER REFERENCES load_runs(run_id),
   PRIMARY KEY (onetsoc_code, element_id, scale_id)
-);
+) WITHOUT ROWID;  -- rows live in the primary-key b-tree: one index less to write and read
 CREATE INDEX IF NOT EXISTS ix_ratings_element ON occupation_ratings(element_id, scale_id);
 
 -- Every LLM answer, kept whole (one row per occupation x element x run).

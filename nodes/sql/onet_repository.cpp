@@ -1,0 +1,332 @@
+#include "nodes/sql/onet_repository.hpp"
+
+#include <soci/soci.h>
+
+namespace sqldb {
+namespace {
+
+enum OccCol { kOccCode, kOccTitle, kOccDescription, kOccSource, kOccRun };
+enum ElCol { kElId, kElName, kElDescription, kElDomain };
+enum ScCol { kScId, kScName, kScMin, kScMax };
+enum RatCol {
+  kRatCode, kRatElement, kRatScale, kRatValue, kRatN, kRatSe, kRatLo, kRatHi, kRatSuppress,
+  kRatNotRelevant, kRatDate, kRatDomainSource, kRatLlm, kRatRefined, kRatValueSource, kRatRun
+};
+
+std::vector<ColumnDef> occupation_columns() {
+  return {{"onetsoc_code", ColumnType::Text}, {"title", ColumnType::Text},
+          {"description", ColumnType::Text},  {"source", ColumnType::Text},
+          {"load_run_id", ColumnType::Integer}};
+}
+std::vector<ColumnDef> element_columns() {
+  return {{"element_id", ColumnType::Text}, {"element_name", ColumnType::Text},
+          {"description", ColumnType::Text}, {"domain", ColumnType::Text}};
+}
+std::vector<ColumnDef> scale_columns() {
+  return {{"scale_id", ColumnType::Text}, {"scale_name", ColumnType::Text},
+          {"minimum", ColumnType::Real}, {"maximum", ColumnType::Real}};
+}
+std::vector<ColumnDef> rating_columns() {
+  return {{"onetsoc_code", ColumnType::Text},       {"element_id", ColumnType::Text},
+          {"scale_id", ColumnType::Text},           {"data_value", ColumnType::Real},
+          {"n", ColumnType::Integer},               {"standard_error", ColumnType::Real},
+          {"lower_ci_bound", ColumnType::Real},     {"upper_ci_bound", ColumnType::Real},
+          {"recommend_suppress", ColumnType::Text}, {"not_relevant", ColumnType::Text},
+          {"date_updated", ColumnType::Text},       {"domain_source", ColumnType::Text},
+          {"llm_value", ColumnType::Real},          {"refined_value", ColumnType::Real},
+          {"value_source", ColumnType::Text},       {"load_run_id", ColumnType::Integer}};
+}
+
+std::optional<std::string_view> flag_text(const std::optional<char>& f) {
+  if (!f) return std::nullopt;
+  return f == 'Y' ? std::string_view("Y") : f == 'N' ? std::string_view("N") : std::string_view("?");
+}
+
+std::optional<std::string_view> text_or_null(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return std::string_view(s);
+}
+
+std::string origin(const std::string& file, std::uint32_t line) {
+  return file + ":" + std::to_string(line);
+}
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+long long last_insert_id(soci::session& s, Dialect d) {
+  long long id = -1;
+  s << (d == Dialect::SQLite ? "SELECT last_insert_rowid()" : "SELECT LAST_INSERT_ID()"),
+      soci::into(id);
+  return id;
+}
+
+// Runs `what` and turns a driver error into one that names the step; a lost connection
+// stays recognisable as DatabaseUnavailable.
+template <class F>
+auto step(const std::string& what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const DatabaseUnavailable&) {
+    throw;
+  } catch (const soci::soci_error& e) {
+    std::string msg = what + ": " + e.get_error_message();
+    if (is_unavailable_error(e)) throw DatabaseUnavailable(msg);
+    throw std::runtime_error(msg);
+  }
+}
+
+}  // namespace
+
+std::string element_domain(const std::string& id) {
+  if (id == "2.A" || id == "2.B" || starts_with(id, "2.A.") || starts_with(id, "2.B.")) return "skills";
+  if (id == "2.C" || starts_with(id, "2.C.")) return "knowledge";
+  if (id == "1.A" || starts_with(id, "1.A.")) return "abilities";
+  return "other";
+}
+
+OnetRepository::OnetRepository(soci::session& s, Dialect dialect, std::size_t batch_rows,
+                               bool keep_api_rows)
+    : s_(s), dialect_(dialect), batch_rows_(batch_rows), keep_api_rows_(keep_api_rows) {}
+
+OnetRepository::~OnetRepository() = default;
+
+void OnetRepository::exec(const std::string& sql) {
+  step(sql.substr(0, sql.find(' ', 30)), [&] { s_ << sql; });
+}
+
+long long OnetRepository::count(const std::string& table) {
+  long long n = 0;
+  step("counting " + table, [&] { s_ << "SELECT COUNT(*) FROM " + table, soci::into(n); });
+  return n;
+}
+
+long long OnetRepository::begin(const LoadRunInfo& info) {
+  if (dialect_ == Dialect::SQLite) {
+    // Per connection, outside the transaction. WAL + NORMAL is durable against a crash of the
+    // process (only an OS crash can lose the last commit); a larger page cache keeps the
+    // indexes of the load in memory.
+    exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA cache_size = -32768");
+    exec("PRAGMA temp_store = MEMORY");
+    // IMMEDIATE takes the write lock now: a second loader waits (busy timeout) or fails here,
+    // before any work, instead of at its first INSERT.
+    exec("BEGIN IMMEDIATE");
+  } else {
+    exec("START TRANSACTION");
+  }
+  in_tx_ = true;
+
+  std::optional<std::string> checksum;
+  if (!info.checksum.empty()) checksum = info.checksum;
+  soci::indicator checksum_ind = checksum ? soci::i_ok : soci::i_null;
+  std::string checksum_value = checksum.value_or("");
+  step("recording the load run", [&] {
+    s_ << "INSERT INTO load_runs (pipeline, onet_release, source, source_checksum, started_at, "
+          "status) VALUES (:p, :r, :s, :c, :t, 'running')",
+        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source),
+        soci::use(checksum_value, checksum_ind), soci::use(info.started_at);
+    run_id_ = last_insert_id(s_, dialect_);
+  });
+
+  if (keep_api_rows_) {
+    if (dialect_ == Dialect::SQLite) {
+      exec("DROP TABLE IF EXISTS temp.keep_occupations");
+      exec("DROP TABLE IF EXISTS temp.keep_ratings");
+      exec("CREATE TEMP TABLE keep_occupations AS "
+           "SELECT * FROM main.occupations WHERE source = 'onet_api'");
+      exec("CREATE TEMP TABLE keep_ratings AS "
+           "SELECT * FROM main.occupation_ratings WHERE value_source = 'onet_api'");
+    } else {
+      exec("DROP TEMPORARY TABLE IF EXISTS keep_occupations");
+      exec("DROP TEMPORARY TABLE IF EXISTS keep_ratings");
+      exec("CREATE TEMPORARY TABLE keep_occupations AS "
+           "SELECT * FROM occupations WHERE source = 'onet_api'");
+      exec("CREATE TEMPORARY TABLE keep_ratings AS "
+           "SELECT * FROM occupation_ratings WHERE value_source = 'onet_api'");
+    }
+  }
+  // Children before parents (foreign keys).
+  exec("DELETE FROM occupation_ratings");
+  exec("DELETE FROM occupations");
+  exec("DELETE FROM content_elements");
+  exec("DELETE FROM scales");
+
+  occupations_ = std::make_unique<BulkInsert>(s_, dialect_, "occupations", occupation_columns(), batch_rows_);
+  elements_ = std::make_unique<BulkInsert>(s_, dialect_, "content_elements", element_columns(), batch_rows_);
+  scales_ = std::make_unique<BulkInsert>(s_, dialect_, "scales", scale_columns(), batch_rows_);
+  ratings_ = std::make_unique<BulkInsert>(s_, dialect_, "occupation_ratings", rating_columns(), batch_rows_);
+  return run_id_;
+}
+
+void OnetRepository::add(const std::vector<onet::OccupationRow>& rows, const std::string& file) {
+  auto& b = *occupations_;
+  for (const auto& r : rows) {
+    b.text(kOccCode, r.code);
+    b.text(kOccTitle, r.title);
+    b.text(kOccDescription, r.description);
+    b.text(kOccSource, std::string_view("file"));
+    b.integer(kOccRun, run_id_);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::ElementRow>& rows, const std::string& file) {
+  auto& b = *elements_;
+  for (const auto& r : rows) {
+    b.text(kElId, r.element_id);
+    b.text(kElName, r.element_name);
+    b.text(kElDescription, r.description);
+    b.text(kElDomain, element_domain(r.element_id));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::ScaleRow>& rows, const std::string& file) {
+  auto& b = *scales_;
+  for (const auto& r : rows) {
+    b.text(kScId, r.scale_id);
+    b.text(kScName, r.scale_name);
+    b.real(kScMin, r.minimum);
+    b.real(kScMax, r.maximum);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::flush_parents() {
+  occupations_->flush();
+  elements_->flush();
+  scales_->flush();
+}
+
+void OnetRepository::add(const std::vector<onet::RatingRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = *ratings_;
+  for (const auto& r : rows) {
+    b.text(kRatCode, r.code);
+    b.text(kRatElement, r.element_id);
+    b.text(kRatScale, r.scale_id);
+    // An LLM-only row (an occupation O*NET does not rate) has no O*NET value.
+    b.real(kRatValue, r.value_source == "llm" ? std::nullopt : std::optional<double>(r.value));
+    b.integer(kRatN, r.n ? std::optional<long long>(*r.n) : std::nullopt);
+    b.real(kRatSe, r.standard_error);
+    b.real(kRatLo, r.lower_ci);
+    b.real(kRatHi, r.upper_ci);
+    b.nullable_text(kRatSuppress, flag_text(r.recommend_suppress));
+    b.nullable_text(kRatNotRelevant, flag_text(r.not_relevant));
+    b.nullable_text(kRatDate, text_or_null(r.date));
+    b.nullable_text(kRatDomainSource, text_or_null(r.domain_source));
+    b.real(kRatLlm, r.llm_value);
+    b.real(kRatRefined, r.refined_value);
+    b.text(kRatValueSource, r.value_source.empty() ? std::string_view("file") : std::string_view(r.value_source));
+    b.integer(kRatRun, run_id_);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+long long OnetRepository::occupations_written() const { return occupations_ ? occupations_->rows_written() : 0; }
+long long OnetRepository::elements_written() const { return elements_ ? elements_->rows_written() : 0; }
+long long OnetRepository::scales_written() const { return scales_ ? scales_->rows_written() : 0; }
+long long OnetRepository::ratings_written() const { return ratings_ ? ratings_->rows_written() : 0; }
+
+LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected) {
+  flush_parents();
+  ratings_->flush();
+
+  LoadCounts c;
+  c.rejected = rejected;
+  if (keep_api_rows_) {
+    auto restore = [&](const std::string& what, const std::string& sql) {
+      return step("restoring " + what, [&] {
+        soci::statement st = (s_.prepare << sql);
+        st.execute(true);
+        return st.get_affected_rows();
+      });
+    };
+    // The release wins: an API row comes back only where the new data has no row with its
+    // key, and only while everything it references still exists.
+    c.kept_api_occupations = restore(
+        "API occupations",
+        "INSERT INTO occupations SELECT * FROM keep_occupations k WHERE NOT EXISTS "
+        "(SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code)");
+    c.kept_api_ratings = restore(
+        "API ratings",
+        "INSERT INTO occupation_ratings SELECT * FROM keep_ratings k WHERE NOT EXISTS "
+        "(SELECT 1 FROM occupation_ratings r WHERE r.onetsoc_code = k.onetsoc_code "
+        "AND r.element_id = k.element_id AND r.scale_id = k.scale_id) "
+        "AND EXISTS (SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code) "
+        "AND EXISTS (SELECT 1 FROM content_elements e WHERE e.element_id = k.element_id) "
+        "AND EXISTS (SELECT 1 FROM scales s WHERE s.scale_id = k.scale_id)");
+    if (dialect_ == Dialect::SQLite) {
+      exec("DROP TABLE temp.keep_occupations");
+      exec("DROP TABLE temp.keep_ratings");
+    } else {
+      exec("DROP TEMPORARY TABLE keep_occupations");
+      exec("DROP TEMPORARY TABLE keep_ratings");
+    }
+  }
+  c.occupations = occupations_->rows_written() + c.kept_api_occupations;
+  c.elements = elements_->rows_written();
+  c.scales = scales_->rows_written();
+  c.ratings = ratings_->rows_written() + c.kept_api_ratings;
+
+  std::string message = "release rows: " + std::to_string(occupations_->rows_written()) +
+                        " occupations, " + std::to_string(ratings_->rows_written()) +
+                        " ratings; kept from the O*NET API: " +
+                        std::to_string(c.kept_api_occupations) + " occupations, " +
+                        std::to_string(c.kept_api_ratings) + " ratings";
+  std::string checksum_value = info.checksum;
+  soci::indicator checksum_ind = info.checksum.empty() ? soci::i_null : soci::i_ok;
+  std::string finished = utc_now_iso8601();
+  step("completing the load run", [&] {
+    s_ << "UPDATE load_runs SET onet_release = :r, source = :s, source_checksum = :c, "
+          "finished_at = :f, status = 'completed', occupations = :o, elements = :e, "
+          "scales = :sc, ratings = :ra, rejected = :rj, message = :m WHERE run_id = :id",
+        soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
+        soci::use(finished), soci::use(c.occupations), soci::use(c.elements),
+        soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected), soci::use(message),
+        soci::use(run_id_);
+  });
+  return c;
+}
+
+void OnetRepository::commit() {
+  exec("COMMIT");
+  in_tx_ = false;
+}
+
+bool OnetRepository::rollback(std::string& error) noexcept {
+  if (!in_tx_) return true;
+  in_tx_ = false;
+  try {
+    s_ << "ROLLBACK";
+    return true;
+  } catch (const soci::soci_error& e) {
+    error = e.get_error_message();
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return false;
+}
+
+long long OnetRepository::record_failed_run(soci::session& s, Dialect dialect,
+                                            const LoadRunInfo& info, const std::string& message) {
+  std::string checksum_value = info.checksum;
+  soci::indicator checksum_ind = info.checksum.empty() ? soci::i_null : soci::i_ok;
+  std::string finished = utc_now_iso8601();
+  std::string started = info.started_at.empty() ? finished : info.started_at;
+  // Keep the message readable in any client and inside the column.
+  std::string msg = message.size() > 4000 ? message.substr(0, 4000) + "..." : message;
+  return step("recording the failed load run", [&] {
+    soci::transaction tx(s);
+    s << "INSERT INTO load_runs (pipeline, onet_release, source, source_checksum, started_at, "
+         "finished_at, status, message) VALUES (:p, :r, :s, :c, :t, :f, 'failed', :m)",
+        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source),
+        soci::use(checksum_value, checksum_ind), soci::use(started), soci::use(finished),
+        soci::use(msg);
+    long long id = last_insert_id(s, dialect);
+    tx.commit();
+    return id;
+  });
+}
+
+}  // namespace sqldb

@@ -1,0 +1,250 @@
+#include "nodes/sql/sql_load_node.hpp"
+
+#include <filesystem>
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+namespace sqldb {
+
+const std::vector<std::string>& SqlLoadNode::parent_tables() {
+  static const std::vector<std::string> names = {"Occupation Data", "Content Model Reference",
+                                                 "Scales Reference"};
+  return names;
+}
+
+SqlLoadNode::SqlLoadNode(const dag::NodeContext& ctx)
+    : id_(ctx.id),
+      log_(ctx.log),
+      batch_rows_(static_cast<std::size_t>(ctx.params.integer("batch_rows"))),
+      keep_api_rows_(ctx.params.flag("keep_api_rows")) {
+  try {
+    url_ = DatabaseUrl::parse(ctx.params.str("database"));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(ctx.params.pos("database").str() + ": parameter 'database': " +
+                                e.what());
+  }
+  if (!ctx.pos.file.empty()) info_.pipeline = std::filesystem::path(ctx.pos.file).filename().string();
+}
+
+SqlLoadNode::~SqlLoadNode() {
+  // Normally commit() or abort() ran; if not, never leave a transaction behind.
+  if (repo_ && repo_->in_transaction()) {
+    std::string err;
+    repo_->rollback(err);
+  }
+}
+
+void SqlLoadNode::log_info(const std::string& msg) const {
+  if (log_) log_->info("{}", msg);
+}
+
+void SqlLoadNode::log_warn(const std::string& msg) const {
+  if (log_) log_->warn("{}", msg);
+}
+
+void SqlLoadNode::fail(const std::exception& e, const std::string& doing) {
+  std::string msg = url_.scrub(e.what());
+  if (msg.find(url_.redacted) == std::string::npos) msg = doing + " " + url_.redacted + ": " + msg;
+  failure_ = msg;
+  if (is_unavailable_error(e)) {
+    session_broken_ = true;
+    throw DatabaseUnavailable(msg);
+  }
+  throw std::runtime_error(msg);
+}
+
+bool SqlLoadNode::parents_complete() const {
+  for (const auto& t : parent_tables()) {
+    if (!tables_complete_.count(t)) return false;
+  }
+  return true;
+}
+
+void SqlLoadNode::note_release(const onet::ReleaseBatch& r) {
+  release_seen_ = true;
+  if (!r.release.empty()) info_.release = r.release;
+  if (!r.location.empty()) info_.source = r.location;
+  info_.checksum = r.checksum;
+}
+
+void SqlLoadNode::start() {
+  info_.started_at = utc_now_iso8601();
+  session_ = open_session(url_);  // DatabaseUnavailable names the redacted URL already
+  ensure_schema(*session_, url_.dialect);
+  repo_ = std::make_unique<OnetRepository>(*session_, url_.dialect, batch_rows_, keep_api_rows_);
+  run_id_ = repo_->begin(info_);
+  log_info("node '" + id_ + "': loading into " + url_.redacted + " (load run " +
+           std::to_string(run_id_.load()) + ")");
+}
+
+void SqlLoadNode::update_counters() {
+  if (!repo_) return;
+  occupations_ = repo_->occupations_written();
+  elements_ = repo_->elements_written();
+  scales_ = repo_->scales_written();
+  ratings_ = repo_->ratings_written();
+  rejected_count_ = rejected_;
+}
+
+void SqlLoadNode::write(const onet::TableBatch& t) {
+  tables_seen_.insert(t.table);
+  rejected_ += static_cast<long long>(t.rejects.size());
+  if (!t.occupations.empty()) repo_->add(t.occupations, t.file);
+  if (!t.elements.empty()) repo_->add(t.elements, t.file);
+  if (!t.scales.empty()) repo_->add(t.scales, t.file);
+  if (!t.ratings.empty()) repo_->add(t.ratings, t.file);
+}
+
+void SqlLoadNode::write_deferred() {
+  for (const auto& t : deferred_) repo_->add(t->ratings, t->file);
+  deferred_.clear();
+}
+
+void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag::Emitter&) {
+  std::lock_guard lock(mu_);
+  try {
+    if (auto r = std::dynamic_pointer_cast<const onet::ReleaseBatch>(batch)) {
+      note_release(*r);
+      return;
+    }
+    auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch);
+    if (!t) {
+      throw std::runtime_error("unexpected batch kind '" +
+                               std::string(batch ? batch->kind() : "null") +
+                               "' (sql_load takes onet.table and onet.release)");
+    }
+    if (t->release) note_release(*t->release);
+    if (!repo_) start();
+    if (!t->ratings.empty() && !parents_complete()) {
+      // Rating rows reference these tables; keep the batch (shared, not copied) until they
+      // are all written. onet_validate sends them first, so this is rarely needed.
+      tables_seen_.insert(t->table);
+      rejected_ += static_cast<long long>(t->rejects.size());
+      deferred_.push_back(t);
+    } else {
+      write(*t);
+    }
+    if (t->last) {
+      tables_complete_.insert(t->table);
+      if (!deferred_.empty() && parents_complete()) write_deferred();
+    }
+    update_counters();
+  } catch (const std::exception& e) {
+    fail(e, "loading into");
+  }
+}
+
+void SqlLoadNode::finish(dag::Emitter&) {
+  std::lock_guard lock(mu_);
+  try {
+    if (!repo_) {
+      throw std::runtime_error(
+          "no O*NET table arrived; refusing to replace the dataset with an empty one");
+    }
+    if (!deferred_.empty() && !parents_complete()) {
+      std::string missing;
+      for (const auto& t : parent_tables()) {
+        if (!tables_complete_.count(t)) missing += (missing.empty() ? "'" : ", '") + t + "'";
+      }
+      throw std::runtime_error("rating rows arrived but the table(s) " + missing +
+                               " they reference did not (or not completely); connect "
+                               "Occupation Data, Content Model Reference and Scales Reference "
+                               "upstream");
+    }
+    write_deferred();
+    if (repo_->occupations_written() == 0) {
+      throw std::runtime_error("the release has no occupations (no 'Occupation Data' rows); "
+                               "refusing to replace the dataset with it");
+    }
+    auto c = repo_->complete(info_, rejected_);
+    completed_ = true;
+    update_counters();
+    kept_api_occupations_ = c.kept_api_occupations;
+    kept_api_ratings_ = c.kept_api_ratings;
+    log_info("node '" + id_ + "': staged load run " + std::to_string(run_id_.load()) + " (" +
+             std::to_string(c.occupations) + " occupations, " + std::to_string(c.elements) +
+             " elements, " + std::to_string(c.scales) + " scales, " +
+             std::to_string(c.ratings) + " ratings); committing when the run succeeds");
+  } catch (const std::exception& e) {
+    fail(e, "loading into");
+  }
+}
+
+void SqlLoadNode::commit() {
+  std::lock_guard lock(mu_);
+  if (!completed_ || !repo_) {
+    failure_ = "commit() without a completed load";
+    throw std::logic_error("node '" + id_ + "': " + failure_);
+  }
+  try {
+    repo_->commit();
+    committed_ = true;
+    log_info("node '" + id_ + "': committed load run " + std::to_string(run_id_.load()) +
+             " into " + url_.redacted);
+  } catch (const std::exception& e) {
+    fail(e, "committing the load into");
+  }
+  repo_.reset();
+  session_.reset();
+}
+
+void SqlLoadNode::abort() noexcept {
+  std::lock_guard lock(mu_);
+  if (committed_) return;
+  try {
+    bool connection_lost = false;
+    if (repo_ && repo_->in_transaction()) {
+      std::string err;
+      if (!repo_->rollback(err)) {
+        connection_lost = true;
+        log_warn("node '" + id_ + "': rollback on " + url_.redacted + " failed (" +
+                 url_.scrub(err) + "); the server discards the unfinished transaction itself");
+      }
+    }
+    repo_.reset();
+    if (connection_lost || session_broken_) session_.reset();
+
+    // The previous dataset is untouched; note the failed attempt in load_runs, in its own
+    // transaction. Best effort: when the database is the reason of the failure this fails too.
+    std::string message = failure_.empty() ? "the run failed in another node; nothing was loaded"
+                                           : failure_;
+    try {
+      if (session_broken_) {
+        // The database itself failed the load: another connection attempt would most likely
+        // fail as well, after a connect timeout, and hold up the end of the run.
+        throw DatabaseUnavailable("it was unreachable during the load");
+      }
+      if (!session_) {
+        session_ = open_session(url_);
+        ensure_schema(*session_, url_.dialect);
+      }
+      if (info_.started_at.empty()) info_.started_at = utc_now_iso8601();
+      auto id = OnetRepository::record_failed_run(*session_, url_.dialect, info_, message);
+      log_warn("node '" + id_ + "': load not committed; recorded as failed load run " +
+               std::to_string(id) + " in " + url_.redacted);
+    } catch (const std::exception& e) {
+      log_warn("node '" + id_ + "': load not committed; could not record the failure in " +
+               url_.redacted + ": " + url_.scrub(e.what()));
+    }
+  } catch (...) {
+    // abort() must not throw; everything above is best effort after the rollback.
+  }
+  session_.reset();
+}
+
+std::map<std::string, std::int64_t> SqlLoadNode::counters() const {
+  std::map<std::string, std::int64_t> c{{"occupations", occupations_.load()},
+                                        {"elements", elements_.load()},
+                                        {"scales", scales_.load()},
+                                        {"ratings", ratings_.load()},
+                                        {"rejected", rejected_count_.load()}};
+  if (run_id_.load() >= 0) c["load_run_id"] = run_id_.load();
+  if (keep_api_rows_) {
+    c["kept_api_occupations"] = kept_api_occupations_.load();
+    c["kept_api_ratings"] = kept_api_ratings_.load();
+  }
+  return c;
+}
+
+}  // namespace sqldb

@@ -1,0 +1,31 @@
+#pragma once
+// The load tests, written once and run against SQLite (sqlite_load_test.cpp) and MariaDB
+// (mariadb_load_test.cpp). Each takes the URL of an empty database of its own.
+#include <string>
+
+#include "engine/runner.hpp"
+
+namespace sqltest {
+
+// name: t / nodes: src (test_onet_source) -> load (sql_load) [+ extra nodes], as YAML text.
+std::string load_yaml(const std::string& url, const std::string& variant,
+                      const std::string& load_params = "", const std::string& source_params = "",
+                      const std::string& extra_nodes = "");
+dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
+                        const dag::RunOptions& opts = {});
+// Runs load_yaml(...) with a fresh test registry and REQUIREs success.
+dag::RunReport load_ok(const std::string& url, const std::string& variant,
+                       const std::string& load_params = "");
+
+void scenario_schema_idempotent(const std::string& url);
+void scenario_load_and_reload(const std::string& url);
+void scenario_large_dataset(const std::string& url);
+void scenario_llm_columns(const std::string& url);
+void scenario_failure_elsewhere_commits_nothing(const std::string& url);
+void scenario_readers_see_old_data_until_commit(const std::string& url);
+void scenario_keep_api_rows(const std::string& url);
+void scenario_ratings_before_parents(const std::string& url);
+void scenario_refuses_empty_input(const std::string& url);
+void scenario_constraint_violation(const std::string& url);
+
+}  // namespace sqltest

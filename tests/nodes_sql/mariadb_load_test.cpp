@@ -1,0 +1,58 @@
+// sql_load into MariaDB through the real engine (scenarios in load_scenarios.cpp). Needs the
+// `mariadb` ctest fixture; every test case gets a scratch database of its own.
+#include <catch2/catch.hpp>
+
+#include "tests/mariadb/mariadb_test_support.hpp"
+#include "tests/nodes_sql/load_scenarios.hpp"
+
+using mariadb_test::ScratchDatabase;
+
+TEST_CASE("mariadb: schema creation is idempotent", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_schema_idempotent(db.url());
+}
+
+TEST_CASE("mariadb: load, reload the same release, load another", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_load_and_reload(db.url());
+}
+
+TEST_CASE("mariadb: 21,000 ratings in several batches, twice", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_large_dataset(db.url());
+}
+
+TEST_CASE("mariadb: LLM and refined values and LLM-only rows are stored", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_llm_columns(db.url());
+}
+
+TEST_CASE("mariadb: a failure anywhere in the run commits nothing", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_failure_elsewhere_commits_nothing(db.url());
+}
+
+TEST_CASE("mariadb: readers see the previous dataset until commit", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_readers_see_old_data_until_commit(db.url());
+}
+
+TEST_CASE("mariadb: rows from the O*NET API survive a reload unless the release has them", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_keep_api_rows(db.url());
+}
+
+TEST_CASE("mariadb: ratings arriving before their reference tables wait for them", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_ratings_before_parents(db.url());
+}
+
+TEST_CASE("mariadb: an input without tables does not wipe the dataset", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_refuses_empty_input(db.url());
+}
+
+TEST_CASE("mariadb: a foreign-key violation fails the load and keeps the old data", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_constraint_violation(db.url());
+}

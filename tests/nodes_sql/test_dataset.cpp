@@ -1,0 +1,268 @@
+#include "tests/nodes_sql/test_dataset.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+namespace dag {
+void register_sql_nodes(Registry& r);
+}
+
+namespace sqltest {
+namespace {
+
+using onet::ElementRow;
+using onet::OccupationRow;
+using onet::RatingRow;
+using onet::ScaleRow;
+using onet::TableBatch;
+
+struct Tables {
+  std::vector<OccupationRow> occupations;
+  std::vector<ElementRow> elements;
+  std::vector<ScaleRow> scales;
+  std::vector<RatingRow> skills, knowledge;
+};
+
+RatingRow rating(const std::string& code, const std::string& element, const std::string& name,
+                 const std::string& scale, double value, bool full_stats) {
+  RatingRow r;
+  r.code = code;
+  r.element_id = element;
+  r.element_name = name;
+  r.scale_id = scale;
+  r.value = value;
+  if (full_stats) {
+    r.n = 8;
+    r.standard_error = 0.125;
+    r.lower_ci = value - 0.25;
+    r.upper_ci = value + 0.25;
+    r.recommend_suppress = 'N';
+  }  // else: n/a statistics and flag, as O*NET's analyst rows sometimes have
+  if (scale == "LV") r.not_relevant = value < 1.0 ? 'Y' : 'N';
+  r.date = "08/2023";
+  r.domain_source = full_stats ? "Analyst" : "Occupational Expert";
+  return r;
+}
+
+Tables small_tables(const std::string& variant) {
+  Tables t;
+  t.occupations = {{"11-1011.00", "Chief Executives", "Determine and formulate policies.", 0},
+                   {"15-1251.00", "Computer Programmers", "Create, modify, and test code.", 0},
+                   {"15-1252.00", "Software Developers", "Research, design, and develop software.", 0},
+                   {"29-1141.00", "Registered Nurses", "Assess patient health problems.", 0}};
+  t.elements = {{"1.A", "Abilities", "Enduring attributes", 0},
+                {"1.A.1.a.1", "Oral Comprehension", "Listen to and understand", 0},
+                {"2.A", "Basic Skills", "Developed capacities", 0},
+                {"2.A.1.a", "Reading Comprehension", "Understanding written sentences", 0},
+                {"2.B.3.e", "Programming", "Writing computer programs", 0},
+                {"2.C.3.a", "Computers and Electronics", "Knowledge of circuit boards", 0},
+                {"4.A.1.a.1", "Getting Information", "Observing, receiving", 0}};
+  t.scales = {{"IM", "Importance", 1, 5, 0}, {"LV", "Level", 0, 7, 0}};
+  const std::vector<std::string> codes = {"11-1011.00", "15-1251.00", "29-1141.00"};
+  double v = 2.0;
+  for (const auto& code : codes) {
+    bool full = code != "29-1141.00";
+    for (const auto& [el, name] : std::vector<std::pair<std::string, std::string>>{
+             {"2.A.1.a", "Reading Comprehension"}, {"2.B.3.e", "Programming"}}) {
+      double im = v, lv = v + 0.5;
+      if (code == "15-1251.00" && el == "2.B.3.e") im = 4.75, lv = 4.88;
+      if (code == "11-1011.00" && el == "2.B.3.e") lv = 0.5;  // a "not relevant" LV row
+      t.skills.push_back(rating(code, el, name, "IM", im, full));
+      t.skills.push_back(rating(code, el, name, "LV", lv, full));
+      v += 0.25;
+    }
+    t.knowledge.push_back(rating(code, "2.C.3.a", "Computers and Electronics", "IM", v, full));
+    t.knowledge.push_back(rating(code, "2.C.3.a", "Computers and Electronics", "LV", v + 1, full));
+  }
+  t.skills[0].recommend_suppress = 'Y';
+
+  if (variant == "v2") {
+    auto drop = [](auto& rows) {
+      std::erase_if(rows, [](const auto& r) { return r.code == "29-1141.00"; });
+    };
+    drop(t.occupations);
+    drop(t.skills);
+    drop(t.knowledge);
+    for (auto& r : t.skills)
+      if (r.code == "15-1251.00" && r.element_id == "2.B.3.e" && r.scale_id == "IM") r.value = 4.50;
+  } else if (variant == "v3") {
+    t.skills.push_back(rating("15-1252.00", "2.B.3.e", "Programming", "IM", 3.0, true));
+  } else if (variant == "llm") {
+    for (auto& r : t.skills) {
+      if (r.code != "15-1251.00") continue;
+      r.llm_value = r.value + 0.125;
+      r.refined_value = r.value + 0.0625;
+    }
+    auto only = rating("15-1252.00", "2.B.3.e", "Programming", "LV", 0.0, false);
+    only.value_source = "llm";
+    only.llm_value = 4.25;
+    only.refined_value = 4.25;
+    t.skills.push_back(only);
+  } else if (variant == "orphan") {
+    t.skills.push_back(rating("99-0000.00", "2.B.3.e", "Programming", "IM", 3.0, true));
+  }
+  return t;
+}
+
+Tables large_tables() {
+  Tables t;
+  t.scales = {{"IM", "Importance", 1, 5, 0}, {"LV", "Level", 0, 7, 0}};
+  for (int e = 0; e < 35; ++e) {
+    t.elements.push_back({"2.B.9." + std::to_string(e), "Skill " + std::to_string(e),
+                          "Synthetic skill number " + std::to_string(e), 0});
+  }
+  char code[16];
+  for (int o = 0; o < 300; ++o) {
+    std::snprintf(code, sizeof code, "15-%04d.00", o);
+    t.occupations.push_back({code, "Occupation " + std::to_string(o),
+                             "A synthetic occupation with a description of ordinary length, "
+                             "about as long as O*NET's own.",
+                             0});
+    for (int e = 0; e < 35; ++e) {
+      double v = 1.0 + ((o * 7 + e * 3) % 40) / 10.0;
+      t.skills.push_back(rating(code, t.elements[e].element_id, t.elements[e].element_name, "IM", v, true));
+      t.skills.push_back(rating(code, t.elements[e].element_id, t.elements[e].element_name, "LV", v + 1, o % 5 != 0));
+    }
+  }
+  return t;
+}
+
+template <class Row>
+void number_lines(std::vector<Row>& rows) {
+  std::uint32_t line = 2;  // line 1 is the header
+  for (auto& r : rows) r.line = line++;
+}
+
+template <class Row>
+void chunk(std::vector<dag::BatchPtr>& out, const std::string& table, std::vector<Row> rows,
+           std::vector<Row> TableBatch::*member, std::size_t chunk_rows) {
+  std::size_t i = 0;
+  do {
+    auto b = std::make_shared<TableBatch>();
+    b->table = table;
+    b->file = table + ".txt";
+    std::size_t end = std::min(rows.size(), i + chunk_rows);
+    ((*b).*member).assign(rows.begin() + static_cast<std::ptrdiff_t>(i),
+                          rows.begin() + static_cast<std::ptrdiff_t>(end));
+    i = end;
+    b->last = i >= rows.size();
+    out.push_back(std::move(b));
+  } while (i < rows.size());
+}
+
+class TestOnetSource final : public dag::Node {
+ public:
+  TestOnetSource(const dag::NodeContext& c, std::shared_ptr<TestHooks> hooks)
+      : hooks_(std::move(hooks)),
+        batches_(make_dataset(c.params.str("variant"),
+                              static_cast<std::size_t>(c.params.integer("chunk_rows")),
+                              c.params.flag("ratings_first"))),
+        delay_ms_(c.params.integer("delay_ms")),
+        fail_after_(c.params.integer("fail_after")) {}
+
+  bool produce(dag::Emitter& out) override {
+    if (next_ >= batches_.size() || out.cancelled()) return false;
+    if (fail_after_ >= 0 && next_ == static_cast<std::size_t>(fail_after_)) {
+      throw std::runtime_error("test source fails on purpose before batch " + std::to_string(next_));
+    }
+    if (hooks_ && hooks_->before_emit) hooks_->before_emit(next_);
+    auto t = std::dynamic_pointer_cast<const TableBatch>(batches_[next_]);
+    if (delay_ms_ > 0 && t && !t->ratings.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    }
+    out.emit(batches_[next_++]);
+    return next_ < batches_.size();
+  }
+
+ private:
+  std::shared_ptr<TestHooks> hooks_;
+  std::vector<dag::BatchPtr> batches_;
+  std::size_t next_ = 0;
+  std::int64_t delay_ms_, fail_after_;
+};
+
+class FailingSource final : public dag::Node {
+ public:
+  explicit FailingSource(std::int64_t delay_ms) : delay_ms_(delay_ms) {}
+  bool produce(dag::Emitter&) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    throw std::runtime_error("failing on purpose");
+  }
+
+ private:
+  std::int64_t delay_ms_;
+};
+
+}  // namespace
+
+std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows,
+                                        bool ratings_first) {
+  static const std::vector<std::string> known = {"v1", "v2", "v3", "llm", "large", "orphan", "empty"};
+  if (std::find(known.begin(), known.end(), variant) == known.end()) {
+    throw std::invalid_argument("unknown test dataset variant '" + variant + "'");
+  }
+  std::vector<dag::BatchPtr> out;
+  auto release = std::make_shared<onet::ReleaseBatch>();
+  release->release = "test-" + variant;
+  release->location = "memory:" + variant;
+  release->checksum = "checksum-" + variant;
+  out.push_back(release);
+  if (variant == "empty") return out;
+
+  Tables t = variant == "large" ? large_tables() : small_tables(variant);
+  number_lines(t.occupations);
+  number_lines(t.elements);
+  number_lines(t.scales);
+  number_lines(t.skills);
+  number_lines(t.knowledge);
+  auto ratings = [&] {
+    chunk(out, "Skills", t.skills, &TableBatch::ratings, chunk_rows);
+    chunk(out, "Knowledge", t.knowledge, &TableBatch::ratings, chunk_rows);
+  };
+  if (ratings_first) ratings();
+  chunk(out, "Occupation Data", t.occupations, &TableBatch::occupations, chunk_rows);
+  chunk(out, "Content Model Reference", t.elements, &TableBatch::elements, chunk_rows);
+  chunk(out, "Scales Reference", t.scales, &TableBatch::scales, chunk_rows);
+  if (!ratings_first) ratings();
+  return out;
+}
+
+Expected expected_counts(const std::string& variant) {
+  if (variant == "v1") return {4, 7, 2, 18};
+  if (variant == "v2") return {3, 7, 2, 12};
+  if (variant == "v3" || variant == "llm") return {4, 7, 2, 19};
+  if (variant == "large") return {300, 35, 2, 21000};
+  throw std::invalid_argument("no expected counts for variant '" + variant + "'");
+}
+
+void register_test_nodes(dag::Registry& r, std::shared_ptr<TestHooks> hooks) {
+  using dag::ParamSpec;
+  r.add(dag::NodeSpec("test_onet_source")
+            .describe("Hand-made O*NET batches (tests)")
+            .param(ParamSpec::str("variant").def("v1"))
+            .param(ParamSpec::integer("chunk_rows").def("1000").range(1, std::nullopt))
+            .param(ParamSpec::integer("delay_ms").def("0"))
+            .param(ParamSpec::flag("ratings_first").def("false"))
+            .param(ParamSpec::integer("fail_after").def("-1"))
+            .output("out", "onet"),
+        [hooks](const dag::NodeContext& c) { return std::make_unique<TestOnetSource>(c, hooks); });
+  r.add(dag::NodeSpec("test_failing_source")
+            .describe("Fails after a delay (tests)")
+            .param(ParamSpec::integer("delay_ms").def("0"))
+            .output("out", "any"),
+        [](const dag::NodeContext& c) {
+          return std::make_unique<FailingSource>(c.params.integer("delay_ms"));
+        });
+}
+
+std::unique_ptr<dag::Registry> make_registry(std::shared_ptr<TestHooks> hooks) {
+  auto r = std::make_unique<dag::Registry>();
+  dag::register_engine_nodes(*r);
+  dag::register_sql_nodes(*r);
+  register_test_nodes(*r, std::move(hooks));
+  return r;
+}
+
+}  // namespace sqltest
