@@ -71,6 +71,10 @@ std::shared_ptr<ReleaseBatch> resolve_release(const SourceOptions& opts) {
     try {
       zip = std::make_shared<ZipSource>(got.path, loc);
     } catch (const std::exception& e) {
+      // Not a zip (an HTML error page served with 200, say): do not keep it as the cached release.
+      std::error_code ec;
+      fs::remove(got.path, ec);
+      fs::remove(got.path + ".sha256", ec);
       throw SourceError("the download of " + loc + " is not a readable release zip (" + e.what() + "). " +
                         local_copy_advice(opts.node_id));
     }

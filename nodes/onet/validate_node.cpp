@@ -1,8 +1,11 @@
 // onet_validate: checks every row against the reference tables and forwards what passed.
 #include <spdlog/logger.h>
 
+#include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "nodes/onet/onet_nodes.hpp"
 #include "nodes/onet/rejects_file.hpp"
@@ -47,9 +50,18 @@ class ValidateNode final : public dag::Node {
     if (!pending_.empty()) {
       std::string missing;
       for (const auto& t : validator_.missing_references()) missing += (missing.empty() ? "'" : ", '") + t + "'";
-      throw std::runtime_error("cannot check table '" + pending_.front()->table + "': reference table(s) " + missing +
+      std::set<std::string> waiting;
+      for (const auto& t : pending_) waiting.insert(t->table);
+      std::string tables;
+      for (const auto& t : waiting) tables += (tables.empty() ? "'" : ", '") + t + "'";
+      throw std::runtime_error("cannot check table(s) " + tables + ": reference table(s) " + missing +
                                " never arrived complete; wire an onet_table node for each into this node");
     }
+    // Chunks of different tables arrive interleaved in any order: sort so that the message and
+    // the rejects file are the same on every run.
+    std::stable_sort(problems_.begin(), problems_.end(), [](const RowProblem& a, const RowProblem& b) {
+      return a.file != b.file ? a.file < b.file : a.line < b.line;
+    });
     if (policy_ == OnError::Skip) {
       write_rejects_file(rejects_path_, problems_);
       if (log_) log_->info("{} rejected row(s) written to {}", problems_.size(), rejects_path_);
@@ -59,8 +71,8 @@ class ValidateNode final : public dag::Node {
   }
 
   std::map<std::string, std::int64_t> counters() const override {
-    std::lock_guard lock(mu_);
-    return {{"checked_rows", checked_}, {"rejected_rows", static_cast<std::int64_t>(problems_.size())}};
+    // Read by the progress thread while consume() may hold mu_: atomics only.
+    return {{"checked_rows", checked_.load()}, {"rejected_rows", rejected_.load()}};
   }
 
  private:
@@ -78,6 +90,7 @@ class ValidateNode final : public dag::Node {
   void check_and_forward(const std::shared_ptr<const TableBatch>& t, dag::Emitter& out) {
     auto result = validator_.check(t);
     checked_ += static_cast<std::int64_t>(t->rows() + t->rejects.size());
+    rejected_ += static_cast<std::int64_t>(result.problems.size());
     for (auto& p : result.problems) problems_.push_back(std::move(p));
     out.emit(result.kept);
   }
@@ -96,12 +109,12 @@ class ValidateNode final : public dag::Node {
   OnError policy_;
   std::string rejects_path_;
   std::size_t max_listed_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   Validator validator_;
   std::shared_ptr<const ReleaseBatch> release_;
   std::deque<std::shared_ptr<const TableBatch>> pending_;
   std::vector<RowProblem> problems_;
-  std::int64_t checked_ = 0;
+  std::atomic<std::int64_t> checked_{0}, rejected_{0};
 };
 
 }  // namespace
