@@ -1,15 +1,18 @@
 #pragma once
-// Batched, parameterized INSERT of many rows into one table through SOCI.
+// Batched, parameterized INSERT of many rows into one table.
 //
-// Rows are staged column by column in typed vectors with SOCI indicators (NULLs) and sent
-// every `batch_rows` rows:
-//   SQLite: one prepared single-row INSERT, executed with SOCI vector binding (the sqlite3
-//           backend steps the prepared statement once per row, no re-parse);
-//   MySQL:  one prepared multi-row INSERT ... VALUES (...),(...) of `batch_rows` rows bound
-//           element by element. SOCI 4.0's MySQL backend has no server-side prepared
-//           statements: a vector bind becomes one round trip per row, so the rows are packed
-//           into one statement instead (values still go through SOCI's escaping, never
-//           through string concatenation by us).
+// Rows are staged column by column in typed vectors (with NULL indicators) and sent every
+// `batch_rows` rows:
+//   SQLite:  one prepared single-row INSERT, executed with SOCI vector binding (the sqlite3
+//            backend steps the prepared statement once per row, no re-parse);
+//   MariaDB: one prepared single-row INSERT with Connector/C array binding on the session's
+//            own connection (the whole batch travels in one COM_STMT_BULK_EXECUTE, in binary).
+//            SOCI 4.0's MySQL backend has no server-side prepared statements: there a vector
+//            bind becomes one round trip per row, and even a multi-row statement costs a
+//            formatted, escaped text value per field, on the client, while the server waits;
+//   MySQL 8 (no array binding), or mysql=MultiRow: one SOCI INSERT ... VALUES (...),(...) of
+//            `batch_rows` rows, bound element by element.
+// Values are never spliced into SQL text by us.
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -25,6 +28,17 @@ namespace sqldb {
 
 enum class ColumnType { Text, Real, Integer };
 
+enum class MysqlInsert {
+  ArrayBinding,  // MariaDB array binding when the server supports it, else MultiRow
+  MultiRow,      // always SOCI multi-row INSERT statements
+};
+
+struct BulkInsertOptions {
+  std::size_t batch_rows = 5000;
+  std::string verb = "INSERT";  // or "INSERT OR IGNORE" (SQLite) / "INSERT IGNORE" (MySQL)
+  MysqlInsert mysql = MysqlInsert::ArrayBinding;
+};
+
 struct ColumnDef {
   std::string name;
   ColumnType type = ColumnType::Text;
@@ -32,9 +46,8 @@ struct ColumnDef {
 
 class BulkInsert {
  public:
-  // `verb` is "INSERT" or e.g. "INSERT OR IGNORE" (SQLite) / "INSERT IGNORE" (MySQL).
   BulkInsert(soci::session& s, Dialect dialect, std::string table, std::vector<ColumnDef> columns,
-             std::size_t batch_rows, std::string verb = "INSERT");
+             const BulkInsertOptions& opts);
   ~BulkInsert();
   BulkInsert(const BulkInsert&) = delete;
   BulkInsert& operator=(const BulkInsert&) = delete;
@@ -52,6 +65,7 @@ class BulkInsert {
   void flush();
 
   std::size_t rows_written() const { return written_; }
+  const char* method() const;  // how rows are sent, for logs: "MariaDB array binding", ...
   const std::string& table() const { return table_; }
 
  private:

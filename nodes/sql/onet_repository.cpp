@@ -84,9 +84,9 @@ std::string element_domain(const std::string& id) {
   return "other";
 }
 
-OnetRepository::OnetRepository(soci::session& s, Dialect dialect, std::size_t batch_rows,
+OnetRepository::OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert,
                                bool keep_api_rows)
-    : s_(s), dialect_(dialect), batch_rows_(batch_rows), keep_api_rows_(keep_api_rows) {}
+    : s_(s), dialect_(dialect), insert_(insert), keep_api_rows_(keep_api_rows) {}
 
 OnetRepository::~OnetRepository() = default;
 
@@ -151,10 +151,15 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   exec("DELETE FROM content_elements");
   exec("DELETE FROM scales");
 
-  occupations_ = std::make_unique<BulkInsert>(s_, dialect_, "occupations", occupation_columns(), batch_rows_);
-  elements_ = std::make_unique<BulkInsert>(s_, dialect_, "content_elements", element_columns(), batch_rows_);
-  scales_ = std::make_unique<BulkInsert>(s_, dialect_, "scales", scale_columns(), batch_rows_);
-  ratings_ = std::make_unique<BulkInsert>(s_, dialect_, "occupation_ratings", rating_columns(), batch_rows_);
+  auto inserter = [&](const char* table, std::vector<ColumnDef> columns) {
+    return step(std::string("preparing the inserts into ") + table, [&] {
+      return std::make_unique<BulkInsert>(s_, dialect_, table, std::move(columns), insert_);
+    });
+  };
+  occupations_ = inserter("occupations", occupation_columns());
+  elements_ = inserter("content_elements", element_columns());
+  scales_ = inserter("scales", scale_columns());
+  ratings_ = inserter("occupation_ratings", rating_columns());
   return run_id_;
 }
 

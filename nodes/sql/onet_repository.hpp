@@ -45,7 +45,8 @@ class OnetRepository {
  public:
   // keep_api_rows: occupations and ratings whose source is 'onet_api' survive the reload unless
   // the release now has a row with the same key.
-  OnetRepository(soci::session& s, Dialect dialect, std::size_t batch_rows, bool keep_api_rows);
+  OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert,
+                 bool keep_api_rows);
   ~OnetRepository();
   OnetRepository(const OnetRepository&) = delete;
   OnetRepository& operator=(const OnetRepository&) = delete;
@@ -72,6 +73,7 @@ class OnetRepository {
   bool rollback(std::string& error) noexcept;
   bool in_transaction() const { return in_tx_; }
   long long run_id() const { return run_id_; }
+  const char* insert_method() const { return ratings_ ? ratings_->method() : "?"; }
 
   // A 'failed' load_runs row in its own transaction; returns its run_id.
   static long long record_failed_run(soci::session& s, Dialect dialect, const LoadRunInfo& info,
@@ -84,7 +86,7 @@ class OnetRepository {
 
   soci::session& s_;
   Dialect dialect_;
-  std::size_t batch_rows_;
+  BulkInsertOptions insert_;
   bool keep_api_rows_;
   bool in_tx_ = false;
   long long run_id_ = -1;

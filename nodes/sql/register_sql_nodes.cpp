@@ -16,8 +16,12 @@ void register_sql_nodes(Registry& r) {
             .param(ParamSpec::integer("batch_rows")
                        .def("5000")
                        .range(1, 100000)
-                       .doc("rows per INSERT batch (vector bind on SQLite, multi-row INSERT on "
-                            "MySQL)"))
+                       .doc("rows sent to the database per batch"))
+            .param(ParamSpec::one_of("mysql_insert", {"array", "multirow"})
+                       .def("array")
+                       .doc("MySQL/MariaDB: array = MariaDB's array binding (one binary round "
+                            "trip per batch) where the server supports it, else multirow = "
+                            "multi-row INSERT statements through SOCI"))
             .param(ParamSpec::flag("keep_api_rows")
                        .def("true")
                        .doc("keep occupations and ratings fetched by the O*NET API fallback "

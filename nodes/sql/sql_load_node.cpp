@@ -16,8 +16,10 @@ const std::vector<std::string>& SqlLoadNode::parent_tables() {
 SqlLoadNode::SqlLoadNode(const dag::NodeContext& ctx)
     : id_(ctx.id),
       log_(ctx.log),
-      batch_rows_(static_cast<std::size_t>(ctx.params.integer("batch_rows"))),
       keep_api_rows_(ctx.params.flag("keep_api_rows")) {
+  insert_.batch_rows = static_cast<std::size_t>(ctx.params.integer("batch_rows"));
+  insert_.mysql = ctx.params.str("mysql_insert") == "multirow" ? MysqlInsert::MultiRow
+                                                               : MysqlInsert::ArrayBinding;
   try {
     url_ = DatabaseUrl::parse(ctx.params.str("database"));
   } catch (const std::invalid_argument& e) {
@@ -72,10 +74,10 @@ void SqlLoadNode::start() {
   info_.started_at = utc_now_iso8601();
   session_ = open_session(url_);  // DatabaseUnavailable names the redacted URL already
   ensure_schema(*session_, url_.dialect);
-  repo_ = std::make_unique<OnetRepository>(*session_, url_.dialect, batch_rows_, keep_api_rows_);
+  repo_ = std::make_unique<OnetRepository>(*session_, url_.dialect, insert_, keep_api_rows_);
   run_id_ = repo_->begin(info_);
   log_info("node '" + id_ + "': loading into " + url_.redacted + " (load run " +
-           std::to_string(run_id_.load()) + ")");
+           std::to_string(run_id_.load()) + ", " + repo_->insert_method() + ")");
 }
 
 void SqlLoadNode::update_counters() {

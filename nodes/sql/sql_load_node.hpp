@@ -42,7 +42,7 @@ class SqlLoadNode final : public dag::Node {
   std::string id_;
   std::shared_ptr<spdlog::logger> log_;
   DatabaseUrl url_;
-  std::size_t batch_rows_;
+  BulkInsertOptions insert_;
   bool keep_api_rows_;
 
   std::mutex mu_;  // the session is not thread-safe; consume() may be called from any thread

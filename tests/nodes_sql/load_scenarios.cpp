@@ -103,6 +103,7 @@ struct DrivenLoad {
     params.set("database", url);
     params.set("batch_rows", batch_rows);
     params.set("keep_api_rows", true);
+    params.set("mysql_insert", std::string("array"));
     dag::NodeContext ctx{"load", "sql_load", params, settings, resources, nullptr,
                          dag::SourcePos{"driven.yaml", 1, 1}, 1};
     node = registry->find("sql_load")->factory(ctx);

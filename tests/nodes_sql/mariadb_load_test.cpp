@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "tests/mariadb/mariadb_test_support.hpp"
+#include "tests/nodes_sql/bulk_insert_scenarios.hpp"
+#include "tests/nodes_sql/db_snapshot.hpp"
 #include "tests/nodes_sql/load_scenarios.hpp"
 
 using mariadb_test::ScratchDatabase;
@@ -55,4 +57,26 @@ TEST_CASE("mariadb: an input without tables does not wipe the dataset", "[sql][m
 TEST_CASE("mariadb: a foreign-key violation fails the load and keeps the old data", "[sql][mariadb]") {
   ScratchDatabase db;
   sqltest::scenario_constraint_violation(db.url());
+}
+
+TEST_CASE("mariadb: array binding returns every value exactly", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::ArrayBinding,
+                                           "MariaDB array binding");
+}
+
+TEST_CASE("mariadb: multi-row INSERT (the MySQL 8 path) returns every value exactly", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::MultiRow,
+                                           "SOCI multi-row INSERT");
+}
+
+TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
+  ScratchDatabase array_db, multirow_db;
+  sqltest::load_ok(array_db.url(), "large", "      mysql_insert: array\n");
+  sqltest::load_ok(multirow_db.url(), "large", "      mysql_insert: multirow\n      batch_rows: 999\n");
+  CHECK(sqltest::snapshot(array_db.url()) == sqltest::snapshot(multirow_db.url()));
+  sqltest::load_ok(multirow_db.url(), "v2", "      mysql_insert: multirow\n");
+  sqltest::load_ok(array_db.url(), "v2");
+  CHECK(sqltest::snapshot(array_db.url()) == sqltest::snapshot(multirow_db.url()));
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/test_support.hpp"
+#include "tests/nodes_sql/bulk_insert_scenarios.hpp"
 #include "tests/nodes_sql/load_scenarios.hpp"
 
 namespace {
@@ -61,4 +62,9 @@ TEST_CASE("sqlite: an input without tables does not wipe the dataset", "[sql][sq
 TEST_CASE("sqlite: a foreign-key violation fails the load and keeps the old data", "[sql][sqlite]") {
   SqliteDb db;
   sqltest::scenario_constraint_violation(db.url);
+}
+
+TEST_CASE("sqlite: batched inserts return every value exactly", "[sql][sqlite]") {
+  SqliteDb db;
+  sqltest::scenario_bulk_insert_round_trip(db.url, sqldb::MysqlInsert::ArrayBinding, "SOCI vector binding");
 }
