@@ -1,0 +1,30 @@
+#pragma once
+// The JSON envelope every endpoint answers with:
+//   {"success": true|false, "message": "...", "result": {...}}       (+ "error": "<code>" on failure)
+// Errors of /skill-gap keep "result": {"skill_gaps": []} so clients can read the list either way.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_types.hpp"
+
+namespace gap { class GapResultBatch; }
+
+namespace api {
+
+Response json_response(int status, const nlohmann::json& body);
+Response success(std::string message, nlohmann::json result);
+
+struct ErrorSpec {
+  int status;
+  std::string error;    // machine-readable, e.g. "occupation_not_found"
+  std::string message;  // "Error: ..."
+};
+// `skill_gap_shape`: include result.skill_gaps = [] (the /skill-gap envelope).
+Response error_response(const ErrorSpec& e, bool skill_gap_shape);
+
+// The /skill-gap success body for a computed result.
+nlohmann::json skill_gap_result(const gap::GapResultBatch& r);
+std::string skill_gap_message(const gap::GapResultBatch& r);
+
+}  // namespace api

@@ -1,0 +1,34 @@
+#pragma once
+// Why a lookup could not produce a profile. Typed so that a host maps them to its own answers
+// (the API: 404 with distinct error codes); the nodes know nothing about HTTP.
+#include <stdexcept>
+#include <string>
+
+namespace gap {
+
+class UnknownOccupation : public std::runtime_error {
+ public:
+  explicit UnknownOccupation(std::string code)
+      : std::runtime_error("occupation code " + code + " not found"), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
+// The occupation exists but has no Level ratings in the requested domain (e.g. 11-1031.00,
+// Legislators, in O*NET 29.2).
+class NoRatings : public std::runtime_error {
+ public:
+  NoRatings(std::string code, std::string title, std::string domain)
+      : std::runtime_error("occupation " + code + " (" + title + ") has no " + domain + " ratings"),
+        code_(std::move(code)), title_(std::move(title)), domain_(std::move(domain)) {}
+  const std::string& code() const { return code_; }
+  const std::string& title() const { return title_; }
+  const std::string& domain() const { return domain_; }
+
+ private:
+  std::string code_, title_, domain_;
+};
+
+}  // namespace gap

@@ -1,0 +1,310 @@
+#include "nodes/gap/profile_cache.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "nodes/sql/database.hpp"
+
+namespace gap {
+
+// ---- Snapshot ---------------------------------------------------------------------------------
+
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles)
+    : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()) {
+  by_code_.reserve(profiles.size());
+  std::sort(profiles.begin(), profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
+  titles_.reserve(profiles.size());
+  for (auto& p : profiles) {
+    if (!has_knowledge_ && p->has_level_ratings(Domain::Knowledge)) has_knowledge_ = true;
+    titles_.push_back({{p->code, p->title}, ascii_lower(p->title)});
+    by_code_[p->code] = std::move(p);
+  }
+}
+
+ProfilePtr Snapshot::find(const std::string& code) const {
+  auto it = by_code_.find(code);
+  return it == by_code_.end() ? nullptr : it->second;
+}
+
+std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_t limit) const {
+  const std::string ql = ascii_lower(q);
+  std::vector<OccupationSummary> hits;
+  for (const auto& t : titles_) {
+    if (ql.empty() || t.lower_title.find(ql) != std::string::npos || t.summary.code.starts_with(ql)) {
+      hits.push_back(t.summary);
+    }
+  }
+  auto less = [&](const OccupationSummary& a, const OccupationSummary& b) { return title_search_less(a, b, ql); };
+  if (hits.size() > limit) {
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(limit), hits.end(), less);
+    hits.resize(limit);
+  } else {
+    std::sort(hits.begin(), hits.end(), less);
+  }
+  return hits;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
+  std::vector<ProfilePtr> all;
+  all.reserve(by_code_.size() + 1);
+  for (const auto& [code, existing] : by_code_)
+    if (code != p->code) all.push_back(existing);
+  all.push_back(std::move(p));
+  auto out = std::make_shared<Snapshot>(version_, std::move(all));
+  out->loaded_at_ = loaded_at_;
+  return out;
+}
+
+// ---- ProfileCache -----------------------------------------------------------------------------
+
+namespace {
+
+// The profile a fetched occupation becomes once stored: a locally known occupation keeps its
+// own title and description (the store keeps its row too).
+OccupationProfile profile_from_fetched(const FetchedOccupation& f, const ProfilePtr& local) {
+  OccupationProfile p;
+  p.code = f.code;
+  if (local) {
+    p.title = local->title;
+    p.description = local->description;
+    p.source = local->source;
+    p.ratings = local->ratings;
+  } else {
+    p.title = f.title;
+    p.description = f.description;
+    p.source = "onet_api";
+  }
+  std::map<std::string, ElementPtr> elements;
+  for (const auto& r : f.ratings) {
+    if (r.scale_id != "LV" && r.scale_id != "IM") continue;
+    auto& e = elements[r.element_id];
+    if (!e) e = std::make_shared<const Element>(Element{r.element_id, r.element_name.empty() ? r.element_id : r.element_name, ""});
+    ScaleValue v;
+    v.data_value = r.data_value;
+    v.not_relevant = r.not_relevant.value_or(0);
+    v.value_source = "onet_api";
+    // The store never overwrites a local row (INSERT IGNORE): keep local values where present.
+    if (local) {
+      if (const auto* existing = local->find(r.element_id)) {
+        if ((r.scale_id == "LV" && existing->level) || (r.scale_id == "IM" && existing->importance)) continue;
+      }
+    }
+    ElementRating er;
+    er.element = e;
+    if (r.scale_id == "LV") er.level = std::move(v);
+    else er.importance = std::move(v);
+    p.ratings.push_back(std::move(er));
+  }
+  p.finalize();
+  return p;
+}
+
+}  // namespace
+
+ProfileCache::ProfileCache(std::shared_ptr<ProfileRepository> repo, CacheOptions opts,
+                           std::shared_ptr<RemoteProfileSource> remote, std::shared_ptr<spdlog::logger> log)
+    : repo_(std::move(repo)), opts_(opts), remote_(std::move(remote)), log_(log ? std::move(log) : spdlog::default_logger()) {}
+
+ProfileCache::~ProfileCache() { stop(); }
+
+bool ProfileCache::start() {
+  try {
+    refresh();
+  } catch (const std::exception& e) {
+    log_->warn("profile cache: initial load failed: {}", e.what());
+  }
+  if (opts_.background_refresh && !refresher_.joinable()) {
+    {
+      std::lock_guard lock(stop_mu_);
+      stopping_ = false;
+    }
+    refresher_ = std::thread([this] { run_refresher(); });
+  }
+  return snapshot() != nullptr;
+}
+
+void ProfileCache::stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+void ProfileCache::run_refresher() {
+  std::unique_lock lock(stop_mu_);
+  while (!stop_cv_.wait_for(lock, opts_.check_interval, [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      refresh();
+    } catch (...) {
+      // Already recorded in the status; keep serving the snapshot we have.
+    }
+    lock.lock();
+  }
+}
+
+bool ProfileCache::refresh() {
+  std::lock_guard wlock(write_mu_);
+  try {
+    auto current = snapshot();
+    auto latest = repo_->latest_completed_run();
+    if (current && latest == current->version()) {
+      std::lock_guard s(status_mu_);
+      last_check_ok_ = true;
+      last_error_.clear();
+      return false;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto set = repo_->load_all();
+    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles));
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    install(snap);
+    {
+      std::lock_guard s(status_mu_);
+      last_check_ok_ = true;
+      last_error_.clear();
+      last_load_seconds_ = secs;
+    }
+    {
+      // A new dataset may know what the remote did not: forget the negative answers.
+      std::lock_guard r(remote_mu_);
+      not_found_until_.clear();
+    }
+    reloads_.fetch_add(1);
+    log_->info("profile cache: loaded {} occupations from load run {} (O*NET {}) in {:.3f} s", snap->size(),
+               snap->version().load_run_id, snap->version().release.empty() ? "?" : snap->version().release, secs);
+    return true;
+  } catch (const std::exception& e) {
+    std::lock_guard s(status_mu_);
+    if (last_check_ok_ || last_error_ != e.what()) log_->warn("profile cache: database check failed: {}", e.what());
+    last_check_ok_ = false;
+    last_error_ = e.what();
+    throw;
+  }
+}
+
+void ProfileCache::install(SnapshotPtr s) { snap_.store(std::move(s)); }
+
+CacheStatus ProfileCache::status() const {
+  CacheStatus st;
+  auto s = snapshot();
+  st.loaded = s != nullptr;
+  if (s) {
+    st.version = s->version();
+    st.profiles = s->size();
+  }
+  {
+    std::lock_guard lock(status_mu_);
+    st.last_check_ok = last_check_ok_;
+    st.last_error = last_error_;
+    st.last_load_seconds = last_load_seconds_;
+  }
+  st.hits = hits_.load();
+  st.misses = misses_.load();
+  st.remote_fetches = remote_fetches_.load();
+  st.remote_not_found = remote_not_found_.load();
+  st.reloads = reloads_.load();
+  return st;
+}
+
+bool ProfileCache::wants_remote(const ProfilePtr& local) const {
+  return remote_ && (!local || !local->has_level_ratings(Domain::Skills));
+}
+
+bool ProfileCache::negative_cached(const std::string& code) const {
+  std::lock_guard lock(remote_mu_);
+  auto it = not_found_until_.find(code);
+  return it != not_found_until_.end() && it->second > std::chrono::steady_clock::now();
+}
+
+bool ProfileCache::needs_remote(const std::string& code) const {
+  auto s = snapshot();
+  if (!s || !remote_) return false;
+  return wants_remote(s->find(code)) && !negative_cached(code);
+}
+
+ProfilePtr ProfileCache::lookup(const std::string& code, const SnapshotPtr& pinned) {
+  auto s = pinned ? pinned : snapshot();
+  if (!s) {
+    std::string why;
+    {
+      std::lock_guard lock(status_mu_);
+      why = last_error_;
+    }
+    throw NotLoaded("no dataset loaded yet" + (why.empty() ? std::string() : ": " + why));
+  }
+  ProfilePtr local = s->find(code);
+  if (local) hits_.fetch_add(1, std::memory_order_relaxed);
+  else misses_.fetch_add(1, std::memory_order_relaxed);
+  if (!wants_remote(local) || negative_cached(code)) return local;
+  // Added by an earlier fetch after this request pinned its snapshot?
+  if (pinned) {
+    if (auto cur = snapshot(); cur && cur != pinned) {
+      if (auto added = cur->find(code); added && !wants_remote(added)) return added;
+    }
+  }
+  return fetch_remote(code, local);
+}
+
+ProfilePtr ProfileCache::fetch_remote(const std::string& code, const ProfilePtr& local) {
+  // One fetch per code at a time: concurrent requests for it share the answer.
+  std::shared_future<ProfilePtr> fut;
+  std::promise<ProfilePtr> mine;
+  bool owner = false;
+  {
+    std::lock_guard lock(remote_mu_);
+    auto it = in_flight_.find(code);
+    if (it != in_flight_.end()) {
+      fut = it->second;
+    } else {
+      fut = mine.get_future().share();
+      in_flight_.emplace(code, fut);
+      owner = true;
+    }
+  }
+  if (!owner) return fut.get();
+
+  auto finish = [&] {
+    std::lock_guard lock(remote_mu_);
+    in_flight_.erase(code);
+  };
+  try {
+    remote_fetches_.fetch_add(1);
+    auto fetched = remote_->fetch(code);
+    ProfilePtr result = local;
+    bool has_ratings = false;
+    if (fetched) {
+      auto profile = std::make_shared<const OccupationProfile>(profile_from_fetched(*fetched, local));
+      has_ratings = profile->has_level_ratings(Domain::Skills);
+      try {
+        repo_->store_fetched(*fetched);
+      } catch (const std::exception& e) {
+        // Still answer with what was fetched; the next miss after a restart fetches again.
+        log_->warn("profile cache: could not store {} fetched from O*NET Web Services: {}", code, e.what());
+      }
+      {
+        std::lock_guard wlock(write_mu_);
+        if (auto cur = snapshot()) install(cur->with(profile));
+      }
+      result = profile;
+      log_->info("profile cache: fetched {} from O*NET Web Services ({} rating rows)", code, fetched->ratings.size());
+    }
+    if (!fetched || !has_ratings) {
+      remote_not_found_.fetch_add(1);
+      std::lock_guard lock(remote_mu_);
+      not_found_until_[code] = std::chrono::steady_clock::now() + opts_.negative_ttl;
+    }
+    mine.set_value(result);
+    finish();
+    return result;
+  } catch (...) {
+    mine.set_exception(std::current_exception());
+    finish();
+    throw;
+  }
+}
+
+}  // namespace gap

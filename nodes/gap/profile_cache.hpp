@@ -1,0 +1,155 @@
+#pragma once
+// Every occupation profile in memory, as one immutable snapshot swapped atomically: a request
+// holds the snapshot it started with, so it never sees two datasets at once. A refresher checks
+// the latest completed load run every few seconds and reloads when it changed; while the
+// database is down the cache keeps serving what it has.
+//
+// Occupations missing locally (or without skill ratings) can come from a RemoteProfileSource
+// (O*NET Web Services); what it returns is stored in the database and added to the snapshot,
+// so the next request is served locally.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "nodes/gap/profile.hpp"
+#include "nodes/gap/profile_repository.hpp"
+
+namespace spdlog { class logger; }
+
+namespace gap {
+
+class Snapshot {
+ public:
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles);
+  const DatasetVersion& version() const { return version_; }
+  std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
+  std::size_t size() const { return by_code_.size(); }
+  bool has_knowledge() const { return has_knowledge_; }  // any knowledge LV rating loaded
+  ProfilePtr find(const std::string& code) const;
+  // Same semantics as ProfileRepository::search_titles (see title_search_less).
+  std::vector<OccupationSummary> search(const std::string& q, std::size_t limit) const;
+  // A copy with `p` added or replaced (the fallback's additions).
+  std::shared_ptr<const Snapshot> with(ProfilePtr p) const;
+
+ private:
+  struct TitleEntry {
+    OccupationSummary summary;
+    std::string lower_title;
+  };
+  DatasetVersion version_;
+  std::chrono::system_clock::time_point loaded_at_;
+  std::unordered_map<std::string, ProfilePtr> by_code_;
+  std::vector<TitleEntry> titles_;  // by code
+  bool has_knowledge_ = false;
+};
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+// Where occupations missing locally can be fetched from.
+class RemoteProfileSource {
+ public:
+  virtual ~RemoteProfileSource() = default;
+  // nullopt when the remote does not know the code; throws RemoteUnavailable when it cannot say.
+  virtual std::optional<FetchedOccupation> fetch(const std::string& code) = 0;
+};
+
+class RemoteUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// No dataset could be loaded yet (the database was down since start-up).
+class NotLoaded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CacheOptions {
+  std::chrono::milliseconds check_interval{2000};  // how often the refresher looks for a new load run
+  bool background_refresh = true;
+  std::chrono::seconds negative_ttl{600};          // how long "the remote does not know it" is remembered
+};
+
+struct CacheStatus {
+  bool loaded = false;         // a snapshot exists
+  bool last_check_ok = false;  // the last database check (load or poll) succeeded
+  std::string last_error;      // message of the last failed check (redacted URL)
+  DatasetVersion version;
+  std::size_t profiles = 0;
+  std::uint64_t hits = 0, misses = 0, remote_fetches = 0, remote_not_found = 0, reloads = 0;
+  double last_load_seconds = 0;
+};
+
+class ProfileCache {
+ public:
+  ProfileCache(std::shared_ptr<ProfileRepository> repo, CacheOptions opts = {},
+               std::shared_ptr<RemoteProfileSource> remote = nullptr, std::shared_ptr<spdlog::logger> log = nullptr);
+  ~ProfileCache();
+  ProfileCache(const ProfileCache&) = delete;
+  ProfileCache& operator=(const ProfileCache&) = delete;
+
+  // Loads the dataset once (failures are recorded, not thrown: the refresher retries) and starts
+  // the refresher when enabled. Returns whether a dataset is loaded.
+  bool start();
+  void stop();
+
+  // Reloads when the latest completed load run differs from the snapshot's (or nothing is
+  // loaded). Returns true when a new snapshot was installed. Throws what the repository throws.
+  bool refresh();
+
+  SnapshotPtr snapshot() const { return snap_.load(); }
+  CacheStatus status() const;
+  ProfileRepository& repository() { return *repo_; }
+  bool has_remote() const { return remote_ != nullptr; }
+
+  // The profile for a normalized code: from the snapshot; else, with a remote source, fetched,
+  // stored and added. nullptr when unknown everywhere. A profile without skill ratings is
+  // returned as is (the caller decides). Throws NotLoaded when no dataset is loaded and
+  // RemoteUnavailable when the remote failed.
+  // `pinned`: the snapshot the request started with (null: the current one).
+  ProfilePtr lookup(const std::string& code, const SnapshotPtr& pinned = nullptr);
+  // True when lookup(code) would go to the remote (lets a host move such requests off its
+  // request threads).
+  bool needs_remote(const std::string& code) const;
+
+ private:
+  bool wants_remote(const ProfilePtr& local) const;
+  bool negative_cached(const std::string& code) const;
+  ProfilePtr fetch_remote(const std::string& code, const ProfilePtr& local);
+  void install(SnapshotPtr s);
+  void run_refresher();
+
+  std::shared_ptr<ProfileRepository> repo_;
+  CacheOptions opts_;
+  std::shared_ptr<RemoteProfileSource> remote_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  std::atomic<SnapshotPtr> snap_;
+  std::mutex write_mu_;  // serializes reloads and fallback additions
+
+  mutable std::mutex status_mu_;
+  bool last_check_ok_ = false;
+  std::string last_error_;
+  double last_load_seconds_ = 0;
+  std::atomic<std::uint64_t> hits_{0}, misses_{0}, remote_fetches_{0}, remote_not_found_{0}, reloads_{0};
+
+  mutable std::mutex remote_mu_;
+  std::map<std::string, std::shared_future<ProfilePtr>> in_flight_;
+  std::map<std::string, std::chrono::steady_clock::time_point> not_found_until_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread refresher_;
+};
+
+}  // namespace gap
