@@ -14,7 +14,7 @@ using testing_support::TempDir;
 
 namespace {
 
-bool sanitized() {
+[[maybe_unused]] bool sanitized() {
 #if defined(__SANITIZE_ADDRESS__)
   return true;
 #elif defined(__has_feature)

@@ -153,7 +153,7 @@ TEST_CASE("a URL is downloaded once into the cache and verified on reuse", "[one
   const std::string bytes = read_file(zip);
   const std::string sha = sha256_hex(bytes);
   FakeHttpServer server;
-  server.route("/files/db_29_2_text.zip", FakeResponse{200, bytes});
+  server.route("/files/db_29_2_text.zip", FakeResponse{200, bytes, std::nullopt});
   auto cache = tmp / "cache";
 
   SourceOptions o;
@@ -210,7 +210,7 @@ TEST_CASE("download failures say what failed, leave no file behind and give the 
     CHECK(listing(cache).empty());
   }
   SECTION("checksum mismatch") {
-    server.route("/ok/db_29_2_text.zip", FakeResponse{200, bytes});
+    server.route("/ok/db_29_2_text.zip", FakeResponse{200, bytes, std::nullopt});
     o.location = server.url("/ok/db_29_2_text.zip");
     o.sha256 = std::string(64, 'b');
     CHECK(resolve_error(o) == "download of " + o.location + " failed: checksum mismatch: expected sha256 " + o.sha256 +
