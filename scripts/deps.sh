@@ -12,7 +12,7 @@ BUILD_PKGS=(
   libzip-dev zipcmp zipmerge ziptool zlib1g-dev libcurl4-openssl-dev ccache
 )
 TEST_PKGS=(
-  mariadb-server mariadb-client python3 curl unzip zip
+  mariadb-server mariadb-client python3 curl unzip zip time
 )
 
 want=("${BUILD_PKGS[@]}")
