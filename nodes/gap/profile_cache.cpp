@@ -272,6 +272,19 @@ ProfilePtr ProfileCache::fetch_remote(const std::string& code, const ProfilePtr&
     in_flight_.erase(code);
   };
   try {
+    // A fetch that finished between our snapshot read and taking ownership already added it.
+    if (auto cur = snapshot()) {
+      if (auto added = cur->find(code); added && !wants_remote(added)) {
+        mine.set_value(added);
+        finish();
+        return added;
+      }
+    }
+    if (negative_cached(code)) {
+      mine.set_value(local);
+      finish();
+      return local;
+    }
     remote_fetches_.fetch_add(1);
     auto fetched = remote_->fetch(code);
     ProfilePtr result = local;

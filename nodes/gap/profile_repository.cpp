@@ -1,6 +1,7 @@
 #include "nodes/gap/profile_repository.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 
@@ -209,6 +210,12 @@ template <class F>
 auto ProfileRepository::with_session(const char* what, F&& f) -> decltype(f(std::declval<soci::session&>())) {
   std::lock_guard lock(mu_);
   if (!session_) {
+    // SQLite would create a missing file and then report missing tables: for a reader, a
+    // database file that is not there is an unavailable database.
+    if (url_.dialect == sqldb::Dialect::SQLite && !url_.sqlite_path.empty() && url_.sqlite_path != ":memory:" &&
+        !std::filesystem::exists(url_.sqlite_path)) {
+      throw sqldb::DatabaseUnavailable("database file " + url_.sqlite_path + " does not exist (" + url_.redacted + ")");
+    }
     sqldb::SessionOptions opts;
     opts.create_parent_dir = false;  // a reader must not conjure up an empty database
     opts.busy_timeout_ms = 2000;
