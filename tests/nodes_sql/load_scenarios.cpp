@@ -1,5 +1,9 @@
 #include "tests/nodes_sql/load_scenarios.hpp"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -145,6 +149,13 @@ dag::RunReport load_ok(const std::string& url, const std::string& variant,
   INFO(report.error);
   REQUIRE(report.ok);
   return report;
+}
+
+void load_by_hand(const std::string& url, const std::string& variant) {
+  DrivenLoad d(url, 1000);
+  for (const auto& b : make_dataset(variant, 1000)) d.node->consume({0, 0}, b, d.out);
+  d.node->finish(d.out);
+  d.node->commit();
 }
 
 void scenario_schema_idempotent(const std::string& url) {
@@ -445,6 +456,59 @@ void scenario_constraint_violation(const std::string& url) {
                                Catch::Contains("foreign key", Catch::CaseSensitive::No));
   CHECK(snapshot(*s) == before);
   CHECK(last_run(*s).status == "failed");
+}
+
+}  // namespace sqltest
+
+namespace sqltest {
+
+void scenario_killed_loader_keeps_old_data(const std::string& url) {
+  // Nothing before the fork may start worker threads (the child would inherit their locks but
+  // not the threads): the first dataset is loaded by hand and every session is closed again.
+  load_by_hand(url, "v1");
+  const auto before = snapshot(url);
+
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    std::atomic<bool> told{false};
+    dag::RunOptions opts;
+    opts.progress_interval = std::chrono::milliseconds(10);
+    opts.on_progress = [&](const std::vector<dag::NodeStats>& nodes) {
+      for (const auto& n : nodes) {
+        auto it = n.counters.find("ratings");
+        if (n.id == "load" && it != n.counters.end() && it->second > 0 && !told.exchange(true)) {
+          [[maybe_unused]] auto w = write(fds[1], "x", 1);
+        }
+      }
+    };
+    try {
+      auto reg = make_registry();
+      run_yaml(load_yaml(url, "large", "      batch_rows: 500\n",
+                         "      chunk_rows: 500\n      delay_ms: 40\n"),
+               *reg, opts);
+    } catch (...) {
+    }
+    _exit(0);  // reached only when the parent did not kill it in time
+  }
+  close(fds[1]);
+  char c = 0;
+  const auto got = read(fds[0], &c, 1);  // the child has written rating rows, uncommitted
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  REQUIRE(got == 1);
+  REQUIRE(WIFSIGNALED(status));
+
+  CHECK(snapshot(url) == before);
+  // Its locks are gone with it: the next load runs and commits.
+  load_ok(url, "v2");
+  auto s = session_for(url);
+  require_counts(*s, expected_counts("v2"));
 }
 
 }  // namespace sqltest

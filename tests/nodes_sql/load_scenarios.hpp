@@ -17,6 +17,9 @@ dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
 dag::RunReport load_ok(const std::string& url, const std::string& variant,
                        const std::string& load_params = "");
 
+// Loads a dataset by driving sql_load by hand (no engine, hence no worker threads).
+void load_by_hand(const std::string& url, const std::string& variant);
+
 void scenario_schema_idempotent(const std::string& url);
 void scenario_load_and_reload(const std::string& url);
 void scenario_large_dataset(const std::string& url);
@@ -27,5 +30,7 @@ void scenario_keep_api_rows(const std::string& url);
 void scenario_ratings_before_parents(const std::string& url);
 void scenario_refuses_empty_input(const std::string& url);
 void scenario_constraint_violation(const std::string& url);
+// Forks: the child runs a slow load and is SIGKILLed once it has written rows.
+void scenario_killed_loader_keeps_old_data(const std::string& url);
 
 }  // namespace sqltest

@@ -80,3 +80,8 @@ TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
   sqltest::load_ok(array_db.url(), "v2");
   CHECK(sqltest::snapshot(array_db.url()) == sqltest::snapshot(multirow_db.url()));
 }
+
+TEST_CASE("mariadb: a loader killed mid-way leaves the previous dataset", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_killed_loader_keeps_old_data(db.url());
+}

@@ -68,3 +68,8 @@ TEST_CASE("sqlite: batched inserts return every value exactly", "[sql][sqlite]")
   SqliteDb db;
   sqltest::scenario_bulk_insert_round_trip(db.url, sqldb::MysqlInsert::ArrayBinding, "SOCI vector binding");
 }
+
+TEST_CASE("sqlite: a loader killed mid-way leaves the previous dataset", "[sql][sqlite]") {
+  SqliteDb db;
+  sqltest::scenario_killed_loader_keeps_old_data(db.url);
+}
