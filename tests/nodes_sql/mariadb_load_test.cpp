@@ -1,6 +1,11 @@
 // sql_load into MariaDB through the real engine (scenarios in load_scenarios.cpp). Needs the
 // `mariadb` ctest fixture; every test case gets a scratch database of its own.
+#include <fstream>
+
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
+
+#include "nodes/sql/database.hpp"
 
 #include "tests/mariadb/mariadb_test_support.hpp"
 #include "tests/nodes_sql/bulk_insert_scenarios.hpp"
@@ -84,4 +89,19 @@ TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
 TEST_CASE("mariadb: a loader killed mid-way leaves the previous dataset", "[sql][mariadb]") {
   ScratchDatabase db;
   sqltest::scenario_killed_loader_keeps_old_data(db.url());
+}
+
+TEST_CASE("mariadb: a ?socket= URL connects through the Unix socket", "[sql][mariadb]") {
+  // The fixture's server keeps its socket path beside its datadir.
+  std::ifstream in(std::string(SKILLGAP_BINARY_DIR) + "/mariadb-test-server/socket-path");
+  std::string socket;
+  if (!std::getline(in, socket)) {
+    WARN("SKIPPED: the server is not the fixture's (SKILLGAP_MARIADB_URL points elsewhere)");
+    return;
+  }
+  auto url = sqldb::DatabaseUrl::parse("mysql://onet:onetpass@localhost/onet?socket=" + socket);
+  auto s = sqldb::open_session(url);
+  std::string how;
+  *s << "SELECT USER()", soci::into(how);
+  CHECK(how == "onet@localhost");  // a TCP login would be onet@127.0.0.1
 }
