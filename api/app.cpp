@@ -110,7 +110,7 @@ std::optional<double> importance_value(const gap::ElementRating& r) {
   return r.importance->llm_value;
 }
 
-nlohmann::json opt_number(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+api::json opt_number(const std::optional<double>& v) { return v ? api::json(*v) : api::json(nullptr); }
 
 }  // namespace
 
@@ -317,7 +317,7 @@ Response App::occupations(const Request& req) {
     return retry_later(error_response({503, "dataset_not_loaded", "Error: No dataset is loaded yet; try again shortly."}, false), 5);
   }
   auto hits = snap->search(q, static_cast<std::size_t>(limit));
-  nlohmann::json list = nlohmann::json::array();
+  api::json list = api::json::array();
   for (const auto& h : hits) list.push_back({{"code", h.code}, {"title", h.title}});
   return success("Found " + std::to_string(hits.size()) + " occupation(s).",
                  {{"query", q}, {"limit", limit}, {"count", hits.size()}, {"occupations", std::move(list)}});
@@ -347,16 +347,16 @@ Response App::occupation(const Request& req, const std::string& raw_code) {
                        30);
   }
   if (!prof) return error_response({404, "occupation_not_found", "Error: Occupation code " + *code + " not found."}, false);
-  nlohmann::json ratings = nlohmann::json::array();
+  api::json ratings = api::json::array();
   for (const auto& r : prof->ratings) {
     auto d = gap::domain_of(*r.element);
-    nlohmann::json j = {{"element_id", r.element->id},
+    api::json j = {{"element_id", r.element->id},
                         {"element_name", r.element->name},
                         {"domain", d ? std::string(gap::to_string(*d)) : r.element->domain},
                         {"importance", opt_number(importance_value(r))},
-                        {"level", r.level ? opt_number(r.level->data_value) : nlohmann::json(nullptr)},
-                        {"level_llm", r.level ? opt_number(r.level->llm_value) : nlohmann::json(nullptr)},
-                        {"level_refined", r.level ? opt_number(r.level->refined_value) : nlohmann::json(nullptr)},
+                        {"level", r.level ? opt_number(r.level->data_value) : api::json(nullptr)},
+                        {"level_llm", r.level ? opt_number(r.level->llm_value) : api::json(nullptr)},
+                        {"level_refined", r.level ? opt_number(r.level->refined_value) : api::json(nullptr)},
                         {"not_relevant", r.level && r.level->not_relevant == 'Y'},
                         {"value_source", r.level ? r.level->value_source : (r.importance ? r.importance->value_source : "")}};
     ratings.push_back(std::move(j));
@@ -368,7 +368,7 @@ Response App::occupation(const Request& req, const std::string& raw_code) {
                   {"title", prof->title},
                   {"description", prof->description},
                   {"source", prof->source},
-                  {"onet_release", release.empty() ? nlohmann::json(nullptr) : nlohmann::json(release)},
+                  {"onet_release", release.empty() ? api::json(nullptr) : api::json(release)},
                   {"ratings", std::move(ratings)}});
 }
 
@@ -386,10 +386,10 @@ Response App::readyz(const Request& req) {
   Response problem;
   if (!params_of(req, {}, false, p, problem)) return problem;
   auto st = cache_->status();
-  nlohmann::json result = {{"database", st.last_check_ok ? "up" : "down"},
+  api::json result = {{"database", st.last_check_ok ? "up" : "down"},
                            {"dataset_loaded", st.loaded && st.version.load_run_id > 0},
                            {"load_run_id", st.version.load_run_id},
-                           {"onet_release", st.version.release.empty() ? nlohmann::json(nullptr) : nlohmann::json(st.version.release)},
+                           {"onet_release", st.version.release.empty() ? api::json(nullptr) : api::json(st.version.release)},
                            {"occupations", st.profiles}};
   std::vector<std::string> why;
   if (!st.last_check_ok) why.push_back("the database did not answer the last check");
@@ -398,7 +398,7 @@ Response App::readyz(const Request& req) {
   std::string msg = "Error: Not ready: ";
   for (std::size_t i = 0; i < why.size(); ++i) msg += (i ? "; " : "") + why[i];
   msg += ".";
-  nlohmann::json body = {{"success", false}, {"error", "not_ready"}, {"message", msg}, {"result", std::move(result)}};
+  api::json body = {{"success", false}, {"error", "not_ready"}, {"message", msg}, {"result", std::move(result)}};
   return retry_later(json_response(503, body), 5);
 }
 

@@ -12,8 +12,11 @@ namespace gap { class GapResultBatch; }
 
 namespace api {
 
-Response json_response(int status, const nlohmann::json& body);
-Response success(std::string message, nlohmann::json result);
+// Insertion-ordered, so that bodies read in the documented order (success, message, result).
+using json = nlohmann::ordered_json;
+
+Response json_response(int status, const json& body);
+Response success(std::string message, json result);
 
 struct ErrorSpec {
   int status;
@@ -24,7 +27,7 @@ struct ErrorSpec {
 Response error_response(const ErrorSpec& e, bool skill_gap_shape);
 
 // The /skill-gap success body for a computed result.
-nlohmann::json skill_gap_result(const gap::GapResultBatch& r);
+json skill_gap_result(const gap::GapResultBatch& r);
 std::string skill_gap_message(const gap::GapResultBatch& r);
 
 }  // namespace api

@@ -42,12 +42,21 @@ std::uint16_t free_port(const std::string& host) {
   return ntohs(a.sin_port);
 }
 
-void send(http::http_request req, const Response& resp, bool close) {
+// Replies and calls `done` once the response is written (or failed): until then the request
+// counts as in flight, so stop() does not close its connection under it.
+void send(http::http_request req, const Response& resp, bool close, std::function<void()> done) {
   http::http_response out(static_cast<http::status_code>(resp.status));
   for (const auto& [k, v] : resp.headers) out.headers().add(k, v);
   if (close) out.headers().add(http::header_names::connection, "close");
   out.set_body(resp.body, resp.content_type);
-  req.reply(out);
+  req.reply(out).then([done = std::move(done)](pplx::task<void> t) {
+    try {
+      t.get();
+    } catch (const std::exception& e) {
+      spdlog::debug("http: reply not delivered: {}", e.what());
+    }
+    done();
+  });
 }
 
 }  // namespace
@@ -59,11 +68,15 @@ struct HttpServer::Impl {
   std::unique_ptr<http_listener> listener;
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::int64_t> last_activity_ns{0};  // steady clock: last request start or end
   std::mutex mu;
   std::condition_variable idle;
   bool stopped = false;
 
+  void touch() { last_activity_ns = std::chrono::steady_clock::now().time_since_epoch().count(); }
+
   void done() {
+    touch();
     if (in_flight.fetch_sub(1) == 1) {
       std::lock_guard lock(mu);
       idle.notify_all();
@@ -72,13 +85,13 @@ struct HttpServer::Impl {
 
   void on_request(http::http_request req) {
     in_flight.fetch_add(1);
+    touch();
     if (draining.load()) {
       Response r;
       r.status = 503;
       r.headers.emplace_back("Retry-After", "1");
       r.body = R"({"success":false,"error":"shutting_down","message":"Error: The server is shutting down.","result":{}})";
-      send(req, r, true);
-      done();
+      send(req, r, true, [this] { done(); });
       return;
     }
     Request r;
@@ -91,11 +104,11 @@ struct HttpServer::Impl {
     auto respond = [this, req, responded](Response resp) mutable {
       if (responded->exchange(true)) return;
       try {
-        send(req, resp, false);
+        send(req, resp, false, [this] { done(); });
       } catch (const std::exception& e) {
         spdlog::warn("http: reply failed: {}", e.what());
+        done();
       }
-      done();
     };
     try {
       handler(r, respond);
@@ -149,9 +162,17 @@ void HttpServer::stop() {
     impl_->stopped = true;
   }
   impl_->draining = true;
-  {
+  // cpprest cannot stop accepting without closing every connection, so the listener stays
+  // open while draining and answers newcomers 503; it closes once nothing was in flight for
+  // a quiet moment (requests already sent on open connections get dispatched meanwhile).
+  const auto quiet = std::chrono::milliseconds(200);
+  const auto deadline = std::chrono::steady_clock::now() + impl_->opts.drain_timeout;
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto idle_for = now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(impl_->last_activity_ns.load()));
+    if ((impl_->in_flight.load() == 0 && idle_for >= quiet) || now >= deadline) break;
     std::unique_lock lock(impl_->mu);
-    impl_->idle.wait_for(lock, impl_->opts.drain_timeout, [&] { return impl_->in_flight.load() == 0; });
+    impl_->idle.wait_for(lock, std::chrono::milliseconds(20));
   }
   if (auto n = impl_->in_flight.load(); n > 0) spdlog::warn("http: closing with {} request(s) still in flight", n);
   impl_->listener->close().wait();

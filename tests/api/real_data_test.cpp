@@ -1,0 +1,132 @@
+// Known pairs on the real O*NET 29.2 data, loaded with the real pipeline (pipelines/full.yaml)
+// and checked value by value against the gap computed directly in SQL. Skipped visibly when the
+// 29.2 files are not present.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "api_test_support.hpp"
+#include "gap_test_db.hpp"
+#include "support/test_support.hpp"
+
+namespace {
+
+// The 29.2 database, loaded once per test process; empty when the files are absent.
+const std::string& real_db_url() {
+  static testing_support::TempDir dir("apireal");
+  static const std::string url = [] {
+    const std::string data = testing_support::onet_data_dir();
+    if (data.empty()) return std::string();
+    const std::string u = "sqlite:" + (dir / "onet29.db").string();
+    gaptest::run_load("full.yaml", u, dir.path(), {"nodes.source.params.location=" + data});
+    return u;
+  }();
+  return url;
+}
+
+api::App& real_app() {
+  static std::unique_ptr<api::App> app = [] {
+    auto a = std::make_unique<api::App>(apitest::config_for(real_db_url()));
+    a->start();
+    return a;
+  }();
+  return *app;
+}
+
+nlohmann::json ask(const std::string& from, const std::string& to) {
+  auto r = real_app().handle({"GET", "/skill-gap", "from=" + from + "&to=" + to});
+  INFO(from << " -> " << to << ": " << r.body);
+  REQUIRE(r.status == 200);
+  return nlohmann::json::parse(r.body);
+}
+
+void check_against_sql(const std::string& from, const std::string& to) {
+  auto j = ask(from, to);
+  auto ref = apitest::reference_gaps(real_db_url(), from, to);
+  const auto& gaps = j["result"]["skill_gaps"];
+  INFO(from << " -> " << to);
+  REQUIRE(gaps.size() == ref.size());
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    INFO("row " << i);
+    CHECK(gaps[i]["element_id"] == ref[i].element_id);
+    CHECK(gaps[i]["element_name"] == ref[i].element_name);
+    CHECK(gaps[i]["from_data_value"].get<double>() == ref[i].from);
+    CHECK(gaps[i]["to_data_value"].get<double>() == ref[i].to);
+    CHECK(gaps[i]["gap"].get<double>() == ref[i].gap);
+    REQUIRE(ref[i].importance);
+    CHECK(gaps[i]["importance"].get<double>() == *ref[i].importance);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("real 29.2: known pairs value by value against SQL", "[api][real]") {
+  if (testing_support::onet_data_dir().empty()) {
+    WARN("SKIPPED: O*NET 29.2 files not found (set ONET_DATA_DIR); real-data checks not run");
+    return;
+  }
+  auto j = ask("15-1254.00", "15-1251.00");
+  CHECK(j["result"]["from_occupation_title"] == "Web Developers");
+  CHECK(j["result"]["to_occupation_title"] == "Computer Programmers");
+  CHECK(j["result"]["onet_release"] == "29.2");
+  CHECK(j["message"] == "Successfully identified skill gap from 'Web Developers' to 'Computer Programmers' based on 'LV' scale.");
+  // Programming (2.B.3.e) is among the gaps, from 4.25 to 4.88 in 29.2.
+  bool programming = false;
+  for (const auto& g : j["result"]["skill_gaps"]) {
+    if (g["element_id"] == "2.B.3.e") {
+      programming = true;
+      CHECK(g["element_name"] == "Programming");
+      CHECK(g["from_data_value"] == 4.25);
+      CHECK(g["to_data_value"] == 4.88);
+      CHECK(g["gap"] == 0.63);
+      CHECK(g["importance"] == 4.75);
+    }
+  }
+  CHECK(programming);
+
+  for (auto [f, t] : std::vector<std::pair<const char*, const char*>>{{"15-1254.00", "15-1251.00"},
+                                                                       {"15-1251.00", "15-1254.00"},
+                                                                       {"15-1211.00", "15-1212.00"},
+                                                                       {"29-1141.00", "29-1171.00"},
+                                                                       {"11-1021.00", "11-1011.00"},
+                                                                       {"35-2014.00", "11-9051.00"},
+                                                                       {"47-2111.00", "17-2071.00"}}) {
+    check_against_sql(f, t);
+  }
+  CHECK(ask("15-1254", "15-1254.00")["result"]["skill_gaps"].empty());
+}
+
+TEST_CASE("real 29.2: 60 random pairs against SQL", "[api][real]") {
+  if (testing_support::onet_data_dir().empty()) {
+    WARN("SKIPPED: O*NET 29.2 files not found (set ONET_DATA_DIR); real-data checks not run");
+    return;
+  }
+  auto snap = real_app().cache().snapshot();
+  REQUIRE(snap);
+  std::vector<std::string> rated;
+  for (const auto& o : snap->search("", 2000)) {
+    auto p = snap->find(o.code);
+    if (p->has_level_ratings(gap::Domain::Skills)) rated.push_back(o.code);
+  }
+  CHECK(rated.size() > 850);
+  std::mt19937 rng(29'2);
+  std::uniform_int_distribution<std::size_t> pick(0, rated.size() - 1);
+  for (int i = 0; i < 60; ++i) check_against_sql(rated[pick(rng)], rated[pick(rng)]);
+}
+
+TEST_CASE("real 29.2: Legislators (and, in 29.2, Software Developers) have no skill ratings", "[api][real]") {
+  if (testing_support::onet_data_dir().empty()) {
+    WARN("SKIPPED: O*NET 29.2 files not found (set ONET_DATA_DIR); real-data checks not run");
+    return;
+  }
+  auto r = real_app().handle({"GET", "/skill-gap", "from=15-1254.00&to=11-1031.00"});
+  CHECK(r.status == 404);
+  auto j = nlohmann::json::parse(r.body);
+  CHECK(j["error"] == "no_ratings");
+  CHECK(j["message"] == "Error: Occupation code 11-1031.00 (Legislators) has no skill ratings, so no skill gap can be computed.");
+  // 29.2 publishes no Skills rows for 15-1252.00 (879 of 1,016 occupations are rated).
+  auto sd = real_app().handle({"GET", "/skill-gap", "from=15-1252&to=15-1254"});
+  CHECK(sd.status == 404);
+  CHECK(nlohmann::json::parse(sd.body)["error"] == "no_ratings");
+  CHECK(real_app().cache().snapshot()->size() == 1016);
+}

@@ -1,0 +1,423 @@
+// The routes as a function Request -> Response (no sockets), on the onet_mini fixture loaded
+// by the real pipeline and on a hand-made dataset.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+
+#include "api/app.hpp"
+#include "api/envelope.hpp"
+#include "api_test_support.hpp"
+#include "gap_test_db.hpp"
+#include "support/test_support.hpp"
+
+using apitest::config_for;
+using apitest::mini_db_url;
+using nlohmann::json;
+
+namespace {
+
+struct Got {
+  api::Response r;
+  json body;
+};
+
+Got call(api::App& app, const std::string& path, const std::string& query = "", const std::string& method = "GET") {
+  Got g;
+  g.r = app.handle({method, path, query});
+  if (g.r.content_type.starts_with("application/json")) g.body = json::parse(g.r.body);
+  return g;
+}
+
+std::string header(const api::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return {};
+}
+
+void check_error(const Got& g, int status, const std::string& error, const std::string& message = "") {
+  INFO(g.r.body);
+  CHECK(g.r.status == status);
+  CHECK(g.body["success"] == false);
+  CHECK(g.body["error"] == error);
+  if (!message.empty()) CHECK(g.body["message"] == message);
+}
+
+void check_skill_gap_error(const Got& g, int status, const std::string& error, const std::string& message = "") {
+  check_error(g, status, error, message);
+  CHECK(g.body["result"]["skill_gaps"] == json::array());
+}
+
+}  // namespace
+
+// One App over the fixture for the whole file (construction builds the subgraph once).
+namespace {
+api::App& app() {
+  static std::unique_ptr<api::App> a = [] {
+    auto p = std::make_unique<api::App>(config_for(mini_db_url()));
+    p->start();
+    return p;
+  }();
+  return *a;
+}
+}  // namespace
+
+TEST_CASE("skill-gap: the envelope, value by value against SQL", "[api][routes]") {
+  auto g = call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00");
+  REQUIRE(g.r.status == 200);
+  CHECK(g.r.body.starts_with(R"({"success":true,"message":)"));
+  CHECK(g.body["message"] ==
+        "Successfully identified skill gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
+  const auto& res = g.body["result"];
+  CHECK(res["from_occupation_title"] == "Quantum Spreadsheet Developers");
+  CHECK(res["to_occupation_title"] == "Chief Lantern Officers");
+  CHECK(res["from_occupation_code"] == "15-9901.00");
+  CHECK(res["to_occupation_code"] == "11-9901.00");
+  CHECK(res["onet_release"] == "0.0-mini");
+  CHECK(res["value_source"] == "onet");
+  CHECK(res["scale_id"] == "LV");
+  auto ref = apitest::reference_gaps(mini_db_url(), "15-9901.00", "11-9901.00");
+  REQUIRE_FALSE(ref.empty());
+  const auto& gaps = res["skill_gaps"];
+  REQUIRE(gaps.size() == ref.size());
+  CHECK(res["gap_count"] == ref.size());
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    INFO("row " << i << ": " << gaps[i].dump());
+    CHECK(gaps[i]["element_id"] == ref[i].element_id);
+    CHECK(gaps[i]["element_name"] == ref[i].element_name);
+    CHECK(gaps[i]["scale_id"] == "LV");
+    CHECK(gaps[i]["from_data_value"].get<double>() == ref[i].from);
+    CHECK(gaps[i]["to_data_value"].get<double>() == ref[i].to);
+    CHECK(gaps[i]["gap"].get<double>() == ref[i].gap);
+    if (ref[i].importance) CHECK(gaps[i]["importance"].get<double>() == *ref[i].importance);
+    else CHECK(gaps[i]["importance"].is_null());
+  }
+  // Field order of a gap as documented.
+  CHECK(gaps[0].dump().starts_with(R"({"element_id":)"));
+}
+
+TEST_CASE("skill-gap: every ordered pair of the fixture agrees with SQL", "[api][routes]") {
+  const char* rated[] = {"11-9901.00", "11-9902.00", "15-9901.00", "15-9902.00", "15-9903.01", "17-9901.00"};
+  for (const char* from : rated) {
+    for (const char* to : rated) {
+      INFO(from << " -> " << to);
+      auto g = call(app(), "/skill-gap", std::string("from=") + from + "&to=" + to);
+      REQUIRE(g.r.status == 200);
+      auto ref = apitest::reference_gaps(mini_db_url(), from, to);
+      const auto& gaps = g.body["result"]["skill_gaps"];
+      REQUIRE(gaps.size() == ref.size());
+      for (std::size_t i = 0; i < ref.size(); ++i) {
+        CHECK(gaps[i]["element_id"] == ref[i].element_id);
+        CHECK(gaps[i]["gap"].get<double>() == ref[i].gap);
+      }
+      if (std::string(from) == to) CHECK(gaps.empty());
+    }
+  }
+}
+
+TEST_CASE("skill-gap: same code, short codes", "[api][routes]") {
+  auto same = call(app(), "/skill-gap", "from=15-9901.00&to=15-9901.00");
+  CHECK(same.r.status == 200);
+  CHECK(same.body["result"]["skill_gaps"] == json::array());
+  CHECK(same.body["success"] == true);
+
+  auto shortc = call(app(), "/skill-gap", "from=15-9901&to=11-9901");
+  CHECK(shortc.r.status == 200);
+  CHECK(shortc.body["result"]["from_occupation_code"] == "15-9901.00");
+  CHECK(shortc.body["result"]["to_occupation_code"] == "11-9901.00");
+  CHECK(shortc.body["result"]["skill_gaps"] == call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00").body["result"]["skill_gaps"]);
+
+  // Short form of a code whose .00 does not exist: not found under the normalized code.
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9903&to=11-9901"), 404, "occupation_not_found",
+                        "Error: Occupation code 15-9903.00 not found.");
+}
+
+TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][routes]") {
+  const std::string missing = "Error: Missing 'from' or 'to' occupation code parameter.";
+  for (const char* q : {"", "from=15-9901.00", "to=15-9901.00", "from=&to=11-9901.00", "from=15-9901.00&to="}) {
+    INFO(q);
+    check_skill_gap_error(call(app(), "/skill-gap", q), 400, "missing_parameter", missing);
+  }
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-99&to=11-9901.00"), 400, "invalid_occupation_code",
+                        "Error: Invalid occupation code '15-99' for parameter 'from' (expected NN-NNNN.NN or NN-NNNN).");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=x"), 400, "invalid_occupation_code",
+                        "Error: Invalid occupation code 'x' for parameter 'to' (expected NN-NNNN.NN or NN-NNNN).");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&color=red"), 400, "unknown_parameter",
+                        "Error: Unknown parameter 'color' (allowed: domain, from, include_not_relevant, min_gap, "
+                        "min_importance, source, to).");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&from=11-9902.00"), 400,
+                        "repeated_parameter", "Error: Parameter 'from' is given more than once.");
+  struct Bad {
+    const char* q;
+    const char* message;
+  };
+  for (const Bad& b : {
+           Bad{"min_gap=-1", "Error: Invalid value '-1' for parameter 'min_gap' (expected a number from 0 to 7)."},
+           Bad{"min_gap=abc", "Error: Invalid value 'abc' for parameter 'min_gap' (expected a number from 0 to 7)."},
+           Bad{"min_gap=nan", nullptr},
+           Bad{"min_gap=inf", nullptr},
+           Bad{"min_gap=1e400", nullptr},
+           Bad{"min_gap=7.5", nullptr},
+           Bad{"min_gap=1.0x", nullptr},
+           Bad{"min_gap=", nullptr},
+           Bad{"min_importance=6", "Error: Invalid value '6' for parameter 'min_importance' (expected a number from 0 to 5)."},
+           Bad{"include_not_relevant=yes", "Error: Invalid value 'yes' for parameter 'include_not_relevant' (expected true or false)."},
+           Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, llm or refined)."},
+           Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills or knowledge)."},
+       }) {
+    INFO(b.q);
+    auto g = call(app(), "/skill-gap", std::string("from=15-9901.00&to=11-9901.00&") + b.q);
+    check_skill_gap_error(g, 400, "invalid_parameter", b.message ? b.message : "");
+  }
+}
+
+TEST_CASE("skill-gap: unknown occupations and occupations without ratings", "[api][routes]") {
+  check_skill_gap_error(call(app(), "/skill-gap", "from=99-9999.00&to=11-9901.00"), 404, "occupation_not_found",
+                        "Error: Occupation code 99-9999.00 not found.");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=99-9999"), 404, "occupation_not_found",
+                        "Error: Occupation code 99-9999.00 not found.");
+  // Both unknown: either is named (the lookups run in parallel).
+  auto both = call(app(), "/skill-gap", "from=99-0001.00&to=99-0002.00");
+  check_skill_gap_error(both, 404, "occupation_not_found");
+  auto msg = both.body["message"].get<std::string>();
+  CHECK((msg.find("99-0001.00") != std::string::npos || msg.find("99-0002.00") != std::string::npos));
+
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=47-9901.00"), 404, "no_ratings",
+                        "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill ratings, so no skill gap can be computed.");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=47-9901.00&to=11-9901.00"), 404, "no_ratings");
+  // Knowledge but no skills: no skill ratings; the knowledge domain works.
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=29-9901.00"), 404, "no_ratings");
+  auto k = call(app(), "/skill-gap", "from=11-9901.00&to=29-9901.00&domain=knowledge");
+  REQUIRE(k.r.status == 200);
+  CHECK(k.body["result"]["domain"] == "knowledge");
+  for (const auto& gp : k.body["result"]["skill_gaps"]) CHECK(gp["element_id"].get<std::string>().starts_with("2.C."));
+  // No LLM data loaded: an explicit llm source has nothing to compare.
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=15-9901.00&source=llm"), 404, "no_ratings");
+}
+
+TEST_CASE("skill-gap: options on the fixture", "[api][routes]") {
+  auto base = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00");
+  REQUIRE(base.r.status == 200);
+  const auto& all = base.body["result"]["skill_gaps"];
+  REQUIRE(all.size() >= 2);
+
+  auto mg = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&min_gap=1.5");
+  std::size_t expect = 0;
+  for (const auto& gp : all) expect += gp["gap"].get<double>() >= 1.5 ? 1 : 0;
+  CHECK(mg.body["result"]["skill_gaps"].size() == expect);
+  for (const auto& gp : mg.body["result"]["skill_gaps"]) CHECK(gp["gap"].get<double>() >= 1.5);
+
+  auto mi = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&min_importance=3.5");
+  std::size_t expect_im = 0;
+  for (const auto& gp : all) expect_im += !gp["importance"].is_null() && gp["importance"].get<double>() >= 3.5 ? 1 : 0;
+  CHECK(mi.body["result"]["skill_gaps"].size() == expect_im);
+  CHECK(mi.body["result"]["options"]["min_importance"] == 3.5);
+
+  auto src = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&source=onet");
+  CHECK(src.body["result"]["skill_gaps"] == all);
+  auto refined = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&source=refined");
+  CHECK(refined.body["result"]["value_source"] == "refined");
+  CHECK(refined.body["result"]["skill_gaps"] == all);  // no enrichment: refined falls back to O*NET's values
+
+  auto boolean = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&include_not_relevant=false");
+  CHECK(boolean.body["result"]["skill_gaps"] == all);
+}
+
+TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset", "[api][routes]") {
+  testing_support::TempDir dir("apitiny");
+  const std::string url = "sqlite:" + (dir / "tiny.db").string();
+  gaptest::exec_sql(url, gaptest::tiny_dataset());
+  api::App tiny(config_for(url));
+  tiny.start();
+  auto plain = call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00");
+  REQUIRE(plain.r.status == 200);
+  auto gaps = plain.body["result"]["skill_gaps"];
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[0] == json::parse(R"({"element_id":"2.A.1.a","element_name":"Reading Comprehension","scale_id":"LV",
+      "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false})"));
+  CHECK(gaps[1]["element_id"] == "2.A.2.a");
+  CHECK(gaps[1]["from_data_value"] == 0.0);
+  CHECK(gaps[1]["from_missing"] == true);
+  CHECK(plain.body["result"]["required_count"] == 3);
+
+  auto nr = call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&include_not_relevant=true");
+  auto nr_gaps = nr.body["result"]["skill_gaps"];
+  REQUIRE(nr_gaps.size() == 3);
+  CHECK(nr_gaps[0]["element_id"] == "2.B.3.e");  // from 0 to 2.00: the largest gap
+  CHECK(nr_gaps[0]["not_relevant"] == true);
+  CHECK(nr_gaps[0]["importance"].is_null());
+  CHECK(nr_gaps[1]["not_relevant"] == false);
+
+  auto mi = call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&min_importance=4.25");
+  REQUIRE(mi.body["result"]["skill_gaps"].size() == 1);
+  CHECK(mi.body["result"]["skill_gaps"][0]["element_id"] == "2.A.1.a");
+  // No knowledge ratings for the target, but knowledge is loaded (source has one).
+  check_skill_gap_error(call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&domain=knowledge"), 404, "no_ratings",
+                        "Error: Occupation code 11-0002.00 (Target Occ) has no knowledge ratings, so no skill gap can be computed.");
+}
+
+TEST_CASE("skill-gap: domain=knowledge is refused when no knowledge is loaded", "[api][routes]") {
+  testing_support::TempDir dir("apitiny");
+  const std::string url = "sqlite:" + (dir / "tiny.db").string();
+  auto rows = gaptest::tiny_dataset();
+  rows.push_back("DELETE FROM occupation_ratings WHERE element_id = '2.C.1.a'");
+  gaptest::exec_sql(url, rows);
+  api::App tiny(config_for(url));
+  tiny.start();
+  check_skill_gap_error(call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&domain=knowledge"), 400, "domain_not_loaded",
+                        "Error: Knowledge ratings are not loaded, so domain=knowledge is unavailable.");
+}
+
+TEST_CASE("methods and paths", "[api][routes]") {
+  for (const char* m : {"POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}) {
+    INFO(m);
+    auto g = call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00", m);
+    check_skill_gap_error(g, 405, "method_not_allowed", std::string("Error: Method ") + m + " is not allowed; use GET.");
+    CHECK(header(g.r, "Allow") == "GET");
+    CHECK(call(app(), "/occupations", "", m).r.status == 405);
+    CHECK(call(app(), "/metrics", "", m).r.status == 405);
+  }
+  for (const char* p : {"/", "/skill-gap/", "/SKILL-GAP", "/skill-gapx", "/skill-gap/extra", "/occupations/", "/occupations/15-9901.00/",
+                        "/occupations/15-9901.00/ratings", "/healthz/", "//skill-gap", "/openapi", "/%73kill-gap"}) {
+    INFO(p);
+    check_error(call(app(), p), 404, "not_found", "Error: Not found: no endpoint at this path.");
+  }
+}
+
+TEST_CASE("occupations: search and one occupation", "[api][routes]") {
+  auto s = call(app(), "/occupations", "q=moon");
+  REQUIRE(s.r.status == 200);
+  CHECK(s.body["result"]["count"] == 1);
+  CHECK(s.body["result"]["occupations"][0] == json::parse(R"({"code":"11-9902.00","title":"Moon Logistics Managers"})"));
+  auto all = call(app(), "/occupations");
+  CHECK(all.body["result"]["count"] == 8);
+  CHECK(call(app(), "/occupations", "limit=3").body["result"]["occupations"].size() == 3);
+  CHECK(call(app(), "/occupations", "q=15-99").body["result"]["count"] == 3);
+  CHECK(call(app(), "/occupations", "q=%25").body["result"]["count"] == 0);
+  CHECK(call(app(), "/occupations", "q=%27%20OR%20%271%27%3D%271").body["result"]["count"] == 0);
+  check_error(call(app(), "/occupations", "limit=0"), 400, "invalid_parameter");
+  check_error(call(app(), "/occupations", "limit=101"), 400, "invalid_parameter");
+  check_error(call(app(), "/occupations", "limit=ten"), 400, "invalid_parameter",
+              "Error: Invalid value 'ten' for parameter 'limit' (expected an integer from 1 to 100).");
+  check_error(call(app(), "/occupations", "q=a&q=b"), 400, "repeated_parameter");
+  check_error(call(app(), "/occupations", "query=x"), 400, "unknown_parameter");
+  check_error(call(app(), "/occupations", "q=" + std::string(101, 'a')), 400, "parameter_too_long");
+
+  auto one = call(app(), "/occupations/15-9901");
+  REQUIRE(one.r.status == 200);
+  CHECK(one.body["result"]["code"] == "15-9901.00");
+  CHECK(one.body["result"]["title"] == "Quantum Spreadsheet Developers");
+  CHECK(one.body["result"]["source"] == "file");
+  bool saw_programming = false;
+  for (const auto& r : one.body["result"]["ratings"]) {
+    if (r["element_id"] == "2.B.3.e") {
+      saw_programming = true;
+      CHECK(r["importance"] == 4.75);  // the fixture's documented spot check
+      CHECK(r["level"] == 5.12);
+      CHECK(r["domain"] == "skills");
+    }
+  }
+  CHECK(saw_programming);
+  auto none = call(app(), "/occupations/47-9901.00");
+  CHECK(none.r.status == 200);
+  CHECK(none.body["result"]["ratings"] == json::array());
+  check_error(call(app(), "/occupations/99-9999.00"), 404, "occupation_not_found", "Error: Occupation code 99-9999.00 not found.");
+  check_error(call(app(), "/occupations/abc"), 400, "invalid_occupation_code");
+  check_error(call(app(), "/occupations/%zz"), 400, "bad_encoding");
+  check_error(call(app(), "/occupations/15-9901.00", "x=1"), 400, "unknown_parameter");
+  CHECK(call(app(), "/occupations/15%2D9901.00").r.status == 200);
+}
+
+TEST_CASE("health, readiness, metrics", "[api][routes]") {
+  auto h = call(app(), "/healthz");
+  CHECK(h.r.status == 200);
+  CHECK(h.body["result"]["status"] == "ok");
+  auto r = call(app(), "/readyz");
+  CHECK(r.r.status == 200);
+  CHECK(r.body["result"]["database"] == "up");
+  CHECK(r.body["result"]["occupations"] == 8);
+  CHECK(r.body["result"]["onet_release"] == "0.0-mini");
+
+  // serve() records metrics; handle() alone does not.
+  api::Response last;
+  app().serve({"GET", "/skill-gap", "from=15-9901.00&to=11-9901.00"}, [&](api::Response x) { last = std::move(x); });
+  CHECK(last.status == 200);
+  app().serve({"GET", "/nowhere", ""}, [&](api::Response x) { last = std::move(x); });
+  CHECK(last.status == 404);
+  auto m = call(app(), "/metrics");
+  CHECK(m.r.status == 200);
+  CHECK(m.r.content_type.starts_with("text/plain; version=0.0.4"));
+  CHECK(m.r.body.find("skillgap_http_requests_total{route=\"/skill-gap\",status=\"200\"}") != std::string::npos);
+  CHECK(m.r.body.find("skillgap_http_requests_total{route=\"unmatched\",status=\"404\"}") != std::string::npos);
+  CHECK(m.r.body.find("skillgap_http_request_duration_seconds_bucket{route=\"/skill-gap\",le=\"+Inf\"}") != std::string::npos);
+  CHECK(m.r.body.find("# TYPE skillgap_http_request_duration_seconds histogram") != std::string::npos);
+  CHECK(m.r.body.find("skillgap_profile_cache_hits_total ") != std::string::npos);
+  CHECK(m.r.body.find("skillgap_profile_cache_occupations 8") != std::string::npos);
+  CHECK(m.r.body.find("skillgap_database_up 1") != std::string::npos);
+}
+
+TEST_CASE("openapi.json documents exactly the routes the server serves", "[api][routes][openapi]") {
+  auto g = call(app(), "/openapi.json");
+  REQUIRE(g.r.status == 200);
+  CHECK(g.body["openapi"].get<std::string>().starts_with("3."));
+  std::set<std::string> documented, served;
+  for (const auto& [path, ops] : g.body["paths"].items()) {
+    documented.insert(path);
+    CHECK(ops.contains("get"));
+    CHECK(ops.size() == 1);  // GET only, like the server
+  }
+  for (const auto& r : api::App::routes()) served.insert(r.path);
+  CHECK(documented == served);
+  // Every served route answers something other than "no endpoint" (the table is what dispatches).
+  for (const auto& r : api::App::routes()) {
+    std::string p = r.path;
+    if (auto b = p.find("{code}"); b != std::string::npos) p.replace(b, 6, "15-9901.00");
+    auto resp = app().handle({"GET", p, ""});
+    INFO(p);
+    CHECK(resp.route == r.path);
+  }
+  // The /skill-gap parameters in the document are exactly the ones the route accepts.
+  std::set<std::string> params;
+  for (const auto& p : g.body["paths"]["/skill-gap"]["get"]["parameters"]) params.insert(p["name"]);
+  CHECK(params == std::set<std::string>{"from", "to", "min_gap", "min_importance", "include_not_relevant", "source", "domain"});
+  for (const auto& p : params) {
+    auto resp = call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&" + p + "=x");
+    CHECK(resp.body["error"] != "unknown_parameter");
+  }
+}
+
+TEST_CASE("503 when the database is unavailable and nothing is cached", "[api][routes]") {
+  testing_support::TempDir dir("apidown");
+  api::App down(config_for("sqlite:" + (dir / "absent.db").string()));
+  down.start();
+  auto g = call(down, "/skill-gap", "from=15-9901.00&to=11-9901.00");
+  check_skill_gap_error(g, 503, "database_unavailable", "Error: The database is unavailable; try again shortly.");
+  CHECK(header(g.r, "Retry-After") == "5");
+  auto r = call(down, "/readyz");
+  CHECK(r.r.status == 503);
+  CHECK(r.body["error"] == "not_ready");
+  CHECK(r.body["result"]["database"] == "down");
+  CHECK(header(r.r, "Retry-After") == "5");
+  CHECK(call(down, "/healthz").r.status == 200);
+  CHECK(call(down, "/occupations", "q=a").r.status == 503);
+  // The cause stays in the log, not in the answer.
+  CHECK(g.r.body.find("absent.db") == std::string::npos);
+}
+
+TEST_CASE("500 with a generic message when the subgraph fails unexpectedly", "[api][routes]") {
+  testing_support::TempDir dir("apibroken");
+  // Both lookups on the same side: gap_compute cannot pair them.
+  std::ifstream in(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto pos = yaml.find("side: to");
+  REQUIRE(pos != std::string::npos);
+  yaml.replace(pos, 8, "side: from");
+  testing_support::write_file(dir / "broken.yaml", yaml);
+  auto cfg = config_for(mini_db_url());
+  cfg.pipeline = (dir / "broken.yaml").string();
+  api::App broken(cfg);
+  broken.start();
+  auto g = call(broken, "/skill-gap", "from=15-9901.00&to=11-9901.00");
+  check_skill_gap_error(g, 500, "internal_error", "Error: Internal server error.");
+  CHECK(g.r.body.find("gap_compute") == std::string::npos);
+}
