@@ -13,6 +13,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time
+  wrk nginx-light   # bench/api: load generator and the static-file ceiling
 )
 
 want=("${BUILD_PKGS[@]}")
