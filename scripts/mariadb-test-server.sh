@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # A private MariaDB server for tests and benchmarks: loopback only, its own datadir, no systemd.
 #
-#   mariadb-test-server.sh start DIR [PORT|auto] [--fresh] [--url-file FILE]
+#   mariadb-test-server.sh start DIR [PORT|auto] [--fresh] [--url-file FILE] [--owner-pid PID]
 #       Starts mariadbd with its datadir under DIR and prints the database URL
 #       (mysql://onet:onetpass@127.0.0.1:PORT/onet). A new DIR gets a fresh datadir with the
 #       database `onet` and the user onet/onetpass (all privileges on onet and onet_*, so tests
 #       can create scratch databases); an existing DIR is started again on its datadir, on the
 #       port it used before (crash-recovery tests). --fresh first stops any server running from
-#       DIR and wipes it. PORT "auto" (the default) picks a free port.
+#       DIR and wipes it. PORT "auto" (the default) picks a free port. With --owner-pid, a
+#       watcher stops the server and removes DIR once process PID is gone (a test that
+#       crashes cannot leak its server).
 #   mariadb-test-server.sh stop DIR [--url-file FILE]
 #       Shuts the server down (TERM, then KILL after 30 s) and removes DIR (and FILE).
 #   mariadb-test-server.sh kill DIR
@@ -27,7 +29,7 @@ DB_PASS=onetpass
 die() { echo "mariadb-test-server: $*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -132,10 +134,11 @@ remove_dir() {
 }
 
 cmd_start() {
-  local port=auto fresh=0
+  local port=auto fresh=0 owner=""
   while (( $# )); do
     case "$1" in
       --fresh) fresh=1 ;;
+      --owner-pid) owner=${2:?--owner-pid needs a pid}; shift ;;
       --url-file) URL_FILE=$(realpath -m -- "${2:?--url-file needs a path}"); shift ;;
       -*) die "unknown option '$1'" ;;
       *) port=$1 ;;
@@ -189,6 +192,11 @@ FLUSH PRIVILEGES;
 SQL
   fi
   write_url_file
+  if [[ -n "$owner" ]]; then
+    # Detached, with closed stdio, like the server itself.
+    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; [[ -d "$3" ]] && "$2" stop "$3"' \
+      watcher "$owner" "$(realpath "$0")" "$DIR" </dev/null >/dev/null 2>&1 &
+  fi
   url_of
 }
 

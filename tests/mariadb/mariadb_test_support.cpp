@@ -94,7 +94,9 @@ ScratchDatabase::~ScratchDatabase() {
 }
 
 PrivateServer::PrivateServer(const std::filesystem::path& dir) : dir_(std::filesystem::absolute(dir)) {
-  url_ = script("start " + quote(dir_.string()) + " auto --fresh");
+  // --owner-pid: should this test die without running destructors, the server goes too.
+  url_ = script("start " + quote(dir_.string()) + " auto --fresh --owner-pid " +
+                std::to_string(getpid()));
 }
 
 PrivateServer::~PrivateServer() {
