@@ -282,14 +282,17 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   std::string checksum_value = info.checksum;
   soci::indicator checksum_ind = info.checksum.empty() ? soci::i_null : soci::i_ok;
   std::string finished = utc_now_iso8601();
+  std::string llm_summary = info.llm_summary;
+  soci::indicator llm_ind = info.llm_summary.empty() ? soci::i_null : soci::i_ok;
   step("completing the load run", [&] {
     s_ << "UPDATE load_runs SET onet_release = :r, source = :s, source_checksum = :c, "
           "finished_at = :f, status = 'completed', occupations = :o, elements = :e, "
-          "scales = :sc, ratings = :ra, rejected = :rj, message = :m WHERE run_id = :id",
+          "scales = :sc, ratings = :ra, rejected = :rj, llm_summary = :l, message = :m "
+          "WHERE run_id = :id",
         soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
         soci::use(finished), soci::use(c.occupations), soci::use(c.elements),
-        soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected), soci::use(message),
-        soci::use(run_id_);
+        soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected),
+        soci::use(llm_summary, llm_ind), soci::use(message), soci::use(run_id_);
   });
   return c;
 }

@@ -28,6 +28,7 @@ struct LoadRunInfo {
   std::string source = "unknown";    // folder, zip or URL the release came from (no credentials)
   std::string checksum;              // empty -> NULL
   std::string started_at;            // ISO-8601 UTC
+  std::string llm_summary;           // JSON of llm_enrich's onet.llm_summary batch; empty -> NULL
 };
 
 struct LoadCounts {

@@ -5,6 +5,8 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include "nodes/llm/batches.hpp"
+
 namespace sqldb {
 
 const std::vector<std::string>& SqlLoadNode::parent_tables() {
@@ -110,11 +112,15 @@ void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag:
       note_release(*r);
       return;
     }
+    if (auto l = std::dynamic_pointer_cast<const llm::LlmSummaryBatch>(batch)) {
+      info_.llm_summary = l->json;  // written with the completed load run
+      return;
+    }
     auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch);
     if (!t) {
       throw std::runtime_error("unexpected batch kind '" +
                                std::string(batch ? batch->kind() : "null") +
-                               "' (sql_load takes onet.table and onet.release)");
+                               "' (sql_load takes onet.table, onet.release and onet.llm_summary)");
     }
     if (t->release) note_release(*t->release);
     if (!repo_) start();
