@@ -264,7 +264,7 @@ Response App::skill_gap(const Request& req) {
   try {
     auto out = service_->call(g, cfg_.request_timeout);
     auto r = dag::batch_cast<gap::GapResultBatch>(out);
-    return success(skill_gap_message(*r), skill_gap_result(*r));
+    return skill_gap_success(*r);
   } catch (const gap::UnknownOccupation& e) {
     return error_response({404, "occupation_not_found", "Error: Occupation code " + e.code() + " not found."}, true);
   } catch (const gap::NoRatings& e) {

@@ -1,5 +1,10 @@
 #include "api/envelope.hpp"
 
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "api/query.hpp"
 #include "nodes/gap/batches.hpp"
 
 namespace api {
@@ -29,41 +34,111 @@ std::string skill_gap_message(const gap::GapResultBatch& r) {
   return "Successfully identified skill gap from '" + r.from->title + "' to '" + r.to->title + "' based on 'LV' scale.";
 }
 
-api::json skill_gap_result(const gap::GapResultBatch& r) {
-  const auto& opts = r.request->options;
-  api::json gaps = api::json::array();
-  for (const auto& g : r.result.gaps) {
-    api::json j = {{"element_id", g.element_id},
-                        {"element_name", g.element_name},
-                        {"scale_id", g.scale_id},
-                        {"from_data_value", g.from_value},
-                        {"to_data_value", g.to_value},
-                        {"gap", g.gap},
-                        {"importance", g.importance ? api::json(*g.importance) : api::json(nullptr)},
-                        {"from_missing", g.from_missing}};
-    if (opts.include_not_relevant) j["not_relevant"] = g.not_relevant;
-    gaps.push_back(std::move(j));
+void append_json_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {  // stored text that is not UTF-8: let the DOM writer replace bad bytes
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
   }
-  api::json options = {{"min_gap", opts.min_gap},
-                            {"min_importance", opts.min_importance ? api::json(*opts.min_importance) : api::json(nullptr)},
-                            {"include_not_relevant", opts.include_not_relevant},
-                            {"source", opts.source ? api::json(std::string(gap::to_string(*opts.source))) : api::json("auto")},
-                            {"domain", std::string(gap::to_string(opts.domain))}};
-  return {{"from_occupation_code", r.from->code},
-          {"from_occupation_title", r.from->title},
-          {"to_occupation_code", r.to->code},
-          {"to_occupation_title", r.to->title},
-          {"scale_id", "LV"},
-          {"domain", std::string(gap::to_string(opts.domain))},
-          {"value_source", std::string(gap::to_string(r.result.source))},
-          {"onet_release", r.version.release.empty() ? api::json(nullptr) : api::json(r.version.release)},
-          {"load_run_id", r.version.load_run_id},
-          {"from_source", r.from->source},
-          {"to_source", r.to->source},
-          {"required_count", r.result.required},
-          {"gap_count", r.result.gaps.size()},
-          {"options", std::move(options)},
-          {"skill_gaps", std::move(gaps)}};
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
+        else out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_json_number(std::string& out, double v) {
+  // Shortest text that reads back as the same double (3.12 -> "3.12"), like the DOM writer.
+  fmt::format_to(std::back_inserter(out), "{}", v);
+}
+
+Response skill_gap_success(const gap::GapResultBatch& r) {
+  const auto& opts = r.request->options;
+  std::string o;
+  o.reserve(512 + r.result.gaps.size() * 200);
+  auto key = [&](const char* k) {
+    o += '"';
+    o += k;
+    o += "\":";
+  };
+  auto str = [&](const char* k, std::string_view v) {
+    key(k);
+    append_json_string(o, v);
+    o += ',';
+  };
+  auto num = [&](const char* k, double v) {
+    key(k);
+    append_json_number(o, v);
+    o += ',';
+  };
+  auto integer = [&](const char* k, long long v) {
+    key(k);
+    fmt::format_to(std::back_inserter(o), "{},", v);
+  };
+  auto boolean = [&](const char* k, bool v) {
+    key(k);
+    o += v ? "true," : "false,";
+  };
+  o += "{\"success\":true,";
+  str("message", skill_gap_message(r));
+  o += "\"result\":{";
+  str("from_occupation_code", r.from->code);
+  str("from_occupation_title", r.from->title);
+  str("to_occupation_code", r.to->code);
+  str("to_occupation_title", r.to->title);
+  str("scale_id", "LV");
+  str("domain", gap::to_string(opts.domain));
+  str("value_source", gap::to_string(r.result.source));
+  if (r.version.release.empty()) o += "\"onet_release\":null,";
+  else str("onet_release", r.version.release);
+  integer("load_run_id", r.version.load_run_id);
+  str("from_source", r.from->source);
+  str("to_source", r.to->source);
+  integer("required_count", static_cast<long long>(r.result.required));
+  integer("gap_count", static_cast<long long>(r.result.gaps.size()));
+  o += "\"options\":{";
+  num("min_gap", opts.min_gap);
+  if (opts.min_importance) num("min_importance", *opts.min_importance);
+  else o += "\"min_importance\":null,";
+  boolean("include_not_relevant", opts.include_not_relevant);
+  str("source", opts.source ? gap::to_string(*opts.source) : std::string_view("auto"));
+  key("domain");
+  append_json_string(o, gap::to_string(opts.domain));
+  o += "},\"skill_gaps\":[";
+  bool first = true;
+  for (const auto& g : r.result.gaps) {
+    if (!first) o += ',';
+    first = false;
+    o += '{';
+    str("element_id", g.element_id);
+    str("element_name", g.element_name);
+    str("scale_id", g.scale_id);
+    num("from_data_value", g.from_value);
+    num("to_data_value", g.to_value);
+    num("gap", g.gap);
+    if (g.importance) num("importance", *g.importance);
+    else o += "\"importance\":null,";
+    key("from_missing");
+    o += g.from_missing ? "true" : "false";
+    if (opts.include_not_relevant) {
+      o += ',';
+      key("not_relevant");
+      o += g.not_relevant ? "true" : "false";
+    }
+    o += '}';
+  }
+  o += "]}}";
+  Response resp;
+  resp.body = std::move(o);
+  return resp;
 }
 
 }  // namespace api

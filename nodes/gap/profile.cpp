@@ -109,15 +109,6 @@ bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s
   return false;
 }
 
-bool OccupationProfile::has_llm_values() const {
-  for (const auto& r : ratings) {
-    for (const auto* v : {&r.level, &r.importance}) {
-      if (*v && ((*v)->llm_value || (*v)->refined_value)) return true;
-    }
-  }
-  return false;
-}
-
 void OccupationProfile::finalize() {
   std::stable_sort(ratings.begin(), ratings.end(), [](const ElementRating& x, const ElementRating& y) {
     return element_id_less(x.element->id, y.element->id);
@@ -134,6 +125,12 @@ void OccupationProfile::finalize() {
     }
   }
   ratings = std::move(merged);
+  has_llm_ = false;
+  for (const auto& r : ratings) {
+    for (const auto* v : {&r.level, &r.importance}) {
+      if (*v && ((*v)->llm_value || (*v)->refined_value)) has_llm_ = true;
+    }
+  }
 }
 
 }  // namespace gap

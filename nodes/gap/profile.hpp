@@ -64,9 +64,14 @@ struct OccupationProfile {
   // True when at least one LV row of the domain has a value under `s` (or any source when nullopt).
   bool has_level_ratings(Domain d, std::optional<ValueSource> s = std::nullopt) const;
   // True when any row carries an LLM or refined value (enrichment ran for this occupation).
-  bool has_llm_values() const;
-  // Sorts `ratings` and merges duplicate elements; call once after filling.
+  // Known after finalize().
+  bool has_llm_values() const { return has_llm_; }
+  // Sorts `ratings`, merges duplicate elements and notes what the profile holds; call once
+  // after filling (and again after changing `ratings`).
   void finalize();
+
+ private:
+  bool has_llm_ = false;
 };
 using ProfilePtr = std::shared_ptr<const OccupationProfile>;
 

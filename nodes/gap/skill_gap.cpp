@@ -30,6 +30,11 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const bool filter_im = opts.min_importance.has_value();
   const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
 
+  // Both rating lists are in element order: walk the source alongside the target instead of
+  // searching it. Within one snapshot equal elements share one Element object, so most steps
+  // compare pointers, not ids.
+  auto src_it = from.ratings.begin();
+  const auto src_end = from.ratings.end();
   for (const auto& target : to.ratings) {
     if (!target.level || domain_of(*target.element) != opts.domain) continue;
     auto to_v = target.level->get(out.source);
@@ -39,8 +44,14 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     ++out.required;
 
     const std::int64_t to_h = hundredths(*to_v);
+    while (src_it != src_end && src_it->element != target.element &&
+           element_id_less(src_it->element->id, target.element->id))
+      ++src_it;
+    const ElementRating* src = nullptr;
+    if (src_it != src_end && (src_it->element == target.element || src_it->element->id == target.element->id))
+      src = &*src_it;
     std::optional<std::int64_t> from_h;
-    if (const auto* src = from.find(target.element->id); src && src->level) {
+    if (src && src->level) {
       if (auto v = src->level->get(out.source)) from_h = hundredths(*v);
     }
     const std::int64_t gap_h = to_h - from_h.value_or(0);

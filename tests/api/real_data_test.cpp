@@ -7,6 +7,9 @@
 
 #include "api_test_support.hpp"
 #include "gap_test_db.hpp"
+#include "api/envelope.hpp"
+#include "nodes/gap/batches.hpp"
+#include "nodes/gap/skill_gap.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -129,4 +132,39 @@ TEST_CASE("real 29.2: Legislators (and, in 29.2, Software Developers) have no sk
   CHECK(sd.status == 404);
   CHECK(nlohmann::json::parse(sd.body)["error"] == "no_ratings");
   CHECK(real_app().cache().snapshot()->size() == 1016);
+}
+
+// Hidden (not run by ctest): where the time of one /skill-gap goes, without HTTP.
+//   build/tests/api/test_api_real "[.bench]"
+TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
+  if (testing_support::onet_data_dir().empty()) return;
+  auto snap = real_app().cache().snapshot();
+  std::vector<std::string> rated;
+  for (const auto& o : snap->search("", 2000))
+    if (snap->find(o.code)->has_level_ratings(gap::Domain::Skills)) rated.push_back(o.code);
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<std::size_t> pick(0, rated.size() - 1);
+  std::vector<std::string> queries;
+  for (int i = 0; i < 20000; ++i) queries.push_back("from=" + rated[pick(rng)] + "&to=" + rated[pick(rng)]);
+  auto time = [&](const char* what, auto&& fn) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::size_t bytes = 0;
+    for (const auto& q : queries) bytes += fn(q);
+    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / queries.size();
+    WARN(what << ": " << us << " us/request, " << bytes / queries.size() << " bytes");
+  };
+  time("handle()", [&](const std::string& q) { return real_app().handle({"GET", "/skill-gap", q}).body.size(); });
+  time("compute_gap only", [&](const std::string& q) {
+    auto f = snap->find(q.substr(5, 10));
+    auto t = snap->find(q.substr(19, 10));
+    return gap::compute_gap(*f, *t, {}).gaps.size();
+  });
+  time("compute_gap + JSON", [&](const std::string& q) {
+    auto b = std::make_shared<gap::GapResultBatch>();
+    b->request = std::make_shared<gap::GapRequest>();
+    b->from = snap->find(q.substr(5, 10));
+    b->to = snap->find(q.substr(19, 10));
+    b->result = gap::compute_gap(*b->from, *b->to, {});
+    return api::skill_gap_success(*b).body.size();
+  });
 }

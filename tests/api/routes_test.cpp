@@ -93,7 +93,7 @@ TEST_CASE("skill-gap: the envelope, value by value against SQL", "[api][routes]"
     else CHECK(gaps[i]["importance"].is_null());
   }
   // Field order of a gap as documented.
-  CHECK(gaps[0].dump().starts_with(R"({"element_id":)"));
+  CHECK(g.r.body.find(R"("skill_gaps":[{"element_id":)") != std::string::npos);
 }
 
 TEST_CASE("skill-gap: every ordered pair of the fixture agrees with SQL", "[api][routes]") {

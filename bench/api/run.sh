@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Benchmark of skillgap-api on loopback against nginx serving a static file of the same size
+# (the ceiling), in the same run. Not part of ctest.
+#
+#   bench/api/run.sh [BUILD_DIR]        (default: build; run from the repository root)
+#
+# Environment:
+#   ONET_DATA_DIR   the O*NET 29.2 text files (default ../shared/onet/db_29_2_text)
+#   DURATION=20     seconds of each wrk run;  CONNECTIONS=64;  WRK_THREADS=2
+#   SOAK=60         seconds of the RSS soak;  THREADS=<cores>  skillgap-api --threads
+#
+# Prints: requests/s of both and their ratio, p99 latency, errors, RSS growth over the soak,
+# start-up-to-ready time on the full dataset. Targets (issue 4): ratio >= 0.35, p99 <= 10 ms,
+# 0 errors, RSS growth < 10 MB, ready < 1 s.
+set -euo pipefail
+
+BUILD=${1:-build}
+ROOT=$(pwd)
+BIN=$ROOT/$BUILD/api/skillgap-api
+DAGRUN=$ROOT/$BUILD/engine/cli/dagrun
+DATA=${ONET_DATA_DIR:-$ROOT/../shared/onet/db_29_2_text}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+SOAK=${SOAK:-60}
+THREADS=${THREADS:-$(nproc)}
+
+die() { echo "bench/api: $*" >&2; exit 1; }
+[[ -x $BIN ]] || die "$BIN not built (ninja -C $BUILD skillgap-api)"
+[[ -x $DAGRUN ]] || die "$DAGRUN not built (ninja -C $BUILD dagrun)"
+[[ -d $DATA ]] || die "O*NET 29.2 files not found at $DATA (set ONET_DATA_DIR)"
+command -v wrk >/dev/null || die "wrk missing: scripts/deps.sh --test"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NGINX ]] || die "nginx missing: scripts/deps.sh --test"
+command -v sqlite3 >/dev/null || die "sqlite3 missing"
+
+WORK=$(mktemp -d "$ROOT/$BUILD/bench-api.XXXXXX")
+chmod 755 "$WORK"  # nginx workers run as another user
+API_PID="" NGINX_STARTED=""
+cleanup() {
+  [[ -n $API_PID ]] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  [[ -n $NGINX_STARTED ]] && "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ns() { date +%s%N; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+echo "== loading O*NET 29.2 into $WORK/onet.db"
+ONET_SOURCE=$DATA DATABASE_URL="sqlite:$WORK/onet.db" "$DAGRUN" run pipelines/full.yaml \
+  --set "nodes.validate.params.rejects_path=$WORK/rejects.tsv" >"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; die "load failed"; }
+sqlite3 "$WORK/onet.db" "SELECT DISTINCT onetsoc_code FROM occupation_ratings WHERE scale_id = 'LV' ORDER BY 1" >"$WORK/codes.txt"
+echo "   $(wc -l <"$WORK/codes.txt") occupations with skill ratings"
+
+echo "== starting skillgap-api ($THREADS I/O threads)"
+API_PORT=$(free_port)
+t0=$(now_ns)
+"$BIN" --listen "127.0.0.1:$API_PORT" --db "sqlite:$WORK/onet.db" --threads "$THREADS" 2>"$WORK/api.log" &
+API_PID=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$API_PORT/readyz"; do
+  kill -0 "$API_PID" 2>/dev/null || { cat "$WORK/api.log"; die "skillgap-api exited"; }
+  sleep 0.005
+done
+t1=$(now_ns)
+READY_MS=$(( (t1 - t0) / 1000000 ))
+echo "   ready after ${READY_MS} ms (process start to /readyz 200)"
+
+# The static file: the mean size of /skill-gap answers for random pairs.
+python3 - "$WORK/codes.txt" "$API_PORT" "$WORK/static.json" <<'EOF'
+import random, sys, urllib.request
+codes = open(sys.argv[1]).read().split()
+random.seed(4)
+sizes = []
+for _ in range(300):
+    a, b = random.choice(codes), random.choice(codes)
+    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/skill-gap?from={a}&to={b}") as r:
+        sizes.append(len(r.read()))
+n = sum(sizes) // len(sizes)
+body = ('{"success":true,"message":"static","result":{"pad":"' + "x" * n)[: n - 3] + '"}}'
+open(sys.argv[3], "w").write(body)
+import os; os.chmod(sys.argv[3], 0o644)
+print(f"   mean /skill-gap response: {n} bytes (min {min(sizes)}, max {max(sizes)}); static file {len(body)} bytes")
+EOF
+
+mkdir -p "$WORK/nginx/logs"
+NGINX_PORT=$(free_port)
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /skill-gap { default_type application/json; alias $WORK/static.json; }
+  }
+}
+EOF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" && NGINX_STARTED=1
+
+# Random real pairs, a different stream per wrk thread.
+cat >"$WORK/pairs.lua" <<EOF
+local codes = {}
+for line in io.lines("$WORK/codes.txt") do codes[#codes + 1] = line end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter * 7919) end
+function init(args) math.randomseed(seed) end
+function request()
+  local a = codes[math.random(#codes)]
+  local b = codes[math.random(#codes)]
+  return wrk.format("GET", "/skill-gap?from=" .. a .. "&to=" .. b)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, summary.requests, e.status, e.connect, e.read, e.write, e.timeout))
+end
+EOF
+
+run_wrk() {  # port seconds -> RESULT line
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -s "$WORK/pairs.lua" "http://127.0.0.1:$1" | grep '^RESULT'
+}
+field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
+
+echo "== warm-up (3 s each)"
+run_wrk "$NGINX_PORT" 3 >/dev/null
+run_wrk "$API_PORT" 3 >/dev/null
+echo "== nginx, static file: $CONNECTIONS connections, ${DURATION} s"
+NG=$(run_wrk "$NGINX_PORT" "$DURATION"); echo "   $NG"
+echo "== skillgap-api, random real pairs: $CONNECTIONS connections, ${DURATION} s"
+API=$(run_wrk "$API_PORT" "$DURATION"); echo "   $API"
+
+echo "== soak: ${SOAK} s of the same load, RSS of skillgap-api"
+RSS0=$(rss_kb "$API_PID")
+SO=$(run_wrk "$API_PORT" "$SOAK"); echo "   $SO"
+RSS1=$(rss_kb "$API_PID")
+kill -TERM "$API_PID"; wait "$API_PID" && EXIT=0 || EXIT=$?; API_PID=""
+
+errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
+python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" <<'EOF'
+import re, sys
+def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
+ng, api, soak, rss0, rss1, ready, err, soak_err, ex = sys.argv[1:]
+ratio = f(api, "rps") / f(ng, "rps")
+growth = (int(rss1) - int(rss0)) / 1024
+rows = [
+  ("throughput ratio (api / nginx)", f"{ratio:.2f}  ({f(api,'rps'):.0f} / {f(ng,'rps'):.0f} req/s)", ratio >= 0.35, ">= 0.35"),
+  ("p99 latency (api)", f"{f(api,'p99_ms'):.2f} ms  (p50 {f(api,'p50_ms'):.2f} ms; nginx p99 {f(ng,'p99_ms'):.2f} ms)", f(api,'p99_ms') <= 10, "<= 10 ms"),
+  ("errors (api run + soak)", f"{int(err)} + {int(soak_err)}", int(err) + int(soak_err) == 0, "0"),
+  ("RSS growth over the soak", f"{growth:.1f} MB  ({int(rss0)/1024:.1f} -> {int(rss1)/1024:.1f} MB)", growth < 10, "< 10 MB"),
+  ("start-up to ready (full 29.2)", f"{int(ready)} ms", int(ready) < 1000, "< 1000 ms"),
+  ("SIGTERM exit status", ex, ex == "0", "0"),
+]
+print("\n== summary")
+for name, val, ok, target in rows:
+    print(f"   {name:32} {val:58} target {target:10} {'ok' if ok else 'MISSED'}")
+EOF
