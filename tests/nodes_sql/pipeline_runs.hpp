@@ -8,7 +8,7 @@
 
 namespace sqltest {
 
-// A registry with the engine's nodes, the O*NET nodes and sql_load.
+// A registry with the engine's nodes, the O*NET nodes, llm_enrich and sql_load.
 std::unique_ptr<dag::Registry> make_etl_registry();
 
 // Runs pipelines/<file> with the given overrides (e.g. "nodes.load.params.database=...");
