@@ -1,6 +1,7 @@
 #include "nodes/llm/answer_parser.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -171,8 +172,9 @@ ParsedAnswer parse_answer(const std::string& text, const std::string& code,
       continue;
     }
     if (*level < min_level || *level > max_level) {
-      out.problems.push_back(el->id + ": level " + shorten(lv->dump()) + " outside " +
-                             nlohmann::json(min_level).dump() + ".." + nlohmann::json(max_level).dump());
+      char range[64];
+      std::snprintf(range, sizeof range, " outside %g..%g", min_level, max_level);
+      out.problems.push_back(el->id + ": level " + shorten(lv->dump()) + range);
       continue;
     }
     if (conflicting.count(el->id)) continue;

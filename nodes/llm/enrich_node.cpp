@@ -140,6 +140,7 @@ class EnrichNode final : public dag::Node {
   }
 
   std::map<std::string, std::int64_t> counters() const override {
+    if (!provider_) return {};
     return {{"occupations", counters_.total.load()}, {"done", counters_.done.load()},
             {"calls", counters_.calls.load()},       {"cache_hits", counters_.cache_hits.load()},
             {"failures", counters_.failures.load()}, {"retries", counters_.retries.load()},

@@ -22,8 +22,9 @@ std::string two_decimals(double v) {
 }
 
 std::string number(double v) {
-  std::string s = nlohmann::json(v).dump();
-  return s;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 std::vector<OccupationText> rated_texts(const Dataset& d) {
