@@ -162,6 +162,7 @@ void HttpServer::stop() {
     impl_->stopped = true;
   }
   impl_->draining = true;
+  impl_->touch();  // the quiet period counts from the start of the drain at the earliest
   // cpprest cannot stop accepting without closing every connection, so the listener stays
   // open while draining and answers newcomers 503; it closes once nothing was in flight for
   // a quiet moment (requests already sent on open connections get dispatched meanwhile).

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "api_test_support.hpp"
+#include "fake_onet_v2.hpp"
+#include "gap_test_db.hpp"
 #include "support/test_support.hpp"
 
 using apitest::get;
@@ -180,20 +182,33 @@ TEST_CASE("http: 1,000 concurrent requests, each with the right answer", "[api][
 
 TEST_CASE("http: stop() finishes in-flight requests and refuses new ones", "[api][http]") {
   apitest::init_http();
-  auto cfg = apitest::config_for(apitest::mini_db_url());
+  // Requests that are certainly in flight: they wait ~400 ms for a (fake) O*NET Web Services.
+  testing_support::TempDir dir("apistop");
+  const std::string db = gaptest::load_mini_sqlite(dir.path());
+  gaptest::FakeOnetV2 fake("k");
+  fake.add("15-1299.08", "Computer Systems Engineers/Architects", {{"2.A.1.a", "Reading Comprehension", 6.5, 4.5}});
+  fake.delay(std::chrono::milliseconds(200));
+  auto cfg = apitest::config_for(db);
+  gap::OnetWsOptions w;
+  w.base_url = fake.base_url();
+  w.api_key = "k";
+  cfg.onet_api = w;
   RunningServer s(cfg);
   const int port = s.port();
   std::vector<apitest::PendingRequest> inflight;
-  for (int i = 0; i < 50; ++i) inflight.emplace_back(port, "/skill-gap?from=15-9901.00&to=11-9901.00");
+  for (int i = 0; i < 20; ++i) inflight.emplace_back(port, "/skill-gap?from=15-9901.00&to=15-1299.08");
+  for (int i = 0; i < 500 && s.server().in_flight() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(s.server().in_flight() == 20);
   auto stopper = std::async(std::launch::async, [&] { s.server().stop(); });
-  int ok = 0, refused = 0;
-  for (auto& p : inflight) {
-    auto r = p.read();
-    if (r.status == 200) ++ok;
-    else if (r.status == 503 && r.json()["error"] == "shutting_down") ++refused;
-  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto late = get(port, "/healthz");  // arrives while draining
+  CHECK(late.status == 503);
+  CHECK(late.json()["error"] == "shutting_down");
+  CHECK(late.headers["connection"] == "close");
+  int ok = 0;
+  for (auto& p : inflight) ok += p.read().status == 200 ? 1 : 0;
   stopper.get();
-  CHECK(ok + refused == 50);  // every request got a complete answer, none was cut off
+  CHECK(ok == 20);  // every in-flight request finished with its real answer
   CHECK(s.server().in_flight() == 0);
   // No longer served. (cpprest keeps a closed listener's port accepting, with its own empty
   // 404, while other listeners live in the process, as in this test binary; alone in a

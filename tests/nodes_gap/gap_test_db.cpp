@@ -20,7 +20,20 @@ void run_load(const std::string& pipeline, const std::string& db_url, const std:
   lo.overrides = {"nodes.load.params.database=" + db_url,
                   "nodes.validate.params.rejects_path=" + (work_dir / "rejects.tsv").string()};
   lo.overrides.insert(lo.overrides.end(), overrides.begin(), overrides.end());
-  auto p = dag::load_pipeline(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/" + pipeline, reg, lo);
+  const std::string path = std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/" + pipeline;
+  // LLM enrichment, when the pipeline has it, passes the data through and writes nothing else
+  // (its default cache would be a database in the repository's data/ folder).
+  auto doc = dag::load_pipeline_doc(path, lo);
+  if (doc.root.IsMap() && doc.root["nodes"] && doc.root["nodes"].IsSequence()) {
+    for (const auto& n : doc.root["nodes"]) {
+      if (n.IsMap() && n["type"] && n["type"].as<std::string>() == "llm_enrich" && n["id"]) {
+        const auto id = n["id"].as<std::string>();
+        lo.overrides.push_back("nodes." + id + ".params.provider=none");
+        lo.overrides.push_back("nodes." + id + ".params.cache=none");
+      }
+    }
+  }
+  auto p = dag::load_pipeline(path, reg, lo);
   dag::Resources res;
   auto report = dag::run_pipeline(p, reg, res);
   if (!report.ok) throw std::runtime_error("loading " + pipeline + " failed: " + report.error);
