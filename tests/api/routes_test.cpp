@@ -256,6 +256,39 @@ TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset
                         "Error: Occupation code 11-0002.00 (Target Occ) has no knowledge ratings, so no skill gap can be computed.");
 }
 
+TEST_CASE("skill-gap: value sources when LLM data is loaded", "[api][routes]") {
+  testing_support::TempDir dir("apillm");
+  const std::string url = "sqlite:" + (dir / "tiny.db").string();
+  auto rows = gaptest::tiny_dataset();
+  // Enrichment: the source's 2.A.1.a refined to 4.50 (closing that gap), an LLM estimate for
+  // the target's 2.A.2.a, and an LLM-only row the target gains.
+  rows.push_back("UPDATE occupation_ratings SET llm_value = 4.6, refined_value = 4.5 WHERE onetsoc_code = '11-0001.00' AND element_id = '2.A.1.a' AND scale_id = 'LV'");
+  rows.push_back("UPDATE occupation_ratings SET llm_value = 3.0, refined_value = 1.5 WHERE onetsoc_code = '11-0002.00' AND element_id = '2.A.2.a' AND scale_id = 'LV'");
+  gaptest::exec_sql(url, rows);
+  api::App a(config_for(url));
+  a.start();
+  auto def = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00");
+  REQUIRE(def.r.status == 200);
+  CHECK(def.body["result"]["value_source"] == "refined");
+  CHECK(def.body["result"]["options"]["source"] == "auto");
+  auto gaps = def.body["result"]["skill_gaps"];
+  REQUIRE(gaps.size() == 1);  // 2.A.1.a: 4.50 vs 4.50 refined -> no gap
+  CHECK(gaps[0]["element_id"] == "2.A.2.a");
+  CHECK(gaps[0]["to_data_value"] == 1.5);
+
+  auto onet = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00&source=onet");
+  CHECK(onet.body["result"]["value_source"] == "onet");
+  CHECK(onet.body["result"]["skill_gaps"].size() == 2);
+  CHECK(onet.body["result"]["skill_gaps"][0]["to_data_value"] == 4.5);
+
+  auto llm = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00&source=llm");
+  REQUIRE(llm.r.status == 200);
+  CHECK(llm.body["result"]["value_source"] == "llm");
+  REQUIRE(llm.body["result"]["skill_gaps"].size() == 1);
+  CHECK(llm.body["result"]["skill_gaps"][0]["to_data_value"] == 3.0);
+  CHECK(llm.body["result"]["skill_gaps"][0]["from_missing"] == true);  // the source has no LLM value for it
+}
+
 TEST_CASE("skill-gap: domain=knowledge is refused when no knowledge is loaded", "[api][routes]") {
   testing_support::TempDir dir("apitiny");
   const std::string url = "sqlite:" + (dir / "tiny.db").string();
