@@ -113,13 +113,16 @@ struct FakeLlmServer::Impl {
   std::thread timer;
 
   void send(http::http_request& req, http::http_response& resp) {
+    {
+      // Before the reply leaves: once the client has it, it may send its next request.
+      std::lock_guard lock(mu);
+      --in_flight;
+    }
     try {
       req.reply(resp).wait();
     } catch (...) {
       // The client gave up (timeout) and closed the connection: nothing to do.
     }
-    std::lock_guard lock(mu);
-    --in_flight;
   }
 
   void timer_loop() {
@@ -145,6 +148,7 @@ struct FakeLlmServer::Impl {
 
   void handle(http::http_request req) {
     FakeCall c;
+    c.at = std::chrono::steady_clock::now();
     c.path = req.request_uri().path();
     c.query = req.request_uri().query();
     {

@@ -30,6 +30,7 @@ struct FakeCall {
   std::string system, user;              // prompt text
   nlohmann::json body;                   // whole request body
   int attempt = 1;                       // 1 for the first request about this occupation, ...
+  std::chrono::steady_clock::time_point at;  // when it arrived
 };
 
 struct FakeAnswer {
