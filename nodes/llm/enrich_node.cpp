@@ -131,12 +131,27 @@ class EnrichNode final : public dag::Node {
     if (cache_url_ != "none") journal = std::make_unique<Journal>(cache_url_, provider_->name(), provider_->model());
     Enricher enricher(d, prompts, *provider_, journal.get(), opts_, log_, [&out] { return out.cancelled(); },
                       &counters_);
+    const auto t_calls = std::chrono::steady_clock::now();
     auto results = enricher.run(targets);
+    calls_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_calls).count();
 
+    const auto t_cal = std::chrono::steady_clock::now();
     EnrichedValues values = compute_values(d, results, folds_, min_pairs_, blend_);
-    if (journal) journal->set_calibrated(values.journal_levels);
+    const auto t_journal = std::chrono::steady_clock::now();
+    if (journal) {
+      const auto& m = values.calibration.map;
+      journal->set_calibrated(m.slope, m.intercept, values.blend.lo, values.blend.hi, values.journal_updates);
+    }
+    const auto t_emit = std::chrono::steady_clock::now();
     log_calibration(values.calibration);
     emit_all(out, d, values, results, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (log_) {
+      using secs = std::chrono::duration<double>;
+      log_->debug("{}: dataset + cache {:.3f} s, calls {:.3f} s, calibration {:.3f} s, calibrated levels journaled "
+                  "{:.3f} s, forwarding {:.3f} s",
+                  id_, secs(t_calls - t0).count(), calls_seconds_, secs(t_journal - t_cal).count(),
+                  secs(t_emit - t_journal).count(), secs(std::chrono::steady_clock::now() - t_emit).count());
+    }
   }
 
   std::map<std::string, std::int64_t> counters() const override {
@@ -250,6 +265,7 @@ class EnrichNode final : public dag::Node {
         {"llm_only_rows", llm_rows_.load()},
         {"calibration", v.calibration.to_json()},
         {"blend", {{"se_floor", v.blend.se_floor}, {"default_se", v.blend.default_se}, {"llm_sd", v.calibration.residual_sd}}},
+        {"calls_seconds", std::round(calls_seconds_ * 1000) / 1000},
         {"seconds", std::round(seconds * 1000) / 1000}};
     out.emit(std::make_shared<LlmSummaryBatch>(summary.dump()));
   }
@@ -270,6 +286,7 @@ class EnrichNode final : public dag::Node {
   std::vector<std::shared_ptr<const onet::TableBatch>> tables_;
   EnrichCounters counters_;
   std::atomic<std::int64_t> llm_rows_{0}, enriched_rows_{0};
+  double calls_seconds_ = 0;  // cache lookup + every request (Enricher::run)
 };
 
 }  // namespace

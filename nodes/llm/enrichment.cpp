@@ -107,7 +107,7 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
       auto parsed = parse_answer(r.text, occ.code, asked, d_.lv_min, d_.lv_max);
       bool first = true;
       for (auto& [id, item] : parsed.items) {
-        res.answers[id] = ElementAnswer{item.level, item.justification};
+        res.answers[id] = ElementAnswer{item.level, item.justification, std::nullopt};
         JournalRow jr = row(id);
         jr.raw_level = item.level;
         jr.justification = item.justification;
@@ -195,27 +195,13 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
 std::vector<OccupationResult> Enricher::run(const std::vector<const onet::OccupationRow*>& targets) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<OccupationResult> results(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) results[i].code = targets[i]->code;
   c_.total = static_cast<std::int64_t>(targets.size());
 
-  std::vector<Request> fulls(targets.size());
-  std::map<std::string, std::string> hash_by_code;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    fulls[i] = prompts_.build_full(*targets[i]);
-    results[i].code = targets[i]->code;
-    results[i].prompt_hash = fulls[i].hash;
-    hash_by_code[results[i].code] = fulls[i].hash;
-  }
   Shared sh(opts_.rpm);
+  Journal::Cache cache;
   if (journal_) {
-    auto cached = journal_->load(hash_by_code);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      auto it = cached.find(results[i].code);
-      if (it == cached.end()) continue;
-      for (const auto& id : fulls[i].element_ids) {
-        auto a = it->second.find(id);
-        if (a != it->second.end()) results[i].answers[id] = ElementAnswer{a->second.raw_level, a->second.justification};
-      }
-    }
+    cache = journal_->load();
     sh.writer = std::make_unique<JournalWriter>(*journal_);
   }
 
@@ -225,7 +211,19 @@ std::vector<OccupationResult> Enricher::run(const std::vector<const onet::Occupa
       const std::size_t i = next++;
       if (i >= targets.size() || sh.stop) return;
       try {
-        process(*targets[i], std::move(fulls[i]), results[i], sh);
+        // Prompts are built here, by the workers, so the first requests leave at once.
+        Request full = prompts_.build_full(*targets[i]);
+        OccupationResult& res = results[i];
+        res.prompt_hash = full.hash;
+        if (auto hit = cache.find({res.code, full.hash}); hit != cache.end()) {
+          for (const auto& id : full.element_ids) {
+            auto a = hit->second.find(id);
+            if (a != hit->second.end()) {
+              res.answers[id] = ElementAnswer{a->second.raw_level, a->second.justification, a->second.calibrated};
+            }
+          }
+        }
+        process(*targets[i], std::move(full), res, sh);
       } catch (const std::exception& e) {
         sh.fail("occupation " + targets[i]->code + ": " + e.what());
       }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct EnrichOptions {
 struct ElementAnswer {
   double raw = 0;
   std::string justification;
+  std::optional<double> stored_calibrated;  // from the cache: calibrated_level as journaled
 };
 
 struct OccupationResult {

@@ -38,26 +38,27 @@ void Journal::fail(const std::exception& e, const std::string& doing) const {
   throw std::runtime_error(msg);
 }
 
-std::map<std::string, std::map<std::string, CachedAnswer>> Journal::load(
-    const std::map<std::string, std::string>& hash_by_code) {
+Journal::Cache Journal::load() {
   std::lock_guard lock(mu_);
-  std::map<std::string, std::map<std::string, CachedAnswer>> out;
+  Cache out;
   try {
     std::string code, element, hash, justification;
-    double level = 0;
-    soci::indicator level_ind = soci::i_ok, just_ind = soci::i_ok;
+    double level = 0, calibrated = 0;
+    soci::indicator level_ind = soci::i_ok, just_ind = soci::i_ok, cal_ind = soci::i_ok;
     const std::string version = kPromptVersion;
     soci::statement st =
-        (s_->prepare << "SELECT onetsoc_code, element_id, prompt_hash, raw_level, justification "
+        (s_->prepare << "SELECT onetsoc_code, element_id, prompt_hash, raw_level, justification, calibrated_level "
                         "FROM llm_assessments WHERE provider = :p AND model = :m AND prompt_version = :v "
                         "AND status = 'ok' ORDER BY assessment_id",
          soci::into(code), soci::into(element), soci::into(hash), soci::into(level, level_ind),
-         soci::into(justification, just_ind), soci::use(provider_), soci::use(model_), soci::use(version));
+         soci::into(justification, just_ind), soci::into(calibrated, cal_ind), soci::use(provider_),
+         soci::use(model_), soci::use(version));
     st.execute();
     while (st.fetch()) {
-      auto h = hash_by_code.find(code);
-      if (h == hash_by_code.end() || h->second != hash || level_ind != soci::i_ok) continue;
-      out[code][element] = CachedAnswer{level, just_ind == soci::i_ok ? justification : std::string()};
+      if (level_ind != soci::i_ok) continue;
+      out[{code, hash}][element] =
+          CachedAnswer{level, just_ind == soci::i_ok ? justification : std::string(),
+                       cal_ind == soci::i_ok ? std::optional<double>(calibrated) : std::nullopt};
     }
   } catch (const std::exception& e) {
     fail(e, "reading cached LLM answers");
@@ -102,23 +103,31 @@ void Journal::write(const std::vector<JournalRow>& rows) {
   }
 }
 
-void Journal::set_calibrated(const std::vector<CalibratedLevel>& levels) {
-  if (levels.empty()) return;
+void Journal::set_calibrated(double slope, double intercept, double lo, double hi,
+                             const std::vector<std::pair<std::string, std::string>>& code_hash) {
+  if (code_hash.empty()) return;
   std::lock_guard lock(mu_);
   try {
-    soci::transaction tx(*s_);
-    CalibratedLevel c;
-    const std::string version = kPromptVersion;
-    soci::statement st =
-        (s_->prepare << "UPDATE llm_assessments SET calibrated_level = :l WHERE onetsoc_code = :c AND "
-                        "provider = :p AND model = :m AND prompt_hash = :h AND element_id = :e AND "
-                        "prompt_version = :v AND status = 'ok'",
-         soci::use(c.level), soci::use(c.code), soci::use(provider_), soci::use(model_), soci::use(c.prompt_hash),
-         soci::use(c.element_id), soci::use(version));
-    for (const auto& l : levels) {
-      c = l;
-      st.execute(true);
+    // Vectors for every bound value (SOCI binds all-vector or all-scalar): the statement runs
+    // once per occupation, in one transaction.
+    const std::size_t n = code_hash.size();
+    std::vector<std::string> code, hash, provider(n, provider_), model(n, model_), version(n, kPromptVersion);
+    for (const auto& [c, h] : code_hash) {
+      code.push_back(c);
+      hash.push_back(h);
     }
+    std::vector<double> a(n, slope), b(n, intercept), lo1(n, lo), lo2(n, lo), hi1(n, hi), hi2(n, hi);
+    std::vector<double> b2(n, intercept), a2(n, slope), b3(n, intercept), a3(n, slope);
+    soci::transaction tx(*s_);
+    // Portable clamp (SQLite has no GREATEST/LEAST); the same double arithmetic as values.cpp.
+    *s_ << "UPDATE llm_assessments SET calibrated_level = CASE "
+           "WHEN :b1 + :a1 * raw_level < :lo1 THEN :lo2 WHEN :b2 + :a2 * raw_level > :hi1 THEN :hi2 "
+           "ELSE :b3 + :a3 * raw_level END "
+           "WHERE onetsoc_code = :c AND provider = :p AND model = :m AND prompt_hash = :h AND "
+           "prompt_version = :v AND status = 'ok'",
+        soci::use(b), soci::use(a), soci::use(lo1), soci::use(lo2), soci::use(b2), soci::use(a2), soci::use(hi1),
+        soci::use(hi2), soci::use(b3), soci::use(a3), soci::use(code), soci::use(provider), soci::use(model),
+        soci::use(hash), soci::use(version);
     tx.commit();
   } catch (const std::exception& e) {
     fail(e, "storing calibrated levels");

@@ -1,5 +1,7 @@
 #include "nodes/llm/values.hpp"
 
+#include <cmath>
+
 namespace llm {
 
 EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds,
@@ -21,11 +23,14 @@ EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResu
   v.calibration = calibrate(pairs, folds, min_pairs);
 
   for (const auto& r : results) {
+    bool stale = false;
     for (const auto& [id, a] : r.answers) {
       const double level = clamp_level(v.calibration.map.apply(a.raw), v.blend);
       v.llm[r.code][id] = level;
-      v.journal_levels.push_back({r.code, id, r.prompt_hash, level});
+      // Cached answers whose stored calibrated level is already this one need no update.
+      stale = stale || !a.stored_calibrated || std::fabs(*a.stored_calibrated - level) > 1e-9;
     }
+    if (stale) v.journal_updates.emplace_back(r.code, r.prompt_hash);
   }
   return v;
 }

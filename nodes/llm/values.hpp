@@ -19,7 +19,8 @@ struct EnrichedValues {
   BlendOptions blend;
   // code -> element id -> calibrated LLM level, clamped to the scale
   std::map<std::string, std::map<std::string, double>> llm;
-  std::vector<CalibratedLevel> journal_levels;  // the same, keyed for llm_assessments
+  // Occupations (code, prompt hash) whose journaled calibrated levels differ from these.
+  std::vector<std::pair<std::string, std::string>> journal_updates;
 };
 
 EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds,

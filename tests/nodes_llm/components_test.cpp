@@ -284,7 +284,14 @@ TEST_CASE("values: calibrated LLM levels, blend on O*NET rows, LLM-only rows els
   CHECK(v.calibration.map.intercept == Approx(-4.0));
   CHECK(v.llm.at("15-9901.00").at("2.B.3.e") == Approx(5.12));
   CHECK(v.llm.at("47-9901.00").at("2.A.1.a") == Approx(3.0));  // unrated: raw 3.5 -> 3.0
-  CHECK(v.journal_levels.size() == 8 * 8);
+  CHECK(v.journal_updates.size() == 8);  // nothing stored yet: every occupation
+  for (auto& r : results) {
+    for (auto& [id, a] : r.answers) a.stored_calibrated = v.llm.at(r.code).at(id);
+  }
+  results[2].answers.begin()->second.stored_calibrated = -1.0;
+  auto again = llm::compute_values(d, results, 5, 30, bo);
+  REQUIRE(again.journal_updates.size() == 1);  // only the one whose stored level differs
+  CHECK(again.journal_updates[0].first == results[2].code);
 
   auto skills = std::find_if(tables.begin(), tables.end(), [](const auto& t) { return t->table == "Skills"; });
   auto enriched = llm::enrich_chunk(**skills, v);

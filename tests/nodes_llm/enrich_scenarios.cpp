@@ -114,6 +114,12 @@ void scenario_happy_path(const std::string& provider, const std::string& db_url)
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE status = 'ok' AND provider = '" + provider +
                            "' AND model = 'fake-model-1' AND prompt_version = 'lv-grounded-v1'") == "64");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE calibrated_level IS NULL") == "0");
+  // The journal's calibrated level (computed by the database) is the value loaded with the data.
+  CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
+                       "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV'") == "64");
+  CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
+                       "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV' WHERE "
+                       "ABS(a.calibrated_level - r.llm_value) > 1e-9") == "0");
   CHECK(scalar(db_url, "SELECT COUNT(DISTINCT prompt_hash) FROM llm_assessments") == "8");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE prompt_tokens IS NOT NULL") == "8");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE justification LIKE 'fake rating of %'") == "64");
