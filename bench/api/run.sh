@@ -135,6 +135,10 @@ NG=$(run_wrk "$NGINX_PORT" "$DURATION"); echo "   $NG"
 echo "== skillgap-api, random real pairs: $CONNECTIONS connections, ${DURATION} s"
 API=$(run_wrk "$API_PORT" "$DURATION"); echo "   $API"
 
+echo "== skillgap-api /healthz (cpprestsdk's own floor, no subgraph): $CONNECTIONS connections, ${DURATION} s"
+FLOOR=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$API_PORT/healthz" | awk '/Requests\/sec/ {print $2}')
+echo "   rps=$FLOOR"
+
 echo "== soak: ${SOAK} s of the same load, RSS of skillgap-api"
 RSS0=$(rss_kb "$API_PID")
 SO=$(run_wrk "$API_PORT" "$SOAK"); echo "   $SO"
@@ -142,14 +146,15 @@ RSS1=$(rss_kb "$API_PID")
 kill -TERM "$API_PID"; wait "$API_PID" && EXIT=0 || EXIT=$?; API_PID=""
 
 errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
-python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" <<'EOF'
+python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" <<'EOF'
 import re, sys
 def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
-ng, api, soak, rss0, rss1, ready, err, soak_err, ex = sys.argv[1:]
+ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor = sys.argv[1:]
 ratio = f(api, "rps") / f(ng, "rps")
 growth = (int(rss1) - int(rss0)) / 1024
 rows = [
   ("throughput ratio (api / nginx)", f"{ratio:.2f}  ({f(api,'rps'):.0f} / {f(ng,'rps'):.0f} req/s)", ratio >= 0.35, ">= 0.35"),
+  ("cpprest floor (/healthz / nginx)", f"{float(floor)/f(ng,'rps'):.2f}  ({float(floor):.0f} req/s; context for the ratio above)", True, "-"),
   ("p99 latency (api)", f"{f(api,'p99_ms'):.2f} ms  (p50 {f(api,'p50_ms'):.2f} ms; nginx p99 {f(ng,'p99_ms'):.2f} ms)", f(api,'p99_ms') <= 10, "<= 10 ms"),
   ("errors (api run + soak)", f"{int(err)} + {int(soak_err)}", int(err) + int(soak_err) == 0, "0"),
   ("RSS growth over the soak", f"{growth:.1f} MB  ({int(rss0)/1024:.1f} -> {int(rss1)/1024:.1f} MB)", growth < 10, "< 10 MB"),
@@ -158,5 +163,7 @@ rows = [
 ]
 print("\n== summary")
 for name, val, ok, target in rows:
-    print(f"   {name:32} {val:58} target {target:10} {'ok' if ok else 'MISSED'}")
+    print(f"   {name:34} {val:62} target {target:10} {'ok' if ok else 'MISSED'}")
+import os
+print(f"   (load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wrk, nginx and the server share them)")
 EOF
