@@ -32,6 +32,7 @@ struct Args {
   int latency_ms = 100, concurrency = 16;
   bool full = true;
   std::string log_level = "warn";
+  std::string print_prompt;  // occupation code whose prompt to print after run 1
 };
 
 std::map<std::pair<std::string, std::string>, double> read_lv(const fs::path& skills) {
@@ -92,7 +93,7 @@ RunResult run(const dag::Registry& reg, const std::string& file, const std::vect
 
 int usage() {
   std::cerr << "usage: bench_llm [--data DIR] [--work DIR] [--latency-ms 100] [--concurrency 16] "
-               "[--format openai|gemini] [--no-full] [--log info]\n";
+               "[--format openai|gemini] [--no-full] [--log info] [--print-prompt CODE]\n";
   return 2;
 }
 
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
       else if (k == "--format") a.format = val();
       else if (k == "--no-full") a.full = false;
       else if (k == "--log") a.log_level = val();
+      else if (k == "--print-prompt") a.print_prompt = val();
       else return usage();
     } catch (const std::exception& e) {
       std::cerr << "bench_llm: " << e.what() << "\n";
@@ -165,7 +167,9 @@ int main(int argc, char** argv) {
   auto report = [&](const char* what, const RunResult& r, double ideal, double target, bool ratio) {
     std::printf("%-46s %8.3f s  calls %5lld  cache hits %5lld  failures %lld", what, r.wall,
                 static_cast<long long>(r.calls), static_cast<long long>(r.cache_hits), static_cast<long long>(r.failures));
-    if (ratio && ideal > 0) {
+    if (ratio && ideal <= 0) {
+      std::printf("  (no latency: no ideal to compare with)");
+    } else if (ratio) {
       std::printf("  ideal %.3f s  ratio %.3fx", ideal, r.wall / ideal);
       if (target > 0) std::printf(" (target <= %.2fx)%s", target, r.wall / ideal <= target ? "" : "  MISSED");
       if (target > 0 && r.wall / ideal > target) ++failed;
@@ -188,6 +192,11 @@ int main(int argc, char** argv) {
   const double ideal = static_cast<double>(cold.calls) * a.latency_ms / 1000.0 / a.concurrency;
   report("1. enrich.yaml, empty cache", cold, ideal, 1.15, true);
   std::printf("   fake server: %d requests, at most %d in flight\n", server.calls(), server.max_in_flight());
+  if (!a.print_prompt.empty()) {
+    for (const auto& c : server.log()) {
+      if (c.code == a.print_prompt) std::printf("--- system:\n%s\n--- user:\n%s---\n", c.system.c_str(), c.user.c_str());
+    }
+  }
 
   auto warm = run(reg, enrich_yaml, llm_sets(cache), cache);
   report("2. enrich.yaml again (cache)", warm, 0, 2.0, false);
