@@ -20,6 +20,12 @@ namespace {
 
 constexpr std::size_t kChunkRows = 8192;
 
+std::string fmt_g(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 std::string fmt2(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -67,7 +73,7 @@ class EnrichNode final : public dag::Node {
     base_url_ = po.provider == "replay" ? po.cassette : (po.base_url.empty() ? default_base_url(po.provider) : po.base_url);
 
     opts_.concurrency = static_cast<int>(p.integer("concurrency"));
-    opts_.rpm = p.number("rpm");
+    opts_.rpm = po.provider == "replay" ? 0 : p.number("rpm");  // a cassette has no quota
     opts_.retry.max_retries = static_cast<int>(p.integer("max_retries"));
     opts_.retry.base = std::chrono::milliseconds(p.integer("backoff_ms"));
     opts_.retry.max_backoff = std::chrono::milliseconds(static_cast<long long>(p.number("max_backoff_s") * 1000));
@@ -123,7 +129,7 @@ class EnrichNode final : public dag::Node {
       log_->info("{}: asking {} ({}, model {}) about {} occupation(s) x {} element(s); concurrency {}, rpm {}, "
                  "cache {}",
                  id_, provider_->name(), base_url_, provider_->model(), targets.size(), d.scope.size(),
-                 opts_.concurrency, opts_.rpm > 0 ? fmt2(opts_.rpm) : std::string("unlimited"),
+                 opts_.concurrency, opts_.rpm > 0 ? fmt_g(opts_.rpm) : std::string("unlimited"),
                  cache_url_ == "none" ? std::string("none") : cache_redacted_);
     }
     PromptBuilder prompts(d, references_);
@@ -264,7 +270,7 @@ class EnrichNode final : public dag::Node {
         {"enriched_rows", enriched_rows_.load()},
         {"llm_only_rows", llm_rows_.load()},
         {"calibration", v.calibration.to_json()},
-        {"blend", {{"se_floor", v.blend.se_floor}, {"default_se", v.blend.default_se}, {"llm_sd", v.calibration.residual_sd}}},
+        {"blend", {{"se_floor", v.blend.se_floor}, {"default_se", v.blend.default_se}, {"llm_sd", std::round(v.calibration.residual_sd * 1e6) / 1e6}}},
         {"calls_seconds", std::round(calls_seconds_ * 1000) / 1000},
         {"seconds", std::round(seconds * 1000) / 1000}};
     out.emit(std::make_shared<LlmSummaryBatch>(summary.dump()));
@@ -316,7 +322,7 @@ dag::NodeSpec enrich_spec() {
                       "Bearer token, optional for local servers). Never logged."))
       .param(ParamSpec::integer("concurrency").def("${LLM_CONCURRENCY:-4}").range(1, 256).doc("requests in flight at most"))
       .param(ParamSpec::number("rpm").def("${LLM_RPM:-60}").range(0, 1e6).doc(
-          "requests per minute at most, spaced evenly; 0 = no limit"))
+          "requests per minute at most, spaced evenly; 0 = no limit (replay: never limited)"))
       .param(ParamSpec::number("timeout_s").def("60").range(0.01, 3600).doc("per request"))
       .param(ParamSpec::integer("max_retries").def("4").range(0, 50).doc(
           "retries per occupation after the first request (429, 5xx, timeout, connection error, empty or "
@@ -325,7 +331,7 @@ dag::NodeSpec enrich_spec() {
           "first retry waits backoff_ms x (0.5..1), doubling each retry (equal jitter); Retry-After is a lower bound"))
       .param(ParamSpec::number("max_backoff_s").def("60").range(0, 3600).doc("longest wait before a retry"))
       .param(ParamSpec::number("temperature").def("0").range(0, 2).doc("sampling temperature sent to the model"))
-      .param(ParamSpec::path("cassette").def("data/llm/cassette.jsonl").doc(
+      .param(ParamSpec::path("cassette").def("${LLM_CASSETTE:-data/llm/cassette.jsonl}").doc(
           "replay: the recorded answers to use; record: true: where answers are appended"))
       .param(ParamSpec::flag("record").def("false").doc("gemini/openai: append every answer to `cassette`"))
       .param(ParamSpec::one_of("on_error", {"fail", "skip"})
