@@ -60,7 +60,7 @@ TEST_CASE("sqlite: gemini wire format end to end, rerun makes no call", "[llm][s
   scenario_happy_path("gemini", sqlite_url(dir));
 }
 
-TEST_CASE("faults are retried; partial answers keep the valid items and ask for the rest", "[llm][sqlite][faults]") {
+TEST_CASE("faults are retried, partial answers keep the valid items and ask for the rest", "[llm][sqlite][faults]") {
   testing_support::TempDir dir("llm-faults");
   const auto db = sqlite_url(dir);
   FakeLlmServer server;
@@ -356,7 +356,7 @@ TEST_CASE("record a cassette, then replay it without a server", "[llm][sqlite][r
   CHECK_THAT(other.error, Catch::Contains("no recorded answer") && Catch::Contains("cassette.jsonl"));
 }
 
-TEST_CASE("limit samples occupations; provider none passes everything through", "[llm][sqlite]") {
+TEST_CASE("limit samples occupations, provider none passes everything through", "[llm][sqlite]") {
   testing_support::TempDir dir("llm-limit");
   FakeLlmServer server;
   server.script(good);

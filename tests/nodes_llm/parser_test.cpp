@@ -80,7 +80,7 @@ TEST_CASE("missing skills are reported, the rest kept", "[llm][parser]") {
   CHECK_FALSE(p.complete());
 }
 
-TEST_CASE("invented ids are dropped; an exact name is the only fallback", "[llm][parser]") {
+TEST_CASE("invented ids are dropped, an exact name is the only fallback", "[llm][parser]") {
   auto p = parse_answer(R"({"occupation_code": "15-1252.00", "skills": [
       {"element_id": "2.A.9.z", "level": 4},
       {"element_id": "Coding Wizardry", "level": 5},
