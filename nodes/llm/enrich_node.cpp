@@ -84,6 +84,7 @@ class EnrichNode final : public dag::Node {
       throw std::invalid_argument("settings.on_error: '" + on_error + "' is not fail or skip");
     }
     opts_.fail_on_error = on_error == "fail";
+    opts_.max_consecutive_failures = static_cast<int>(p.integer("max_consecutive_failures"));
     scope_ = p.list("scope");
     limit_ = static_cast<std::size_t>(p.integer("limit"));
     references_ = static_cast<std::size_t>(p.integer("references"));
@@ -338,6 +339,9 @@ dag::NodeSpec enrich_spec() {
                  .doc("an occupation still unanswered after the retries: fail the run (nothing is loaded; answers "
                       "so far stay cached) or skip it (it keeps O*NET values only). Default: settings.on_error, "
                       "else fail. A refused request (4xx other than 429: bad key, unknown model) always fails."))
+      .param(ParamSpec::integer("max_consecutive_failures").def("20").range(0, 1000000).doc(
+          "on_error skip: this many occupations given up in a row fail the run anyway (the service "
+          "looks down); 0 = never"))
       .param(ParamSpec::list("scope").def("[2.A, 2.B]").doc(
           "Content Model element id prefixes to rate (leaf elements below them); 2.A, 2.B = the 35 skills"))
       .param(ParamSpec::secret("cache")

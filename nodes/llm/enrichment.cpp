@@ -40,6 +40,7 @@ struct Enricher::Shared {
   RateLimiter limiter;
   std::unique_ptr<JournalWriter> writer;
   std::atomic<bool> stop{false};
+  std::atomic<int> failed_in_a_row{0};
   std::mutex mu;
   std::string error;  // the first reason to fail the run
 
@@ -181,6 +182,10 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
     if (opts_.fail_on_error) {
       sh.fail("occupation " + occ.code + ": " + res.failure +
               " (on_error: fail; with on_error: skip the run goes on without it)");
+    } else if (const int n = ++sh.failed_in_a_row;
+               opts_.max_consecutive_failures > 0 && n >= opts_.max_consecutive_failures) {
+      sh.fail(std::to_string(n) + " occupations in a row failed (last: " + occ.code + ": " + res.failure +
+              "); the service looks unavailable, stopping (max_consecutive_failures)");
     }
   } else if (interrupted) {
     res.failed = true;
@@ -190,6 +195,7 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
   // for what is still missing.
   if (sh.writer && !rows.empty()) sh.writer->add(std::move(rows));
   if (!interrupted) ++c_.done;
+  if (!gave_up && !interrupted) sh.failed_in_a_row = 0;
 }
 
 std::vector<OccupationResult> Enricher::run(const std::vector<const onet::OccupationRow*>& targets) {

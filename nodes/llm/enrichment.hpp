@@ -27,6 +27,9 @@ struct EnrichOptions {
   double rpm = 60;          // 0 = no limit
   RetryPolicy retry;
   bool fail_on_error = true;  // on_error: fail (stop and fail the run) | skip (record, go on)
+  // skip: this many occupations given up in a row (none answered in between) fail the run
+  // anyway — the service is down or refuses everything; 0 = no limit.
+  int max_consecutive_failures = 20;
   std::chrono::milliseconds progress_every{10000};
   std::string label = "llm_enrich";  // log prefix (the node id)
 };

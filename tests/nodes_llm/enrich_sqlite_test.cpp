@@ -214,6 +214,23 @@ TEST_CASE("persistent server errors: bounded retries, then the occupation fails 
   CHECK(calls_for(server, "15-9902.00").size() == 3);
 }
 
+TEST_CASE("on_error skip still stops when occupations fail in a row (service down)", "[llm][sqlite][faults]") {
+  testing_support::TempDir dir("llm-down");
+  FakeLlmServer server;
+  server.script([](const FakeCall& c) {
+    FakeAnswer a = good(c);
+    if (c.code >= "15-9902.00") a.status = 502;  // the first three answer, then the service is down
+    return a;
+  });
+  auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)),
+                                                     {"nodes.llm.params.on_error=skip", "nodes.llm.params.concurrency=1",
+                                                      "nodes.llm.params.max_retries=1",
+                                                      "nodes.llm.params.max_consecutive_failures=3"}));
+  REQUIRE_FALSE(report.ok);
+  CHECK_THAT(report.error, Catch::Contains("3 occupations in a row failed") && Catch::Contains("HTTP 502"));
+  CHECK(server.calls() == 3 + 3 * 2);  // 3 answered, then 3 given up after 2 calls each
+}
+
 TEST_CASE("a refused request (bad key) stops the run at once and never shows the key", "[llm][sqlite][faults][secrets]") {
   testing_support::TempDir dir("llm-401");
   const auto db = sqlite_url(dir);
