@@ -273,7 +273,7 @@ TEST_CASE("values: calibrated LLM levels, blend on O*NET rows, LLM-only rows els
     for (const auto& e : d.scope) {
       auto it = d.lv.find(o.code);
       double onet = it != d.lv.end() && it->second.count(e.id) ? it->second.at(e.id).value : 3.0;
-      r.answers[e.id] = {0.5 * onet + 2.0, ""};  // raw = 0.5 onet + 2  =>  onet = 2 raw - 4
+      r.answers[e.id] = {0.5 * onet + 2.0, "", std::nullopt};  // raw = 0.5 onet + 2  =>  onet = 2 raw - 4
     }
     results.push_back(std::move(r));
   }

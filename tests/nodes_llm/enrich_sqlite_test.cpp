@@ -167,8 +167,9 @@ TEST_CASE("gemini: empty candidates are retried, a SAFETY block fails the run un
     }
     return a;
   });
+  // One worker: 11-9901.00 (retried) is done before 15-9903.01 fails the run and stops the others.
   auto report = run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), db),
-                                                     {"nodes.llm.params.on_error=fail"}));
+                                                     {"nodes.llm.params.on_error=fail", "nodes.llm.params.concurrency=1"}));
   REQUIRE_FALSE(report.ok);
   CHECK(report.failed_node == "llm");
   CHECK_THAT(report.error, Catch::Contains("15-9903.01") && Catch::Contains("blocked") &&
