@@ -131,7 +131,7 @@ TEST_CASE("fallback: not found at O*NET either -> 404, asked once", "[api][fallb
   CHECK(legis.json()["message"] == "Error: Occupation code 11-1031.00 (Legislators) has no skill ratings, so no skill gap can be computed.");
 }
 
-TEST_CASE("fallback: O*NET failing -> 503 onet_api_unavailable with Retry-After; retried later", "[api][fallback]") {
+TEST_CASE("fallback: O*NET failing -> 503 onet_api_unavailable with Retry-After, retried later", "[api][fallback]") {
   apitest::init_http();
   testing_support::TempDir dir("apifb");
   const std::string db = gaptest::load_mini_sqlite(dir.path());

@@ -119,7 +119,7 @@ TEST_CASE("executable: serves, then SIGTERM finishes in-flight requests and exit
   CHECK_THROWS(apitest::get(port, "/healthz"));  // the port is closed
 }
 
-TEST_CASE("executable: SIGINT exits 0; DATABASE_URL is read when --db is absent", "[api][process]") {
+TEST_CASE("executable: SIGINT exits 0, and DATABASE_URL is read when --db is absent", "[api][process]") {
   testing_support::TempDir dir("apiproc");
   const int port = free_port();
   Child c({kBin, "--listen", "127.0.0.1:" + std::to_string(port)}, dir / "server.log",

@@ -51,7 +51,7 @@ TEST_CASE("graph prints Mermaid and DOT", "[cli]") {
   CHECK(out.rfind("digraph \"small\" {", 0) == 0);
 }
 
-TEST_CASE("run prints a per-node summary and --json; nodes lists types", "[cli]") {
+TEST_CASE("run prints a per-node summary and --json, and nodes lists types", "[cli]") {
   TempDir dir("cli");
   write_file(dir / "good.yaml", kSmall);
   std::string out;

@@ -261,7 +261,7 @@ nodes:
         "p.yaml:5:23: error[env]: environment variable N is not set (write ${N:-default} to give a default)");
 }
 
-TEST_CASE("--set overrides any value, addressing nodes by id", "[validate][set]") {
+TEST_CASE("set overrides (--set) change any value, addressing nodes by id", "[validate][set]") {
   auto reg = enginetest::test_registry();
   const std::string y = R"(name: x
 nodes:
