@@ -91,11 +91,13 @@ OnetRepository::OnetRepository(soci::session& s, Dialect dialect, const BulkInse
 OnetRepository::~OnetRepository() = default;
 
 void OnetRepository::exec(const std::string& sql) {
+  // sql-lint: fixed text (every caller passes a literal statement)
   step(sql.substr(0, sql.find(' ', 30)), [&] { s_ << sql; });
 }
 
 long long OnetRepository::count(const std::string& table) {
   long long n = 0;
+  // sql-lint: fixed identifiers (callers pass one of the schema's table names)
   step("counting " + table, [&] { s_ << "SELECT COUNT(*) FROM " + table, soci::into(n); });
   return n;
 }
@@ -242,7 +244,7 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   if (keep_api_rows_) {
     auto restore = [&](const std::string& what, const std::string& sql) {
       return step("restoring " + what, [&] {
-        soci::statement st = (s_.prepare << sql);
+        soci::statement st = (s_.prepare << sql);  // sql-lint: fixed text (literal statements below)
         st.execute(true);
         return st.get_affected_rows();
       });
