@@ -72,6 +72,8 @@ Validator::Result Validator::check(const std::shared_ptr<const TableBatch>& batc
   if (r.problems.empty()) {
     r.kept = batch;  // nothing dropped: forward the very same batch, no copy
   } else {
+    // Carry what was dropped downstream too: the loader counts it into load_runs.rejected.
+    out->rejects = r.problems;
     r.kept = std::move(out);
   }
   return r;

@@ -1,8 +1,17 @@
 // pipelines/sample.yaml and pipelines/full.yaml (real O*NET 29.2) into SQLite.
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "nodes/sql/database.hpp"
 
 #include "support/test_support.hpp"
+#include "tests/nodes_sql/db_snapshot.hpp"
 #include "tests/nodes_sql/etl_scenarios.hpp"
+#include "tests/nodes_sql/pipeline_runs.hpp"
 
 TEST_CASE("sqlite: pipelines/sample.yaml loads the fixture release", "[sql][sqlite][etl]") {
   testing_support::TempDir dir("etl-sample");
@@ -13,4 +22,31 @@ TEST_CASE("sqlite: pipelines/sample.yaml loads the fixture release", "[sql][sqli
 TEST_CASE("sqlite: pipelines/full.yaml loads the real O*NET 29.2 release", "[sql][sqlite][etl][real]") {
   testing_support::TempDir dir("etl-real");
   sqltest::scenario_real_release("sqlite:" + (dir / "onet.db").string(), (dir / "rejects.tsv").string());
+}
+
+TEST_CASE("sqlite: rows dropped under on_error skip are counted in load_runs.rejected", "[sql][sqlite][etl]") {
+  testing_support::TempDir dir("etl-rejects");
+  const auto release = dir / "release";
+  std::filesystem::copy(testing_support::repo_path("tests/fixtures/onet_mini"), release);
+  {
+    // Line 3 of Skills.txt (an LV row) gets a level above the LV scale's maximum of 7.
+    std::ifstream in(release / "Skills.txt", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string row = "11-9901.00\t2.A.1.a\tReading Comprehension\tLV\t3.53\t";
+    const auto at = text.find(row);
+    REQUIRE(at != std::string::npos);
+    text.replace(at + row.size() - 5, 4, "9.53");
+    std::ofstream(release / "Skills.txt", std::ios::binary) << text;
+  }
+  const std::string url = "sqlite:" + (dir / "sample.db").string();
+  auto report = sqltest::run_repo_pipeline(
+      "sample.yaml", {"settings.on_error=skip", "nodes.source.params.location=" + release.string(),
+                      "nodes.load.params.database=" + url,
+                      "nodes.validate.params.rejects_path=" + (dir / "rejects.tsv").string()});
+  INFO(report.error);
+  REQUIRE(report.ok);
+  auto s = sqldb::open_session(sqldb::DatabaseUrl::parse(url));
+  CHECK(sqltest::query_rows(*s, "SELECT status, rejected, ratings FROM load_runs") ==
+        std::vector<std::string>{"completed\t1\t135"});
+  CHECK(sqltest::query_count(*s, "SELECT COUNT(*) FROM occupation_ratings") == 96 + 40 - 1);
 }
