@@ -14,7 +14,12 @@ BUILD_PKGS=(
 TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time
   wrk nginx-light   # bench/api: load generator and the static-file ceiling
+  chromium nodejs npm docker-compose   # tests/web (headless browser, playwright-core), tests/compose
 )
+# A node + npm not from Debian (e.g. NodeSource's nodejs, which bundles npm) will do: apt's npm would conflict.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  TEST_PKGS=("${TEST_PKGS[@]/#@(nodejs|npm)/}")
+fi
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
