@@ -9,6 +9,7 @@
 
 #include "api/envelope.hpp"
 #include "api/query.hpp"
+#include "api/web_assets.hpp"
 #include "api/work_queue.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
@@ -154,9 +155,43 @@ const std::string& App::openapi_document() {
   return doc;
 }
 
+namespace {
+
+// The web page and its assets (api/web/): exact paths, GET only, the query left to the page's
+// script (it keeps the selection there). Labelled in metrics by the asset table's path.
+std::optional<Response> web_page(const Request& req) {
+  for (const auto& a : web_assets()) {
+    if (a.path != req.path) continue;
+    const std::string route(a.path);
+    if (req.method != "GET") {
+      auto r = error_response({405, "method_not_allowed", "Error: Method " + printable(req.method, 16) + " is not allowed; use GET."},
+                              false);
+      r.headers.emplace_back("Allow", "GET");
+      return with_route(std::move(r), route.c_str());
+    }
+    Response r;
+    r.content_type = std::string(a.content_type);
+    r.body = std::string(a.body);
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (a.path == "/") {
+      // Only this origin: the page makes no request elsewhere, and the browser enforces it.
+      r.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+                             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+      r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    }
+    return with_route(std::move(r), route.c_str());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Response App::handle(const Request& req) {
   // cpprest dispatches by path prefix; the exact match happens here.
   const std::string& path = req.path;
+  if (auto page = web_page(req)) return std::move(*page);
   const char* route = nullptr;
   std::string code_segment;
   if (path == kSkillGap || path == kOccupations || path == kHealthz || path == kReadyz || path == kMetrics ||

@@ -23,8 +23,8 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // The future holds the respond node's batch, or the exception (NodeError) of the node that
-  // failed for this request.
+  // The future holds the respond node's batch, or the very exception the node that failed for
+  // this request threw (not wrapped), so callers can map their own error types to responses.
   std::future<BatchPtr> submit(BatchPtr request);
 
   // submit() + wait; throws std::runtime_error on timeout (the request is then forgotten).
