@@ -18,7 +18,8 @@ TEST_PKGS=(
 )
 # A node + npm not from Debian (e.g. NodeSource's nodejs, which bundles npm) will do: apt's npm would conflict.
 if command -v node >/dev/null && command -v npm >/dev/null; then
-  TEST_PKGS=("${TEST_PKGS[@]/#@(nodejs|npm)/}")
+  kept=(); for p in "${TEST_PKGS[@]}"; do [[ $p == nodejs || $p == npm ]] || kept+=("$p"); done
+  TEST_PKGS=("${kept[@]}")
 fi
 
 want=("${BUILD_PKGS[@]}")
