@@ -310,7 +310,7 @@ TEST_CASE("methods and paths", "[api][routes]") {
     CHECK(call(app(), "/occupations", "", m).r.status == 405);
     CHECK(call(app(), "/metrics", "", m).r.status == 405);
   }
-  for (const char* p : {"/", "/skill-gap/", "/SKILL-GAP", "/skill-gapx", "/skill-gap/extra", "/occupations/", "/occupations/15-9901.00/",
+  for (const char* p : {"/index.html", "/app.js/", "/skill-gap/", "/SKILL-GAP", "/skill-gapx", "/skill-gap/extra", "/occupations/", "/occupations/15-9901.00/",
                         "/occupations/15-9901.00/ratings", "/healthz/", "//skill-gap", "/openapi", "/%73kill-gap"}) {
     INFO(p);
     check_error(call(app(), p), 404, "not_found", "Error: Not found: no endpoint at this path.");
