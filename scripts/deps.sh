@@ -15,6 +15,7 @@ TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time
   wrk nginx-light   # bench/api: load generator and the static-file ceiling
   chromium nodejs npm docker-compose   # tests/web (headless browser, playwright-core), tests/compose
+  clang libclang-rt-14-dev   # bench/fuzz: libFuzzer (fuzz/, SKILLGAP_FUZZ=ON)
 )
 # A node + npm not from Debian (e.g. NodeSource's nodejs, which bundles npm) will do: apt's npm would conflict.
 if command -v node >/dev/null && command -v npm >/dev/null; then
