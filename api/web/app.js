@@ -242,6 +242,7 @@
     const box = $('error');
     box.replaceChildren(el('strong', {}, 'Could not show the gap. '), document.createTextNode(message));
     box.hidden = false;
+    box.scrollIntoView({ block: 'nearest' });
   }
 
   function clearError() {
@@ -258,10 +259,10 @@
     }
     const url = '/?' + params.toString();
     if (location.pathname + location.search !== url) history.pushState(null, '', url);
-    run(params);
+    run(params, true);
   }
 
-  async function run(params) {
+  async function run(params, scroll) {
     const mine = ++runSeq;
     clearError();
     $('status').textContent = 'Loading…';
@@ -273,6 +274,7 @@
       setChoice('from', { code: r.from_occupation_code, title: r.from_occupation_title });
       setChoice('to', { code: r.to_occupation_code, title: r.to_occupation_title });
       render(r);
+      if (scroll) $('result').scrollIntoView({ block: 'nearest' });
       $('status').textContent = `${r.gap_count} gap${r.gap_count === 1 ? '' : 's'} found.`;
     } catch (e) {
       if (mine !== runSeq) return;
@@ -388,7 +390,9 @@
       row.append(svg('rect', {
         x: x(g.from_data_value), y: y + 34, width: Math.max(1, x(g.to_data_value) - x(g.from_data_value)), height: 11, class: 'bar-gap',
       }));
-      if (g.from_missing) row.append(svg('text', { x: left + 4, y: y + 29, class: 'none' }, 'not rated'));
+      if (g.from_missing || !(g.from_data_value > 0)) {
+        row.append(svg('text', { x: left + 2, y: y + 29, class: 'none' }, g.from_missing ? 'not rated' : '0'));
+      }
       root.append(row);
       // A name too long for the line is shortened with an ellipsis (the table has it in full).
       const room = width - right - left - gapText.getComputedTextLength() - 10;
