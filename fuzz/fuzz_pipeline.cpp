@@ -3,9 +3,10 @@
 // Input: a pipeline file. Leading lines "#set KEY=VALUE" (plain YAML comments) are also passed
 // as --set overrides. ${VAR} sees a fixed environment (HOME, ONET_SOURCE, DATABASE_URL with a
 // password); everything else is unset.
-// Oracle beyond "no crash": only the documented exceptions escape (PipelineError for an
-// invalid pipeline; dagrun lets anything else terminate it), a valid pipeline renders as
-// Mermaid, DOT and config, and the rendered config never shows the database password.
+// Oracle beyond "no crash": only the documented exceptions escape (InputError for a file that
+// is not text, PipelineError for an invalid pipeline; dagrun lets anything else terminate
+// it), a valid pipeline renders as Mermaid, DOT and config, and the rendered config never
+// shows the database password.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -46,7 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pos = nl + 1;
   }
 
-  dag::PipelineDoc doc = dag::parse_pipeline_doc(text, "fuzz.yaml", opts);
+  dag::PipelineDoc doc;
+  try {
+    doc = dag::parse_pipeline_doc(text, "fuzz.yaml", opts);
+  } catch (const dag::InputError&) {
+    return 0;  // not text (binary, invalid UTF-8): dagrun's "unreadable input", exit 3
+  }
   try {
     auto resolved = dag::resolve_pipeline(doc, registry(), opts);
     (void)dag::render_mermaid(resolved);
