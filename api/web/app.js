@@ -299,7 +299,10 @@
         `${filtered(r) ? ', with these options' : ''}. Level scale 0–7, ${release} data.`;
 
     const note = $('estimate-note');
-    if (r.value_source === 'llm') {
+    if (typeof r.note === 'string' && r.note) {  // the API's own words, when it has some
+      note.textContent = r.note;
+      note.hidden = false;
+    } else if (r.value_source === 'llm') {
       note.textContent = 'These values are model estimates (from a language model), not O*NET survey ratings.';
       note.hidden = false;
     } else if (r.value_source === 'refined') {

@@ -296,6 +296,29 @@ for (const [label, from] of [['an unknown code', '99-9999.00'], ['an occupation 
   });
 }
 
+await check('values from the LLM are called model estimates', async () => {
+  // The fixture has no LLM values: the real answer, relabelled on its way to the page.
+  const p = await newPage(context0);
+  await p.route('**/skill-gap?*', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.result.value_source = 'llm';
+    delete body.result.note;
+    await route.fulfill({ response: res, json: body });
+  });
+  await p.goto(shared, { waitUntil: 'load' });
+  await waitForResult(p);
+  assert.equal(await p.locator('#estimate-note').isVisible(), true);
+  assert.match(await p.locator('#estimate-note').textContent(), /model estimates/);
+  expectMatches(await shown(p), pair.gaps);
+  await p.close();
+  const plain = await newPage(context0);
+  await plain.goto(shared, { waitUntil: 'load' });
+  await waitForResult(plain);
+  assert.equal(await plain.locator('#estimate-note').isHidden(), true, 'O*NET values carry no such note');
+  await plain.close();
+});
+
 await check('at 375 px wide nothing overflows horizontally', async () => {
   const ctx = await freshContext();
   const p = await newPage(ctx);
@@ -308,10 +331,13 @@ await check('at 375 px wide nothing overflows horizontally', async () => {
     body: document.body.scrollWidth,
     inner: window.innerWidth,
     svg: document.querySelector('.gap-chart').getBoundingClientRect().right,
+    table: document.getElementById('gap-table').scrollWidth,
+    tableBox: document.querySelector('.table-wrap').clientWidth,
   }));
   assert.ok(m.scroll <= m.inner, `document ${m.scroll} px wide in a ${m.inner} px window`);
   assert.ok(m.body <= m.inner, `body ${m.body} px`);
   assert.ok(m.svg <= m.inner, `chart ends at ${m.svg} px`);
+  assert.ok(m.table <= m.tableBox, `table ${m.table} px wide in its ${m.tableBox} px box (no sideways scrolling)`);
   // The pickers still work there.
   await p.getByLabel('From occupation').fill(pair.to.title.split(/\s+/)[0]);
   await p.locator('#from-list [role=option][data-code]').first().waitFor({ timeout: 5000 });
