@@ -143,7 +143,8 @@ close_wait() { ss -Htan state close-wait "( sport = :$API_PORT or dport = :$API_
 log "soak: ${DURATION} s, wrk ${CONNECTIONS} connections, reload every ${RELOAD_EVERY} s"
 T_START=$(now)
 (
-  while [[ ! -f $WORK/stop ]]; do
+  sleep 2  # wrk's connections are open
+  while [[ ! -f $WORK/stop && ! -f $WORK/wrk.done ]]; do
     echo "$(awk -v a="$(now)" -v b="$T_START" 'BEGIN { printf "%.0f", a - b }') $(rss_kb) $(fds) $(close_wait)" >>"$WORK/samples.tsv"
     sleep "$SAMPLE_EVERY"
   done
@@ -170,10 +171,11 @@ wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$WORK/p
 ) & RELOADER=$!
 PIDS+=($RELOADER)
 wait "$WRK_PID" || true
+touch "$WORK/wrk.done"
 wait "$RELOADER" || true
 sleep 2  # wrk's sockets are closed; let the server finish closing its side
 CW_END=$(close_wait)
-echo "$(awk -v a="$(now)" -v b="$T_START" 'BEGIN { printf "%.0f", a - b }') $(rss_kb) $(fds) $CW_END" >>"$WORK/samples.tsv"
+AFTER="$(rss_kb) $(fds) $CW_END"
 touch "$WORK/stop"
 sleep 1
 kill -TERM "$API_PID"; EXIT=0; wait "$API_PID" || EXIT=$?; API_PID=""
@@ -182,9 +184,10 @@ kill -TERM "$API_PID"; EXIT=0; wait "$API_PID" || EXIT=$?; API_PID=""
 CHECK=$(python3 bench/soak/checker.py report "$WORK/check.log" "$WORK/runs.tsv" "$WORK/expect_A.json" "$WORK/expect_B.json" "$WORK/windows.tsv")
 WRK=$(grep '^RESULT' "$WORK/wrk.out" || { cat "$WORK/wrk.out" >&2; die "wrk printed no result"; })
 
-python3 - "$WRK" "$CHECK" "$WORK/samples.tsv" "$WORK/reloads.tsv" "$CW_END" "$EXIT" "$DURATION" "$DIFFER" "$LOAD_A_S" <<'EOF'
+python3 - "$WRK" "$CHECK" "$WORK/samples.tsv" "$WORK/reloads.tsv" "$AFTER" "$EXIT" "$DURATION" "$DIFFER" "$LOAD_A_S" <<'EOF'
 import json, os, re, sys
-wrk, check, samples, reloads, cw_end, ex, duration, differ, load_a = sys.argv[1:]
+wrk, check, samples, reloads, after, ex, duration, differ, load_a = sys.argv[1:]
+rss_after, fd_after, cw_end = (int(x) for x in after.split())
 w = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", wrk)}
 c = json.loads(check)
 s = [list(map(int, l.split())) for l in open(samples) if l.strip()]
@@ -202,9 +205,9 @@ rows = [
   ("pairs differing A vs B", f"{differ} of 400", int(differ) > 300, "> 300"),
   ("reloads committed", f"{len(rl)} (dagrun {', '.join(r[2] for r in rl)} s; first load {load_a} s)", len(rl) >= max(1, int(duration) // 60 - 1), f">= {max(1, int(duration) // 60 - 1)}"),
   ("served from new run after commit", f"{', '.join(r[3] for r in rl)} s", len(lags) == len(rl) and all(l <= 10 for l in lags), "<= 10 s"),
-  ("RSS MB start / end / max", f"{rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f}", rss[-1] - rss[0] < 50, "growth < 50"),
-  ("open fds start / end / max", f"{fd[0]} / {fd[-1]} / {max(fd)}", fd[-1] <= fd[0] + 8, "flat"),
-  ("CLOSE_WAIT max during / at end", f"{max(cw)} / {cw_end}", int(cw_end) <= 2, "end ~0"),
+  ("RSS MB start / end / max (under load)", f"{rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f}; {rss_after / 1024:.1f} after wrk", rss[-1] - rss[0] < 50, "growth < 50"),
+  ("open fds start / end / max (under load)", f"{fd[0]} / {fd[-1]} / {max(fd)}; {fd_after} after wrk", fd[-1] <= fd[0] + 8 and fd_after <= fd[0], "flat"),
+  ("CLOSE_WAIT max under load / after wrk", f"{max(cw)} / {cw_end}", cw_end <= 2, "end ~0"),
   ("SIGTERM exit status", ex, ex == "0", "0"),
 ]
 print(f"\n== soak summary: {duration} s, {len(s)} samples")
