@@ -2,7 +2,7 @@
 # Secrets never appear in what the programs show, the API listens on loopback by default, and
 # oversized requests are refused without harming the server (tests/security, label security).
 #
-#   secrets_test.sh DAGRUN SKILLGAP_API      (run from the repository root; needs curl, ss)
+#   secrets_test.sh DAGRUN SKILLGAP_API      (run from the repository root; needs curl, python3)
 #
 # Every output is captured under a scratch directory: dagrun's stdout/stderr and --json report
 # for a full run of pipelines/sample.yaml into SQLite (LLM enrichment replayed from the
@@ -12,6 +12,7 @@
 # MySQL URL with a password and once over the working SQLite database, with ONET_API_KEY set.
 # Then the distinctive secret values must appear nowhere in all of it.
 set -uo pipefail
+[[ $# == 2 && -x $1 && -x $2 ]] || { echo "usage: $0 DAGRUN SKILLGAP_API (executables)"; exit 2; }
 DAGRUN=$(realpath "$1")
 API=$(realpath "$2")
 ROOT=$(pwd)
@@ -150,16 +151,38 @@ else
   fail "skillgap-api over SQLite did not answer /healthz"
 fi
 
+# Listening TCP sockets as ADDR:PORT lines, from /proc/net/tcp{,6} (no ss/netstat needed).
+listeners() {
+  python3 - <<'PY'
+import socket, struct
+for f, fam in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+    try:
+        lines = open(f).read().splitlines()[1:]
+    except OSError:
+        continue
+    for l in lines:
+        parts = l.split()
+        if parts[3] != "0A":  # LISTEN
+            continue
+        addr, port = parts[1].split(":")
+        raw = bytes.fromhex(addr)
+        raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))  # per-word host order
+        host = socket.inet_ntop(fam, raw)
+        print(f"{host}:{int(port, 16)}" if fam == socket.AF_INET else f"[{host}]:{int(port, 16)}")
+PY
+}
+
 step "skillgap-api with the default --listen: bound to 127.0.0.1, not to every interface"
-if ss -ltn 2>/dev/null | grep -q ':8080 '; then
+if listeners | grep -q ':8080$'; then
   echo "SKIP default-listen start: port 8080 is in use here (--help was checked above)"
 else
   "$API" --db "sqlite:$DB" --threads 2 >"$OUT/api-default.log" 2>&1 &
   PIDS+=($!)
   if wait_http 8080; then
-    ss -ltn >"$OUT/ss.txt" 2>&1
-    grep -q '127\.0\.0\.1:8080 ' "$OUT/ss.txt" || fail "default listener not on 127.0.0.1:8080: $(grep 8080 "$OUT/ss.txt")"
-    grep -Eq '(0\.0\.0\.0|\*|\[::\]):8080 ' "$OUT/ss.txt" && fail "default listener on every interface: $(grep 8080 "$OUT/ss.txt")"
+    listeners | grep ':8080$' >"$OUT/listeners.txt"
+    echo "listening: $(tr '\n' ' ' <"$OUT/listeners.txt")"
+    grep -qx '127\.0\.0\.1:8080' "$OUT/listeners.txt" || fail "default listener not on 127.0.0.1:8080: $(cat "$OUT/listeners.txt")"
+    grep -Eqx '(0\.0\.0\.0|\[::\]):8080' "$OUT/listeners.txt" && fail "default listener on every interface: $(cat "$OUT/listeners.txt")"
   else
     fail "skillgap-api with the default --listen did not answer on 127.0.0.1:8080"
   fi
