@@ -102,6 +102,16 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   integer("load_run_id", r.version.load_run_id);
   str("from_source", r.from->source);
   str("to_source", r.to->source);
+  boolean("from_values_estimated", r.result.from_estimated);
+  boolean("to_values_estimated", r.result.to_estimated);
+  if (r.result.from_estimated || r.result.to_estimated) {
+    // Said in words too: HR software shows the message and note, not the flags.
+    std::string who;
+    if (r.result.from_estimated) who = "'" + r.from->title + "'";
+    if (r.result.to_estimated && r.to->code != r.from->code) who += (who.empty() ? "'" : " and '") + r.to->title + "'";
+    str("note", "The skill levels of " + who +
+                    " are model estimates (calibrated LLM levels), not O*NET survey ratings.");
+  }
   integer("required_count", static_cast<long long>(r.result.required));
   integer("gap_count", static_cast<long long>(r.result.gaps.size()));
   o += "\"options\":{";
@@ -127,7 +137,9 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     if (g.importance) num("importance", *g.importance);
     else o += "\"importance\":null,";
     key("from_missing");
-    o += g.from_missing ? "true" : "false";
+    o += g.from_missing ? "true," : "false,";
+    key("estimated");
+    o += g.estimated ? "true" : "false";
     if (opts.include_not_relevant) {
       o += ',';
       key("not_relevant");

@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
 # The test command of the README (and of .ci/run): installs what is missing, builds, and runs
-# every test through ctest. Servers the tests need (MariaDB, fake HTTP endpoints) are started
-# and stopped by the tests themselves.
+# every test through ctest; then the same suite again on an AddressSanitizer +
+# UndefinedBehaviorSanitizer build (build-asan). Servers the tests need (MariaDB, fake HTTP
+# endpoints, Chromium) are started and stopped by the tests themselves.
+#   SKILLGAP_SKIP_SANITIZE=1   only the normal build (a quicker local loop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
-scripts/build.sh
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 900
+
+BUILD_DIR=${BUILD_DIR:-build}
+SECONDS=0
+BUILD_DIR=$BUILD_DIR scripts/build.sh
+echo "== tests (build: $BUILD_DIR, built in ${SECONDS}s)"
+status=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900 || status=$?
+
+if [[ "${SKILLGAP_SKIP_SANITIZE:-0}" != 1 ]]; then
+  SECONDS=0
+  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DSKILLGAP_SANITIZE=ON
+  echo "== tests under ASan+UBSan (build: ${ASAN_BUILD_DIR:-build-asan}, built in ${SECONDS}s)"
+  # Leaks are reported at exit of each test process and fail it; suppressions name only
+  # third-party code (tests/sanitizers/lsan.supp).
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0}
+  ctest --test-dir "${ASAN_BUILD_DIR:-build-asan}" --output-on-failure --timeout 1800 || status=$?
+fi
+exit $status

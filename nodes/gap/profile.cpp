@@ -49,6 +49,15 @@ std::optional<double> ScaleValue::get(ValueSource s) const {
   return std::nullopt;
 }
 
+bool ScaleValue::estimated(ValueSource s) const {
+  switch (s) {
+    case ValueSource::Onet: return false;
+    case ValueSource::Llm: return llm_value.has_value();
+    case ValueSource::Refined: return !data_value && (refined_value || llm_value);
+  }
+  return false;
+}
+
 namespace {
 
 bool all_digits(std::string_view s) {

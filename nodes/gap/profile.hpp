@@ -44,6 +44,9 @@ struct ScaleValue {
   // The value under `s`: Onet -> data_value; Llm -> llm_value; Refined -> refined_value,
   // falling back to data_value where enrichment produced nothing for the row.
   std::optional<double> get(ValueSource s) const;
+  // True when the value under `s` has no O*NET measurement behind it: an LLM value, or a
+  // refined value on a row O*NET never rated (an LLM-only occupation). A blend is not.
+  bool estimated(ValueSource s) const;
 };
 
 struct ElementRating {

@@ -35,6 +35,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   // compare pointers, not ids.
   auto src_it = from.ratings.begin();
   const auto src_end = from.ratings.end();
+  std::size_t to_est = 0, from_seen = 0, from_est = 0;
   for (const auto& target : to.ratings) {
     if (!target.level || domain_of(*target.element) != opts.domain) continue;
     auto to_v = target.level->get(out.source);
@@ -42,6 +43,8 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     const bool not_relevant = target.level->not_relevant == 'Y';
     if (not_relevant && !opts.include_not_relevant) continue;
     ++out.required;
+    const bool to_is_estimate = target.level->estimated(out.source);
+    to_est += to_is_estimate ? 1 : 0;
 
     const std::int64_t to_h = hundredths(*to_v);
     while (src_it != src_end && src_it->element != target.element &&
@@ -51,8 +54,14 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     if (src_it != src_end && (src_it->element == target.element || src_it->element->id == target.element->id))
       src = &*src_it;
     std::optional<std::int64_t> from_h;
+    bool from_is_estimate = false;
     if (src && src->level) {
-      if (auto v = src->level->get(out.source)) from_h = hundredths(*v);
+      if (auto v = src->level->get(out.source)) {
+        from_h = hundredths(*v);
+        from_is_estimate = src->level->estimated(out.source);
+        ++from_seen;
+        from_est += from_is_estimate ? 1 : 0;
+      }
     }
     const std::int64_t gap_h = to_h - from_h.value_or(0);
     if (gap_h <= 0 || gap_h < min_gap) continue;
@@ -70,8 +79,12 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     if (im_h) g.importance = static_cast<double>(*im_h) / 100.0;
     g.from_missing = !from_h;
     g.not_relevant = not_relevant;
+    g.estimated = to_is_estimate || from_is_estimate;
     out.gaps.push_back(std::move(g));
   }
+
+  out.to_estimated = out.required > 0 && to_est == out.required;
+  out.from_estimated = from_seen > 0 && from_est == from_seen;
 
   // Compare hundredths again (exact integers) rather than the doubles derived from them.
   std::sort(out.gaps.begin(), out.gaps.end(), [](const SkillGap& a, const SkillGap& b) {

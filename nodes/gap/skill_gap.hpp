@@ -37,11 +37,17 @@ struct SkillGap {
   std::optional<double> importance;  // target's IM, at 2 decimals
   bool from_missing = false;         // the source has no LV value for the element
   bool not_relevant = false;         // target flagged the element Not Relevant (only with include_not_relevant)
+  bool estimated = false;            // either value is a model estimate (ScaleValue::estimated)
 };
 
 struct GapResult {
   ValueSource source = ValueSource::Onet;  // the source actually used
   std::size_t required = 0;                // target elements compared (after the relevance rule)
+  // Every compared value of that side is a model estimate (e.g. an occupation O*NET never
+  // rated, served from calibrated LLM levels). Judged on the target's required elements and
+  // the source's values for them.
+  bool from_estimated = false;
+  bool to_estimated = false;
   std::vector<SkillGap> gaps;
 };
 

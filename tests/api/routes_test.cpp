@@ -234,7 +234,7 @@ TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset
   auto gaps = plain.body["result"]["skill_gaps"];
   REQUIRE(gaps.size() == 2);
   CHECK(gaps[0] == json::parse(R"({"element_id":"2.A.1.a","element_name":"Reading Comprehension","scale_id":"LV",
-      "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false})"));
+      "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false,"estimated":false})"));
   CHECK(gaps[1]["element_id"] == "2.A.2.a");
   CHECK(gaps[1]["from_data_value"] == 0.0);
   CHECK(gaps[1]["from_missing"] == true);
@@ -287,6 +287,48 @@ TEST_CASE("skill-gap: value sources when LLM data is loaded", "[api][routes]") {
   REQUIRE(llm.body["result"]["skill_gaps"].size() == 1);
   CHECK(llm.body["result"]["skill_gaps"][0]["to_data_value"] == 3.0);
   CHECK(llm.body["result"]["skill_gaps"][0]["from_missing"] == true);  // the source has no LLM value for it
+}
+
+TEST_CASE("skill-gap: an occupation rated only by the LLM is served as model estimates", "[api][routes]") {
+  testing_support::TempDir dir("apillmonly");
+  const std::string url = "sqlite:" + (dir / "tiny.db").string();
+  auto rows = gaptest::tiny_dataset();
+  // 11-0003.00 has no O*NET ratings; enrichment gave it calibrated LLM levels (value_source 'llm').
+  rows.push_back("INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, load_run_id) "
+                 "VALUES ('11-0003.00', '2.A.1.a', 'LV', NULL, 5.0, 5.0, 'llm', 1)");
+  rows.push_back("INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, load_run_id) "
+                 "VALUES ('11-0003.00', '2.A.1.b', 'LV', NULL, 2.0, 2.0, 'llm', 1)");
+  gaptest::exec_sql(url, rows);
+  api::App a(config_for(url));
+  a.start();
+
+  auto to_llm = call(a, "/skill-gap", "from=11-0001.00&to=11-0003.00");
+  REQUIRE(to_llm.r.status == 200);
+  const auto& res = to_llm.body["result"];
+  CHECK(res["value_source"] == "refined");
+  CHECK(res["to_values_estimated"] == true);
+  CHECK(res["from_values_estimated"] == false);
+  CHECK(res["note"] == "The skill levels of 'No Ratings Occ' are model estimates (calibrated LLM levels), not O*NET survey ratings.");
+  REQUIRE(res["skill_gaps"].size() == 1);
+  CHECK(res["skill_gaps"][0]["element_id"] == "2.A.1.a");
+  CHECK(res["skill_gaps"][0]["to_data_value"] == 5.0);
+  CHECK(res["skill_gaps"][0]["estimated"] == true);
+
+  auto from_llm = call(a, "/skill-gap", "from=11-0003.00&to=11-0002.00");
+  REQUIRE(from_llm.r.status == 200);
+  CHECK(from_llm.body["result"]["from_values_estimated"] == true);
+  CHECK(from_llm.body["result"]["to_values_estimated"] == false);
+  for (const auto& g : from_llm.body["result"]["skill_gaps"]) {
+    INFO(g.dump());
+    // 2.A.1.a and 2.A.1.b compare against the LLM levels; the others are missing on the source side.
+    CHECK(g["estimated"] == !g["from_missing"].get<bool>());
+  }
+
+  // Plain O*NET data says nothing about estimates.
+  auto plain = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00");
+  CHECK(plain.body["result"]["to_values_estimated"] == false);
+  CHECK_FALSE(plain.body["result"].contains("note"));
+  CHECK(plain.body["result"]["skill_gaps"][0]["estimated"] == false);
 }
 
 TEST_CASE("skill-gap: domain=knowledge is refused when no knowledge is loaded", "[api][routes]") {
