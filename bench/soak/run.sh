@@ -155,10 +155,12 @@ wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$WORK/p
 (
   next=B n=0
   while :; do
-    sleep "$RELOAD_EVERY"
-    # No reload that could still be running when wrk stops.
-    elapsed=$(awk -v a="$(now)" -v b="$T_START" 'BEGIN { printf "%.0f", a - b }')
-    (( elapsed + 20 < DURATION )) || break
+    # Reloads start at RELOAD_EVERY, 2 x RELOAD_EVERY, ... (at once when the previous one ran
+    # late), none that could still be running when wrk stops.
+    target=$(( (n + 1) * RELOAD_EVERY ))
+    (( target + 30 < DURATION )) || break
+    wait_s=$(awk -v a="$(now)" -v b="$T_START" -v t="$target" 'BEGIN { s = t - (a - b); print (s > 0 ? s : 0) }')
+    sleep "$wait_s"
     t0=$(now)
     read -r secs id < <(load $next)
     lag=$(wait_run "$id")
@@ -173,11 +175,11 @@ PIDS+=($RELOADER)
 wait "$WRK_PID" || true
 touch "$WORK/wrk.done"
 wait "$RELOADER" || true
-sleep 2  # wrk's sockets are closed; let the server finish closing its side
+touch "$WORK/stop"  # the checker stops too
+sleep 3  # every client socket is closed; let the server finish closing its side
 CW_END=$(close_wait)
+ss -tanp state close-wait "( sport = :$API_PORT or dport = :$API_PORT )" >"$WORK/close_wait.txt" || true
 AFTER="$(rss_kb) $(fds) $CW_END"
-touch "$WORK/stop"
-sleep 1
 kill -TERM "$API_PID"; EXIT=0; wait "$API_PID" || EXIT=$?; API_PID=""
 [[ -f $WORK/reloads.tsv ]] || : >"$WORK/reloads.tsv"
 
@@ -205,9 +207,9 @@ rows = [
   ("pairs differing A vs B", f"{differ} of 400", int(differ) > 300, "> 300"),
   ("reloads committed", f"{len(rl)} (dagrun {', '.join(r[2] for r in rl)} s; first load {load_a} s)", len(rl) >= max(1, int(duration) // 60 - 1), f">= {max(1, int(duration) // 60 - 1)}"),
   ("served from new run after commit", f"{', '.join(r[3] for r in rl)} s", len(lags) == len(rl) and all(l <= 10 for l in lags), "<= 10 s"),
-  ("RSS MB start / end / max (under load)", f"{rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f}; {rss_after / 1024:.1f} after wrk", rss[-1] - rss[0] < 50, "growth < 50"),
-  ("open fds start / end / max (under load)", f"{fd[0]} / {fd[-1]} / {max(fd)}; {fd_after} after wrk", fd[-1] <= fd[0] + 8 and fd_after <= fd[0], "flat"),
-  ("CLOSE_WAIT max under load / after wrk", f"{max(cw)} / {cw_end}", cw_end <= 2, "end ~0"),
+  ("RSS MB start / end / max (under load)", f"{rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f}; {rss_after / 1024:.1f} after the clients", rss[-1] - rss[0] < 50, "growth < 50"),
+  ("open fds start / end / max (under load)", f"{fd[0]} / {fd[-1]} / {max(fd)}; {fd_after} after the clients", fd[-1] <= fd[0] + 8 and fd_after <= fd[0], "flat"),
+  ("CLOSE_WAIT max under load / after the clients", f"{max(cw)} / {cw_end}", cw_end <= 2, "end ~0"),
   ("SIGTERM exit status", ex, ex == "0", "0"),
 ]
 print(f"\n== soak summary: {duration} s, {len(s)} samples")
