@@ -9,7 +9,8 @@
 # the outage -> answers from the new load run. During the kill, a second skillgap-api is started
 # with nothing cached: it must answer 503 with Retry-After at once, and become ready by itself
 # once the server is back. Then the server is
-#   4. killed, and  5. shut down, in the middle of a full load (`dagrun run pipelines/full.yaml`):
+#   4. killed,  5. shut down, and  6. SIGSTOPped (until dagrun gives up: the URL's read timeout,
+#      30 s by default), in the middle of a full load (`dagrun run pipelines/full.yaml`):
 # the run must fail (non-zero exit, the error naming node `load`), and after the restart the old
 # load run must still be the latest completed one with all its rows, and nothing left `running`.
 # Exit status 1 when a target is missed: no hang, no crash, only 200 or 503+Retry-After, every
@@ -158,7 +159,7 @@ outage() {  # outage NAME: NAME in kill|sigstop|shutdown
   log "  readyz 503 after ${r_503} s; DB back -> readyz 200 ${r_ready} s; reload ${load_s} s, served ${r_pick} s after commit ${cold:+; $cold, ready ${r_cold} s after DB back}"
 }
 
-mid_load() {  # mid_load NAME: NAME in kill|shutdown
+mid_load() {  # mid_load NAME: NAME in kill|shutdown|sigstop
   local name=$1 before_run before_rows pid rc=0 t_strike fail_s after_run after_rows running node_named
   before_run=$(latest_run)
   before_rows=$(sql "SELECT (SELECT COUNT(*) FROM occupations), (SELECT COUNT(*) FROM occupation_ratings), (SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = $before_run)" | tr '\t' '/')
@@ -176,10 +177,11 @@ mid_load() {  # mid_load NAME: NAME in kill|shutdown
   case $name in
     kill) scripts/mariadb-test-server.sh kill "$DB_DIR" ;;
     shutdown) db_shutdown ;;
+    sigstop) kill -STOP "$(db_pid)" ;;  # hung: dagrun's read times out (URL timeout, 30 s)
   esac
   wait "$pid" || rc=$?
   fail_s=$(since "$t_strike")
-  db_start
+  if [[ $name == sigstop ]]; then kill -CONT "$(db_pid)"; else db_start; fi
   after_run=$(latest_run)
   after_rows=$(sql "SELECT (SELECT COUNT(*) FROM occupations), (SELECT COUNT(*) FROM occupation_ratings), (SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = $before_run)" | tr '\t' '/')
   running=$(sql "SELECT COUNT(*) FROM load_runs WHERE status = 'running'")
@@ -197,6 +199,7 @@ outage sigstop
 outage shutdown
 mid_load kill
 mid_load shutdown
+mid_load sigstop
 sleep 1
 touch "$WORK/stop"
 wait "$WATCH_PID" || true
