@@ -17,6 +17,7 @@ std::string describe_node(const NodeSpec& s) {
       out += fmt::format("    {:<14} {}{}{}\n", p.name, p.kind, p.variadic ? " (one or more)" : "",
                          p.description.empty() ? "" : "  — " + p.description);
   };
+  if (s.quick) out += "  quick: runs inline on the delivering thread in request pipelines\n";
   ports("inputs", s.inputs);
   ports("outputs", s.outputs);
   out += "  params:";

@@ -21,7 +21,10 @@ struct GraphRuntime::NodeRt {
   std::unique_ptr<Node> node;
   bool is_respond = false;
   std::unique_ptr<flow::broadcast_node<Envelope>> out;
-  std::unique_ptr<flow::function_node<Envelope>> fn;
+  // A function_node, queueing or lightweight (two types): owned as a graph_node, fed through
+  // its receiver side.
+  std::unique_ptr<flow::graph_node> fn;
+  flow::receiver<Envelope>* in = nullptr;
   std::unique_ptr<flow::input_node<int>> src;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<InputRef>> bindings;
 
@@ -172,17 +175,41 @@ void GraphRuntime::build() {
       std::size_t conc = rt.def->concurrency == 0
                              ? (mode_ == Mode::Batch ? static_cast<std::size_t>(2 * hw) : static_cast<std::size_t>(flow::unlimited))
                              : static_cast<std::size_t>(rt.def->concurrency);
-      rt.fn = std::make_unique<flow::function_node<Envelope>>(
-          *graph_, conc, [this, i](const Envelope& e) { handle(i, e); });
+      auto body = [this, i](const Envelope& e) { handle(i, e); };
+      if (mode_ == Mode::Service && rt.def->spec->quick) {
+        // oneTBB runs a lightweight body inline only when it is noexcept; handle() already turns
+        // node exceptions into request errors, this catches what is left (allocation failure).
+        auto inline_body = [this, i](const Envelope& e) noexcept {
+          try {
+            handle(i, e);
+          } catch (...) {
+            try {
+              fail(i, e.key, std::current_exception());
+            } catch (...) {
+            }
+          }
+        };
+        auto f = std::make_unique<flow::function_node<Envelope, flow::continue_msg, flow::lightweight>>(*graph_, conc,
+                                                                                                          inline_body);
+        rt.in = f.get();
+        rt.fn = std::move(f);
+      } else {
+        auto f = std::make_unique<flow::function_node<Envelope>>(*graph_, conc, body);
+        rt.in = f.get();
+        rt.fn = std::move(f);
+      }
     }
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     std::vector<std::size_t> ups;
     for (const auto& b : nodes_[i]->def->inputs)
       if (std::find(ups.begin(), ups.end(), b.from) == ups.end()) ups.push_back(b.from);
-    for (auto u : ups) flow::make_edge(*nodes_[u]->out, *nodes_[i]->fn);
+    for (auto u : ups) flow::make_edge(*nodes_[u]->out, *nodes_[i]->in);
   }
-  if (mode_ == Mode::Service) graph_->reserve_wait();
+  if (mode_ == Mode::Service) {
+    graph_->reserve_wait();
+    all_quick_ = std::all_of(nodes_.begin(), nodes_.end(), [](const auto& n) { return n->def->spec->quick; });
+  }
 }
 
 void GraphRuntime::mark_started(NodeRt& rt) {
@@ -334,8 +361,14 @@ void GraphRuntime::inject(std::size_t index, BatchPtr batch, std::uint64_t key) 
   rt.batches_out.fetch_add(1, std::memory_order_relaxed);
   rt.rows_out.fetch_add(batch->rows(), std::memory_order_relaxed);
   Envelope e{std::move(batch), static_cast<std::uint32_t>(index), 0, key, 0, nullptr};
-  // Enqueue into our arena so the request's tasks run on the service's threads, not the caller's.
-  arena_->enqueue([this, index, e = std::move(e)] { nodes_[index]->out->try_put(e); });
+  // All quick: the request runs start to finish right here, on the caller's thread (no
+  // hand-off; requests never queue behind each other). Otherwise its tasks go to our arena's
+  // workers, never to whatever arena the caller happens to be in.
+  if (all_quick_) {
+    nodes_[index]->out->try_put(e);
+  } else {
+    arena_->enqueue([this, index, e = std::move(e)] { nodes_[index]->out->try_put(e); });
+  }
 }
 
 void GraphRuntime::run() {

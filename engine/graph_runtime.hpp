@@ -91,6 +91,7 @@ class GraphRuntime {
   Mode mode_;
   Hooks hooks_;
   std::size_t max_in_flight_;
+  bool all_quick_ = false;  // service mode: every node is quick, so a request runs on its caller
   std::vector<std::unique_ptr<NodeRt>> nodes_;
   std::atomic<bool> failed_{false};
   std::mutex fail_mu_;

@@ -25,6 +25,11 @@ struct NodeSpec {
   std::vector<ParamSpec> params;
   std::vector<PortSpec> inputs;   // empty => source
   std::vector<PortSpec> outputs;  // empty => sink
+  // consume() never blocks and takes microseconds. In request (service) mode the engine then
+  // runs it on the thread that delivers its input (oneTBB's lightweight policy): a request
+  // whose nodes are all quick runs start to finish on the submitting thread, with no task
+  // hand-offs between threads. Batch runs ignore it.
+  bool quick = false;
 
   bool is_source() const { return inputs.empty(); }
   bool is_sink() const { return outputs.empty(); }
@@ -34,6 +39,7 @@ struct NodeSpec {
   // Fluent construction.
   explicit NodeSpec(std::string t = {}) : type(std::move(t)) {}
   NodeSpec& describe(std::string s) { summary = std::move(s); return *this; }
+  NodeSpec& runs_quick() { quick = true; return *this; }
   NodeSpec& param(ParamSpec p) { params.push_back(std::move(p)); return *this; }
   NodeSpec& input(std::string name, std::string kind, std::string doc = {}, bool variadic = false) {
     inputs.push_back({std::move(name), std::move(kind), std::move(doc), variadic});

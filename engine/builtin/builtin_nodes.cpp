@@ -56,15 +56,18 @@ class DiscardNode final : public Node {};
 void register_engine_nodes(Registry& r) {
   r.add(NodeSpec("join")
             .describe("Combines one batch from each input that share a correlation key into a tuple")
+            .runs_quick()
             .input("parts", "any", "batches to combine, in input order", true)
             .output("tuple", "tuple", "one batch per input, in the order the inputs are listed"),
         [](const NodeContext& c) { return std::make_unique<JoinNode>(c.input_count); });
   r.add(NodeSpec("request")
             .describe("Entry point of a service pipeline: requests submitted by the host program start here")
+            .runs_quick()
             .output("request", "any", "the request batch as submitted"),
         [](const NodeContext&) { return std::make_unique<RequestNode>(); });
   r.add(NodeSpec("respond")
             .describe("Exit point of a service pipeline: the batch arriving here answers the request")
+            .runs_quick()
             .input("response", "any"),
         [](const NodeContext&) { return std::make_unique<RespondNode>(); });
   r.add(NodeSpec("discard")

@@ -90,6 +90,9 @@ void register_gap_nodes(Registry& r) {
   using dag::ParamSpec;
   r.add(NodeSpec("profile_lookup")
             .describe("Looks up one side of a skill-gap request in the in-memory occupation profile cache")
+            // A hash lookup in an immutable snapshot. The one slow case, an O*NET Web Services
+            // fetch, is done by the API before the request enters the graph.
+            .runs_quick()
             .param(ParamSpec::one_of("side", {"from", "to"}).req().doc("which code of the request to look up"))
             .param(ParamSpec::str("cache").def("profiles").doc(
                 "name of the host-provided profile cache (dag::Resources); without one, the node opens its own "
@@ -112,6 +115,7 @@ void register_gap_nodes(Registry& r) {
         });
   r.add(NodeSpec("gap_compute")
             .describe("Computes the skill gaps between the two profiles of a request (from -> to)")
+            .runs_quick()
             .input("profiles", "tuple", "the joined pair of gap.profile batches")
             .output("result", "gap.result", "the gaps, largest first"),
         [](const NodeContext&) { return std::make_unique<gap::GapComputeNode>(); });

@@ -101,7 +101,17 @@ class TextSource final : public dag::Node {
   bool done_ = false;
 };
 
+// Answers with a number naming the thread it ran on.
+class WhereNode final : public dag::Node {
+ public:
+  void consume(const dag::InputRef&, const dag::BatchPtr&, dag::Emitter& out) override {
+    out.emit(std::make_shared<NumBatch>(nullptr, std::vector<long>{thread_number()}));
+  }
+};
+
 }  // namespace
+
+long thread_number() { return static_cast<long>(std::hash<std::thread::id>{}(std::this_thread::get_id())); }
 
 void register_test_nodes(dag::Registry& r) {
   using dag::NodeSpec;
@@ -141,6 +151,10 @@ void register_test_nodes(dag::Registry& r) {
             .input("right", "num")
             .output("out", "num"),
         [](const dag::NodeContext&) { return std::make_unique<dag::Node>(); });
+  r.add(NodeSpec("t_where").describe("answers with its thread (quick)").runs_quick().input("in", "any").output("out", "num"),
+        [](const dag::NodeContext&) { return std::make_unique<WhereNode>(); });
+  r.add(NodeSpec("t_where_task").describe("answers with its thread").input("in", "any").output("out", "num"),
+        [](const dag::NodeContext&) { return std::make_unique<WhereNode>(); });
   r.add(NodeSpec("t_split").describe("two outputs").input("in", "num").output("even", "num").output("odd", "num"),
         [](const dag::NodeContext&) { return std::make_unique<dag::Node>(); });
 }

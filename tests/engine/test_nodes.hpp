@@ -79,4 +79,7 @@ void register_test_nodes(dag::Registry& r);
 // A registry with the engine built-ins and the test nodes.
 dag::Registry test_registry();
 
+// A number for the calling thread (hash of its id).
+long thread_number();
+
 }  // namespace enginetest

@@ -71,6 +71,25 @@ nodes:
   CHECK(ok->values == std::vector<long>{5});
 }
 
+TEST_CASE("a request through quick nodes runs on the caller's thread, others on the workers", "[service]") {
+  auto reg = enginetest::test_registry();
+  Resources res;
+  auto where = [&](const char* type) {
+    auto p = resolve_pipeline(parse_pipeline_doc(std::string(R"(name: where
+nodes:
+  - {id: request, type: request}
+  - {id: w, type: )") + type + R"(, inputs: [request]}
+  - {id: respond, type: respond, inputs: [w]}
+)", "where.yaml"), reg);
+    Service svc(p, reg, res);
+    auto out = batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(5)));
+    REQUIRE(out->values.size() == 1);
+    return out->values[0];
+  };
+  CHECK(where("t_where") == enginetest::thread_number());
+  CHECK(where("t_where_task") != enginetest::thread_number());
+}
+
 TEST_CASE("a service pipeline needs request and respond nodes", "[service]") {
   auto reg = enginetest::test_registry();
   auto p = resolve_pipeline(parse_pipeline_doc("name: x\nnodes:\n  - {id: request, type: request}\n  - {id: d, type: discard, inputs: [request]}\n", "x.yaml"), reg);
