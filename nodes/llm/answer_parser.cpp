@@ -23,11 +23,13 @@ std::string trim(std::string s) {
 }
 
 // End (exclusive) of the balanced bracket expression starting at `open`, honouring strings;
-// npos when unbalanced.
-std::size_t balanced_end(const std::string& s, std::size_t open) {
+// npos when unbalanced. Each character looked at costs one unit of `budget`; npos when spent.
+std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& budget) {
   std::vector<char> stack;
   bool in_string = false, escaped = false;
   for (std::size_t i = open; i < s.size(); ++i) {
+    if (budget == 0) return std::string::npos;
+    --budget;
     char c = s[i];
     if (in_string) {
       if (escaped) escaped = false;
@@ -84,10 +86,18 @@ std::string shorten(std::string s, std::size_t n = 80) {
 std::string extract_json(const std::string& text) {
   // A fence may also hold prose; then the JSON is looked for in the whole text below.
   if (auto f = fenced(text); f && json::accept(*f)) return *f;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // Every '{' / '[' starts a scan that may run to the end of the text, and every balanced
+  // candidate is parsed: garbage such as 50,000 unclosed or nested brackets would cost
+  // quadratic time (seconds to minutes; found by fuzz/fuzz_llm_answer). The answer is
+  // untrusted input, so the total work is bounded, linearly in its size; a text that exhausts
+  // the budget has no usable JSON (the caller asks again).
+  std::size_t budget = (std::size_t{1} << 22) + 8 * text.size();
+  for (std::size_t i = 0; i < text.size() && budget > 0; ++i) {
     if (text[i] != '{' && text[i] != '[') continue;
-    auto end = balanced_end(text, i);
+    auto end = balanced_end(text, i, budget);
     if (end == std::string::npos) continue;
+    if (end - i > budget) break;
+    budget -= end - i;
     std::string candidate = text.substr(i, end - i);
     if (json::accept(candidate)) return candidate;
   }
