@@ -91,7 +91,7 @@ std::string extract_json(const std::string& text) {
   // quadratic time (seconds to minutes; found by fuzz/fuzz_llm_answer). The answer is
   // untrusted input, so the total work is bounded, linearly in its size; a text that exhausts
   // the budget has no usable JSON (the caller asks again).
-  std::size_t budget = (std::size_t{1} << 22) + 8 * text.size();
+  std::size_t budget = (std::size_t{1} << 20) + 8 * text.size();
   for (std::size_t i = 0; i < text.size() && budget > 0; ++i) {
     if (text[i] != '{' && text[i] != '[') continue;
     auto end = balanced_end(text, i, budget);
