@@ -1,6 +1,9 @@
 // The answer parser: tolerant about the wrapping, strict about the content.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <string>
+
 #include "nodes/llm/answer_parser.hpp"
 
 using llm::AskedElement;
@@ -132,4 +135,17 @@ TEST_CASE("extract_json finds the first parseable JSON", "[llm][parser]") {
   CHECK(llm::extract_json("no json here") == "");
   CHECK(llm::extract_json("a {broken [ then {\"ok\": 1} end") == "{\"ok\": 1}");
   CHECK(llm::extract_json("```json\nnot json\n```\n{\"x\": [1]}") == "{\"x\": [1]}");
+}
+
+TEST_CASE("extract_json takes linear time on bracket garbage (fuzz finding)", "[llm][parser]") {
+  // 200,000 unclosed brackets or 50,000 nested ones around an invalid token: every bracket used
+  // to start a scan to the end (and every balanced candidate a parse), minutes of CPU.
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(llm::extract_json(std::string(200000, '[')).empty());
+  CHECK(llm::extract_json(std::string(50000, '[') + "x" + std::string(50000, ']')).empty());
+  auto p = parse_answer(std::string(100000, '{') + " {\"x\": 1}", "15-1252.00", kAsked, 0, 7);
+  CHECK_FALSE(p.json_found);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  // Valid JSON after a little garbage is still found.
+  CHECK(llm::extract_json(std::string(1000, '[') + " {\"ok\": 1}") == "{\"ok\": 1}");
 }
