@@ -33,6 +33,35 @@ bool looks_like_text(const std::string& s, std::size_t& bad_offset) {
   return true;
 }
 
+// YAML aliases make the document a graph: an alias inside its own anchor (`x: &n [*n]`) is a
+// cycle, and aliases of aliases multiply (the "billion laughs"). Every walk over the tree would
+// then recurse forever or for hours, so such a document is refused before any walk: at most
+// kMaxDepth levels and kMaxNodes nodes counted with repeats (a real pipeline has a few hundred).
+constexpr int kMaxDepth = 200;
+constexpr std::size_t kMaxNodes = 100000;
+
+bool shape_ok(const YAML::Node& node, int depth, std::size_t& count, const std::string& file, Diagnostics& diags) {
+  if (++count > kMaxNodes) {
+    diags.add(pos_of(file, node), "", "too-large",
+              "the document has more than " + std::to_string(kMaxNodes) + " values once aliases are expanded");
+    return false;
+  }
+  if (depth > kMaxDepth) {
+    diags.add(pos_of(file, node), "", "too-deep",
+              "values nested more than " + std::to_string(kMaxDepth) + " levels deep (or an alias inside its own anchor)");
+    return false;
+  }
+  if (node.IsSequence()) {
+    for (const auto& item : node)
+      if (!shape_ok(item, depth + 1, count, file, diags)) return false;
+  } else if (node.IsMap()) {
+    for (const auto& kv : node)
+      if (!shape_ok(kv.first, depth + 1, count, file, diags) || !shape_ok(kv.second, depth + 1, count, file, diags))
+        return false;
+  }
+  return true;
+}
+
 void expand_tree(YAML::Node node, const std::string& file, const EnvLookup& env, Diagnostics& diags) {
   if (node.IsScalar()) {
     const std::string& in = node.Scalar();
@@ -145,6 +174,11 @@ PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_
   }
   if (!doc.root.IsDefined() || doc.root.IsNull()) {
     doc.diagnostics.add({file_label, 1, 1}, "", "empty", "the pipeline file is empty");
+    return doc;
+  }
+  std::size_t count = 0;
+  if (!shape_ok(doc.root, 0, count, file_label, doc.diagnostics)) {
+    doc.root = YAML::Node();
     return doc;
   }
   EnvLookup env = opts.env ? opts.env : EnvLookup(getenv_opt);
