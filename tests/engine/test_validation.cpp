@@ -336,3 +336,23 @@ TEST_CASE("registry rejects inconsistent specs", "[registry]") {
   auto text = describe_node(enginetest::test_registry().find("t_map")->spec);
   CHECK(text.find("mode             enum(fast|slow) default: fast") != std::string::npos);
 }
+
+TEST_CASE("recursive and exponential YAML aliases are refused before any walk (fuzz finding)", "[validation]") {
+  // An alias inside its own anchor made every walk over the document recurse until the stack
+  // overflowed (dagrun crashed on a 60-byte file); aliases of aliases multiply without bound.
+  auto cyclic = diagnose("name: a\nx: &n [*n, {id: r, type: t_sink, inputs: [q]}]\nnodes: []\n");
+  REQUIRE(find(cyclic, "too-deep"));
+  CHECK(find(cyclic, "too-deep")->pos.file == "p.yaml");
+  std::string laughs = "name: laughs\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 9; ++i) {
+    laughs += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  laughs += "nodes: *a8\n";
+  CHECK(find(diagnose(laughs), "too-large"));
+  // Plain anchors and aliases still work.
+  CHECK(diagnose("name: ok\nnodes:\n  - {id: s, type: t_source, params: &p {batches: 2}}\n"
+                 "  - {id: s2, type: t_source, params: *p}\n  - {id: k, type: t_sink, inputs: [s, s2]}\n")
+            .empty());
+}
