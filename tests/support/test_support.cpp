@@ -7,7 +7,11 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -60,5 +64,19 @@ int run_command(const std::string& cmd, std::string& output) {
 
 std::string repo_path(const std::string& rel) { return std::string(SKILLGAP_SOURCE_DIR) + "/" + rel; }
 std::string build_path(const std::string& rel) { return std::string(SKILLGAP_BINARY_DIR) + "/" + rel; }
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
+  return ntohs(a.sin_port);
+}
 
 }  // namespace testing_support

@@ -29,6 +29,9 @@ std::string onet_data_dir();
 // Runs a shell command, returns its exit code; stdout+stderr go to `output`.
 int run_command(const std::string& cmd, std::string& output);
 
+// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
+int free_port();
+
 std::string repo_path(const std::string& rel);  // SKILLGAP_SOURCE_DIR/rel
 std::string build_path(const std::string& rel);  // SKILLGAP_BINARY_DIR/rel
 
