@@ -35,9 +35,10 @@ if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/
 fi
 
 echo "== configure $BUILD (clang, SKILLGAP_FUZZ=ON)"
+mkdir -p "$BUILD"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSKILLGAP_FUZZ=ON -DSKILLGAP_BUILD_TESTS=OFF >"$BUILD.configure.log" 2>&1 ||
-  { cat "$BUILD.configure.log"; exit 1; }
+  -DSKILLGAP_FUZZ=ON -DSKILLGAP_BUILD_TESTS=OFF >"$BUILD/configure.log" 2>&1 ||
+  { cat "$BUILD/configure.log"; exit 1; }
 echo "== build ${TARGETS[*]/#/fuzz_}"
 ninja -C "$BUILD" -j "$JOBS" "${TARGETS[@]/#/fuzz_}"
 
