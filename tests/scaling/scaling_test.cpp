@@ -41,39 +41,16 @@ using testing_support::free_port;
 // skillgap-api as a child process; SIGTERM then SIGKILL by the destructor.
 class ApiProcess {
  public:
-  ApiProcess(const std::string& db_url, const fs::path& log) : port_(free_port()) {
-    std::vector<std::string> args = {SKILLGAP_API_BIN, "--listen", "127.0.0.1:" + std::to_string(port_),
-                                     "--threads", "2", "--refresh-seconds", "1",
-                                     "--pipeline", testing_support::repo_path("pipelines/skill_gap.yaml")};
-    const std::string env = "DATABASE_URL=" + db_url;  // not on the command line
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::putenv(const_cast<char*>(env.c_str()));
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~ApiProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
+  ApiProcess(const std::string& db_url, const fs::path& log)
+      : port_(free_port()),
+        child_({SKILLGAP_API_BIN, "--listen", "127.0.0.1:" + std::to_string(port_), "--threads", "2",
+                "--refresh-seconds", "1", "--pipeline", testing_support::repo_path("pipelines/skill_gap.yaml")},
+               log, {"DATABASE_URL=" + db_url}) {}  // the URL not on the command line
+  ~ApiProcess() { child_.stop(); }
   ApiProcess(const ApiProcess&) = delete;
   ApiProcess& operator=(const ApiProcess&) = delete;
   int port() const { return port_; }
-  bool alive() const { return ::kill(pid_, 0) == 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+  bool alive() { return child_.running(); }
 
   bool wait_ready(std::chrono::seconds timeout) const {
     const auto deadline = Clock::now() + timeout;
@@ -89,7 +66,7 @@ class ApiProcess {
 
  private:
   int port_;
-  pid_t pid_ = -1;
+  testing_support::ChildProcess child_;
 };
 
 // Dataset B: the fixture with every Skills LV value v replaced by 7 - v (still in the scale's

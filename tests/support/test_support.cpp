@@ -11,7 +11,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -77,6 +81,71 @@ int free_port() {
   ::close(fd);
   if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
   return ntohs(a.sin_port);
+}
+
+ChildProcess::ChildProcess(std::vector<std::string> args, const std::string& log, std::vector<std::string> env) {
+  if (args.empty()) throw std::invalid_argument("ChildProcess: no program");
+  // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork() failed");
+  if (pid_ == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    for (auto& e : env) ::putenv(e.data());
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void ChildProcess::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+bool ChildProcess::running() {
+  if (reaped_) return false;
+  int st = 0;
+  if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+    reaped_ = true;
+    return false;
+  }
+  return true;
+}
+
+int ChildProcess::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!reaped_) {
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      reaped_ = true;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+void ChildProcess::stop(std::chrono::milliseconds grace) {
+  if (reaped_) return;
+  signal(SIGTERM);
+  if (wait(grace) == -1 && !reaped_) {
+    signal(SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    reaped_ = true;
+  }
 }
 
 }  // namespace testing_support
