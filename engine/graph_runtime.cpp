@@ -175,7 +175,6 @@ void GraphRuntime::build() {
       std::size_t conc = rt.def->concurrency == 0
                              ? (mode_ == Mode::Batch ? static_cast<std::size_t>(2 * hw) : static_cast<std::size_t>(flow::unlimited))
                              : static_cast<std::size_t>(rt.def->concurrency);
-      auto body = [this, i](const Envelope& e) { handle(i, e); };
       if (mode_ == Mode::Service && rt.def->spec->quick) {
         // oneTBB runs a lightweight body inline only when it is noexcept; handle() already turns
         // node exceptions into request errors, this catches what is left (allocation failure).
@@ -194,7 +193,8 @@ void GraphRuntime::build() {
         rt.in = f.get();
         rt.fn = std::move(f);
       } else {
-        auto f = std::make_unique<flow::function_node<Envelope>>(*graph_, conc, body);
+        auto f = std::make_unique<flow::function_node<Envelope>>(*graph_, conc,
+                                                                 [this, i](const Envelope& e) { handle(i, e); });
         rt.in = f.get();
         rt.fn = std::move(f);
       }
