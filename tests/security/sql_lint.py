@@ -117,23 +117,13 @@ def literal_only(expr):
     while len(expr) >= 2 and expr[0].text == "(" and expr_end(expr, 1) == len(expr) - 1:
         expr = expr[1:-1]
     # Top-level ternary: the condition is not part of the statement text.
-    depth = 0
-    for k, t in enumerate(expr):
-        if t.kind == "op" and t.text in ("(", "[", "{"):
-            depth += 1
-        elif t.kind == "op" and t.text in (")", "]", "}"):
-            depth -= 1
-        elif depth == 0 and t.kind == "op" and t.text == "?":
-            rest = expr[k + 1:]
-            d2 = 0
-            for m, u in enumerate(rest):
-                if u.kind == "op" and u.text in ("(", "[", "{"):
-                    d2 += 1
-                elif u.kind == "op" and u.text in (")", "]", "}"):
-                    d2 -= 1
-                elif d2 == 0 and u.kind == "op" and u.text == ":":
-                    return literal_only(rest[:m]) and literal_only(rest[m + 1:])
-            return False
+    k = expr_end(expr, 0, stops=("?",))
+    if k < len(expr) and expr[k].text == "?":
+        rest = expr[k + 1:]
+        m = expr_end(rest, 0, stops=(":",))
+        if m < len(rest) and rest[m].text == ":":
+            return literal_only(rest[:m]) and literal_only(rest[m + 1:])
+        return False
     return bool(expr) and all(t.kind == "str" for t in expr)
 
 
