@@ -135,7 +135,7 @@ read -r _ RUN_A2 < <(load A)
 [[ $(wait_run "$RUN_A2") != timeout ]] || die "server did not pick up run $RUN_A2"
 
 # ---- the soak
-sed "s|@PAIRS@|$WORK/pairs.txt|" bench/soak/pairs.lua >"$WORK/pairs.lua"
+sed -e "s|@PAIRS@|$WORK/pairs.txt|" -e "s|@RESULT_LUA@|$ROOT/bench/wrk_result.lua|" bench/soak/pairs.lua >"$WORK/pairs.lua"
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$API_PID/status"; }
 fds() { ls "/proc/$API_PID/fd" | wc -l; }
 close_wait() { ss -Htan state close-wait "( sport = :$API_PORT or dport = :$API_PORT )" | wc -l; }
