@@ -76,6 +76,78 @@ struct RatingRow {
   std::string value_source = "file";
 };
 
+// Task Statements. task_type nullopt for n/a.
+struct TaskRow {
+  std::string code;
+  std::int64_t task_id = 0;
+  std::string task;
+  std::optional<std::string> task_type;  // "Core" | "Supplemental"; nullopt for n/a
+  std::optional<double> incumbents_responding;
+  std::string date, domain_source;
+  std::uint32_t line = 0;
+};
+
+struct AlternateTitleRow {  // Alternate Titles
+  std::string code, title;
+  std::optional<std::string> short_title;
+  std::string sources;
+  std::uint32_t line = 0;
+};
+
+struct ReportedTitleRow {  // Sample of Reported Titles
+  std::string code, title;
+  bool shown_in_my_next_move = false;
+  std::uint32_t line = 0;
+};
+
+struct JobZoneRow {  // Job Zones
+  std::string code;
+  int job_zone = 0;
+  std::string date, domain_source;
+  std::uint32_t line = 0;
+};
+
+struct JobZoneReferenceRow {  // Job Zone Reference
+  int job_zone = 0;
+  std::string name, experience, education, job_training, examples, svp_range;
+  std::uint32_t line = 0;
+};
+
+struct AnchorRow {  // Level Scale Anchors
+  std::string element_id, element_name, scale_id;
+  double anchor_value = 0;
+  std::string description;
+  std::uint32_t line = 0;
+};
+
+struct TechnologyRow {  // Technology Skills
+  std::string code, example;
+  std::int64_t commodity_code = 0;
+  std::string commodity_title;
+  bool hot = false, in_demand = false;
+  std::uint32_t line = 0;
+};
+
+// Education, Training, and Experience (the rating shape with a Category column and no Not
+// Relevant).
+struct EteRow {
+  std::string code, element_id, element_name, scale_id;
+  int category = 0;  // 0 when n/a
+  double value = 0;
+  std::optional<std::int64_t> n;
+  std::optional<double> standard_error, lower_ci, upper_ci;
+  std::optional<char> recommend_suppress;
+  std::string date, domain_source;
+  std::uint32_t line = 0;
+};
+
+struct EteCategoryRow {  // Education, Training, and Experience Categories
+  std::string element_id, element_name, scale_id;
+  int category = 0;
+  std::string description;
+  std::uint32_t line = 0;
+};
+
 // One chunk of one table. kind "onet.table" — `table` says which ("Skills", ...), and exactly
 // one of the row vectors is filled, matching the table's shape.
 class TableBatch final : public dag::Batch {
@@ -86,6 +158,15 @@ class TableBatch final : public dag::Batch {
   std::vector<ElementRow> elements;
   std::vector<ScaleRow> scales;
   std::vector<RatingRow> ratings;
+  std::vector<TaskRow> tasks;
+  std::vector<AlternateTitleRow> alternate_titles;
+  std::vector<ReportedTitleRow> reported_titles;
+  std::vector<JobZoneRow> job_zones;
+  std::vector<JobZoneReferenceRow> job_zone_reference;
+  std::vector<AnchorRow> anchors;
+  std::vector<TechnologyRow> technologies;
+  std::vector<EteRow> ete;
+  std::vector<EteCategoryRow> ete_categories;
   bool last = false;  // final chunk of this table
   // Added for onet_validate (optional for other producers):
   // the release this table was read from, so the validator can forward it ahead of any table;
@@ -94,7 +175,10 @@ class TableBatch final : public dag::Batch {
   std::vector<RowProblem> rejects;
   std::string_view kind() const override { return "onet.table"; }
   std::size_t rows() const override {
-    return occupations.size() + elements.size() + scales.size() + ratings.size();
+    return occupations.size() + elements.size() + scales.size() + ratings.size() + tasks.size() +
+           alternate_titles.size() + reported_titles.size() + job_zones.size() +
+           job_zone_reference.size() + anchors.size() + technologies.size() + ete.size() +
+           ete_categories.size();
   }
 };
 
