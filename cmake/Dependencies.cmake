@@ -25,6 +25,13 @@ target_include_directories(soci::soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${MAR
 target_link_libraries(soci::soci INTERFACE
   ${SOCI_SQLITE3_LIB} ${SOCI_MYSQL_LIB} ${SOCI_CORE_LIB} ${MARIADB_LIB} SQLite::SQLite3 ${CMAKE_DL_LIBS})
 
+# Snowball stemmer (libstemmer-dev, no CMake config): the text index's word stems.
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIB stemmer REQUIRED)
+add_library(Stemmer::stemmer INTERFACE IMPORTED GLOBAL)
+target_include_directories(Stemmer::stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
+target_link_libraries(Stemmer::stemmer INTERFACE ${STEMMER_LIB})
+
 add_library(cpprest::cpprest INTERFACE IMPORTED GLOBAL)
 target_link_libraries(cpprest::cpprest INTERFACE cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto)
 

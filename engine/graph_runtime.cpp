@@ -444,6 +444,7 @@ std::vector<NodeStats> GraphRuntime::snapshot() const {
     }
     try {
       s.counters = n->node->counters();
+      if (s.status == NodeStatus::Ok) s.summary = n->node->summary();
     } catch (...) {
     }
     out.push_back(std::move(s));

@@ -11,6 +11,7 @@
 #include <memory>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "batch.hpp"
 #include "params.hpp"
@@ -53,6 +54,9 @@ class Node {
   // Extra figures for the run report (e.g. {"rejected_rows", 3}). Called from the progress
   // thread while the node works: read atomics, not state guarded by the node's own work.
   virtual std::map<std::string, std::int64_t> counters() const { return {}; }
+  // Lines of text for the end of the run report (figures that are not integers, e.g. a
+  // validation table). Called once the node finished; empty by default.
+  virtual std::vector<std::string> summary() const { return {}; }
 };
 
 struct NodeContext {

@@ -31,6 +31,7 @@ std::string RunReport::to_json() const {
                       {"batches_in", n.batches_in}, {"rows_in", n.rows_in}, {"batches_out", n.batches_out},
                       {"rows_out", n.rows_out},     {"seconds", n.seconds}};
     if (!n.counters.empty()) jn["counters"] = n.counters;
+    if (!n.summary.empty()) jn["summary"] = n.summary;
     if (!n.error.empty()) jn["error"] = n.error;
     j["nodes"].push_back(std::move(jn));
   }
@@ -48,6 +49,8 @@ std::string RunReport::to_table() const {
     for (const auto& [k, v] : n.counters) out += fmt::format("  {}={}", k, v);
     out += "\n";
   }
+  for (const auto& n : nodes)
+    for (const auto& line : n.summary) out += fmt::format("{}: {}\n", n.id, line);
   out += fmt::format("{} in {:.3f} s{}\n", ok ? "succeeded" : "FAILED", seconds, ok ? "" : ": " + error);
   return out;
 }

@@ -23,6 +23,7 @@ struct NodeStats {
   std::uint64_t batches_in = 0, rows_in = 0, batches_out = 0, rows_out = 0;
   double seconds = 0;  // first activity to finish
   std::map<std::string, std::int64_t> counters;
+  std::vector<std::string> summary;  // Node::summary(), printed under the table
   std::string error;
 };
 

@@ -10,6 +10,7 @@ BUILD_PKGS=(
   libtbb-dev libyaml-cpp-dev libsoci-dev libmariadb-dev libsqlite3-dev sqlite3
   libcpprest-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
   libzip-dev zipcmp zipmerge ziptool zlib1g-dev libcurl4-openssl-dev ccache
+  libstemmer-dev   # Snowball stemmer for the text index (nodes/estimate)
 )
 TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time
