@@ -88,6 +88,47 @@ std::optional<char> optional_flag(std::string_view v, std::string_view column) {
   throw RowFailure{"column '" + std::string(column) + "': '" + shown(v) + "' is not Y, N or n/a"};
 }
 
+// Hot Technology, In Demand, Shown in My Next Move: always Y or N in O*NET, never n/a.
+bool required_flag(std::string_view v, std::string_view column) {
+  if (v == "Y") return true;
+  if (v == "N") return false;
+  throw RowFailure{"column '" + std::string(column) + "': '" + shown(v) + "' is not Y or N"};
+}
+
+template <class Int>
+Int required_int(std::string_view v, std::string_view column) {
+  if (is_na(v)) throw RowFailure{"column '" + std::string(column) + "' is n/a but a value is required"};
+  Int n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc{} || ptr != v.data() + v.size()) {
+    throw RowFailure{"column '" + std::string(column) + "': '" + shown(v) + "' is not an integer"};
+  }
+  return n;
+}
+
+std::optional<std::string> optional_text(std::string_view v) {
+  if (is_na(v)) return std::nullopt;
+  return std::string(v);
+}
+
+// Task Type: O*NET leaves it n/a on tasks that were not rated by incumbents.
+std::optional<std::string> task_type(std::string_view v, std::string_view column) {
+  if (v == "Core" || v == "Supplemental") return std::string(v);
+  if (is_na(v)) return std::nullopt;
+  throw RowFailure{"column '" + std::string(column) + "': '" + shown(v) + "' is not Core, Supplemental or n/a"};
+}
+
+// ETE Category: 1, 2, ... on the category scales (RL, RW, PT, OJ); n/a on IM rows (0 in the row).
+int ete_category(std::string_view v, std::string_view column) {
+  if (is_na(v)) return 0;
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc{} || ptr != v.data() + v.size() || n < 1) {
+    throw RowFailure{"column '" + std::string(column) + "': '" + shown(v) + "' is not a positive integer or n/a"};
+  }
+  return n;
+}
+
 // Identifying fields of a (possibly malformed) row for the rejects file.
 std::string key_of(Shape shape, const Fields& f) {
   std::string key;
@@ -96,10 +137,21 @@ std::string key_of(Shape shape, const Fields& f) {
     if (!key.empty()) key += '/';
     key += shown(f.f[i]);
   };
-  add(0);
-  if (shape == Shape::Rating) {
-    add(1);
-    add(3);
+  // The same fields as the validator's keys (validator.cpp), so a rejects file reads alike.
+  switch (shape) {
+    case Shape::Occupation:
+    case Shape::Element:
+    case Shape::Scale:
+    case Shape::JobZone:
+    case Shape::JobZoneReference: add(0); break;
+    case Shape::Rating: add(0), add(1), add(3); break;
+    case Shape::Task:
+    case Shape::ReportedTitle: add(0), add(1); break;
+    case Shape::AlternateTitle: add(0), add(1), add(2); break;
+    case Shape::Anchor: add(0), add(2), add(3); break;
+    case Shape::Technology: add(0), add(2), add(1); break;
+    case Shape::Ete: add(0), add(1), add(3), add(4); break;
+    case Shape::EteCategory: add(0), add(2), add(3); break;
   }
   std::replace(key.begin(), key.end(), '\r', ' ');
   return key;
@@ -269,6 +321,104 @@ void TableParser::parse_row(std::string_view text, bool terminated, TableBatch& 
       batch.ratings.push_back(std::move(r));
       break;
     }
+    case Shape::Task: {
+      TaskRow r;
+      r.task_id = required_int<std::int64_t>(f.f[1], cols[1]);
+      r.task_type = task_type(f.f[3], cols[3]);
+      r.incumbents_responding = optional_double(f.f[4], cols[4]);
+      r.code = f.f[0];
+      r.task = f.f[2];
+      r.date = f.f[5];
+      r.domain_source = f.f[6];
+      r.line = line;
+      batch.tasks.push_back(std::move(r));
+      break;
+    }
+    case Shape::AlternateTitle:
+      batch.alternate_titles.push_back(AlternateTitleRow{std::string(f.f[0]), std::string(f.f[1]),
+                                                         optional_text(f.f[2]), std::string(f.f[3]), line});
+      break;
+    case Shape::ReportedTitle: {
+      const bool shown_flag = required_flag(f.f[2], cols[2]);
+      batch.reported_titles.push_back(ReportedTitleRow{std::string(f.f[0]), std::string(f.f[1]), shown_flag, line});
+      break;
+    }
+    case Shape::JobZone: {
+      JobZoneRow r;
+      r.job_zone = required_int<int>(f.f[1], cols[1]);
+      r.code = f.f[0];
+      r.date = f.f[2];
+      r.domain_source = f.f[3];
+      r.line = line;
+      batch.job_zones.push_back(std::move(r));
+      break;
+    }
+    case Shape::JobZoneReference: {
+      JobZoneReferenceRow r;
+      r.job_zone = required_int<int>(f.f[0], cols[0]);
+      r.name = f.f[1];
+      r.experience = f.f[2];
+      r.education = f.f[3];
+      r.job_training = f.f[4];
+      r.examples = f.f[5];
+      r.svp_range = f.f[6];
+      r.line = line;
+      batch.job_zone_reference.push_back(std::move(r));
+      break;
+    }
+    case Shape::Anchor: {
+      AnchorRow r;
+      r.anchor_value = required_double(f.f[3], cols[3]);
+      r.element_id = f.f[0];
+      r.element_name = f.f[1];
+      r.scale_id = f.f[2];
+      r.description = f.f[4];
+      r.line = line;
+      batch.anchors.push_back(std::move(r));
+      break;
+    }
+    case Shape::Technology: {
+      TechnologyRow r;
+      r.commodity_code = required_int<std::int64_t>(f.f[2], cols[2]);
+      r.hot = required_flag(f.f[4], cols[4]);
+      r.in_demand = required_flag(f.f[5], cols[5]);
+      r.code = f.f[0];
+      r.example = f.f[1];
+      r.commodity_title = f.f[3];
+      r.line = line;
+      batch.technologies.push_back(std::move(r));
+      break;
+    }
+    case Shape::Ete: {
+      EteRow r;
+      r.category = ete_category(f.f[4], cols[4]);
+      r.value = required_double(f.f[5], cols[5]);
+      r.n = optional_int(f.f[6], cols[6]);
+      r.standard_error = optional_double(f.f[7], cols[7]);
+      r.lower_ci = optional_double(f.f[8], cols[8]);
+      r.upper_ci = optional_double(f.f[9], cols[9]);
+      r.recommend_suppress = optional_flag(f.f[10], cols[10]);
+      r.code = f.f[0];
+      r.element_id = f.f[1];
+      r.element_name = f.f[2];
+      r.scale_id = f.f[3];
+      r.date = f.f[11];
+      r.domain_source = f.f[12];
+      r.line = line;
+      batch.ete.push_back(std::move(r));
+      break;
+    }
+    case Shape::EteCategory: {
+      EteCategoryRow r;
+      r.category = required_int<int>(f.f[3], cols[3]);
+      r.element_id = f.f[0];
+      r.element_name = f.f[1];
+      r.scale_id = f.f[2];
+      r.description = f.f[4];
+      r.line = line;
+      batch.ete_categories.push_back(std::move(r));
+      break;
+    }
   }
 }
 
@@ -278,11 +428,21 @@ std::shared_ptr<TableBatch> TableParser::next(std::size_t max_rows) {
   auto batch = std::make_shared<TableBatch>();
   batch->table = table_;
   batch->file = file_;
+  const std::size_t small = std::min<std::size_t>(max_rows, 4096), large = std::min<std::size_t>(max_rows, 65536);
   switch (shape_) {
-    case Shape::Occupation: batch->occupations.reserve(std::min<std::size_t>(max_rows, 4096)); break;
-    case Shape::Element: batch->elements.reserve(std::min<std::size_t>(max_rows, 4096)); break;
+    case Shape::Occupation: batch->occupations.reserve(small); break;
+    case Shape::Element: batch->elements.reserve(small); break;
     case Shape::Scale: batch->scales.reserve(std::min<std::size_t>(max_rows, 256)); break;
-    case Shape::Rating: batch->ratings.reserve(std::min<std::size_t>(max_rows, 65536)); break;
+    case Shape::Rating: batch->ratings.reserve(large); break;
+    case Shape::Task: batch->tasks.reserve(large); break;
+    case Shape::AlternateTitle: batch->alternate_titles.reserve(large); break;
+    case Shape::ReportedTitle: batch->reported_titles.reserve(small); break;
+    case Shape::JobZone: batch->job_zones.reserve(small); break;
+    case Shape::JobZoneReference: batch->job_zone_reference.reserve(std::min<std::size_t>(max_rows, 16)); break;
+    case Shape::Anchor: batch->anchors.reserve(small); break;
+    case Shape::Technology: batch->technologies.reserve(large); break;
+    case Shape::Ete: batch->ete.reserve(large); break;
+    case Shape::EteCategory: batch->ete_categories.reserve(std::min<std::size_t>(max_rows, 256)); break;
   }
   Line line;
   while (batch->rows() < max_rows) {

@@ -10,7 +10,9 @@
 //    or concatenated and its last column would otherwise silently keep a '\r';
 //  * the last line may lack its line ending only when it still has every field; a short
 //    unterminated last line means the file was cut and is always an error;
-//  * "n/a" is NULL for the optional columns (N, Standard Error, CI bounds, flags);
+//  * "n/a" is NULL for the optional columns (N, Standard Error, CI bounds, Y/N flags of the
+//    rating shapes, Short Title, Task Type, Incumbents Responding); an ETE Category of n/a is 0;
+//    Hot Technology, In Demand and Shown in My Next Move must be Y or N;
 //  * file-level problems (empty file, header, line endings, cut file) always throw;
 //    row-level problems (field count, non-numeric, bad flag) throw under OnBadRow::Fail and
 //    are collected in TableBatch::rejects under OnBadRow::Collect.

@@ -31,29 +31,29 @@ class ValidateNode final : public dag::Node {
     }
     auto table = dag::batch_cast<TableBatch>(in);
     if (table->release) forward_release(table->release, out);
-    if (is_reference_table(table->table) || validator_.references_complete()) {
+    if (validator_.ready(table->table)) {
       check_and_forward(table, out);
     } else {
-      pending_.push_back(std::move(table));  // ratings wait for the reference tables
+      pending_.push_back(std::move(table));  // waits for the tables its rows point into
     }
-    if (validator_.references_complete()) {
-      while (!pending_.empty() && !out.cancelled()) {
-        auto next = std::move(pending_.front());
-        pending_.pop_front();
-        check_and_forward(next, out);
-      }
-    }
+    forward_ready(out);
   }
 
   void finish(dag::Emitter&) override {
     std::lock_guard lock(mu_);
     if (!pending_.empty()) {
-      std::string missing;
-      for (const auto& t : validator_.missing_references()) missing += (missing.empty() ? "'" : ", '") + t + "'";
       std::set<std::string> waiting;
       for (const auto& t : pending_) waiting.insert(t->table);
       std::string tables;
-      for (const auto& t : waiting) tables += (tables.empty() ? "'" : ", '") + t + "'";
+      std::vector<std::string> refs;  // the missing references of all waiting tables, once each
+      for (const auto& t : waiting) {
+        tables += (tables.empty() ? "'" : ", '") + t + "'";
+        for (auto& r : validator_.missing_references(t)) {
+          if (std::find(refs.begin(), refs.end(), r) == refs.end()) refs.push_back(std::move(r));
+        }
+      }
+      std::string missing;
+      for (const auto& r : refs) missing += (missing.empty() ? "'" : ", '") + r + "'";
       throw std::runtime_error("cannot check table(s) " + tables + ": reference table(s) " + missing +
                                " never arrived complete; wire an onet_table node for each into this node");
     }
@@ -85,6 +85,25 @@ class ValidateNode final : public dag::Node {
     }
     release_ = r;
     out.emit(r);
+  }
+
+  // Forwards every held-back chunk whose references are now complete, in arrival order. A
+  // forwarded reference table can make others ready (ETE Categories -> ETE), hence the loop.
+  // Chunks of one table become ready together, so a table's chunks keep their file order.
+  void forward_ready(dag::Emitter& out) {
+    for (bool progress = true; progress && !out.cancelled();) {
+      progress = false;
+      for (auto it = pending_.begin(); it != pending_.end() && !out.cancelled();) {
+        if (!validator_.ready((*it)->table)) {
+          ++it;
+          continue;
+        }
+        auto next = std::move(*it);
+        it = pending_.erase(it);
+        check_and_forward(next, out);
+        progress = true;
+      }
+    }
   }
 
   void check_and_forward(const std::shared_ptr<const TableBatch>& t, dag::Emitter& out) {
@@ -124,12 +143,14 @@ dag::NodeSpec validate_spec() {
   return dag::NodeSpec("onet_validate")
       .describe(
           "Checks O*NET rows, each problem reported as file:line: reason: malformed SOC code (NN-NNNN.NN), "
-          "duplicate codes/elements/scales, rating code not in Occupation Data, element not in Content Model "
-          "Reference or with another name there, unknown scale, value outside its scale's min/max (Scales "
-          "Reference), duplicate (code, element, scale). Forwards the release first (once), then the reference "
-          "tables as they arrive, then rating tables once Occupation Data, Content Model Reference and Scales "
-          "Reference are complete (earlier rating chunks are held back). Invalid rows are never forwarded: "
-          "on_error=fail fails the run at the end listing them, on_error=skip writes them to rejects_path.")
+          "duplicate keys in every table, a code not in Occupation Data, an element not in Content Model "
+          "Reference or with another name there, an unknown scale, a value outside its scale's min/max (Scales "
+          "Reference), a job zone not in Job Zone Reference, an ETE category not in Education, Training, and "
+          "Experience Categories, a commodity code with two titles. Forwards the release first (once), then each "
+          "table once the tables its rows point into are complete (Occupation Data, Content Model Reference, "
+          "Scales Reference, Job Zone Reference, ETE Categories; earlier chunks are held back). Invalid rows are "
+          "never forwarded: on_error=fail fails the run at the end listing them, on_error=skip writes them to "
+          "rejects_path.")
       .param(ParamSpec::one_of("on_error", {"fail", "skip"})
                  .doc("fail: the run fails listing the first max_listed problems and the total; skip: bad rows "
                       "are dropped, written to rejects_path and counted as rejected_rows. Default: "

@@ -379,6 +379,40 @@ int schema_version(soci::session& s, Dialect dialect) {
   return ind == soci::i_ok ? version : 0;
 }
 
+namespace {
+
+// load_runs columns added by schema version 2 (one row count per new table).
+constexpr const char* kV2LoadRunColumns[] = {
+    "task_statements",     "alternate_titles",  "reported_titles",        "job_zones",   "job_zone_reference",
+    "level_scale_anchors", "technology_skills", "technology_commodities", "ete_ratings", "ete_categories"};
+
+bool has_column(soci::session& s, Dialect dialect, const std::string& table, const std::string& column) {
+  int n = 0;
+  if (dialect == Dialect::SQLite) {
+    s << "SELECT COUNT(*) FROM pragma_table_info(:t) WHERE name = :c", soci::use(table), soci::use(column),
+        soci::into(n);
+  } else {
+    s << "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() "
+         "AND table_name = :t AND column_name = :c",
+        soci::use(table), soci::use(column), soci::into(n);
+  }
+  return n > 0;
+}
+
+// Version 1 -> 2. The new tables come from the DDL (CREATE ... IF NOT EXISTS); the existing
+// load_runs table only gets its new columns here. Each column is added only when missing, so a
+// migration cut short (MySQL commits every ALTER on its own) completes on the next run.
+void migrate_to_v2(soci::session& s, Dialect dialect) {
+  const std::string type = dialect == Dialect::SQLite ? "INTEGER" : "INT";
+  for (const char* column : kV2LoadRunColumns) {
+    if (has_column(s, dialect, "load_runs", column)) continue;
+    // sql-lint: fixed identifiers (column names from kV2LoadRunColumns, type from the dialect)
+    s << "ALTER TABLE load_runs ADD COLUMN " + std::string(column) + " " + type + " NOT NULL DEFAULT 0";
+  }
+}
+
+}  // namespace
+
 void ensure_schema(soci::session& s, Dialect dialect) {
   int current = schema_version(s, dialect);
   if (current > kSchemaVersion) {
@@ -386,8 +420,6 @@ void ensure_schema(soci::session& s, Dialect dialect) {
                              ", newer than this program's " + std::to_string(kSchemaVersion) +
                              "; use a newer build or another database");
   }
-  // Future schema changes add a migration here: for v in current+1..kSchemaVersion apply
-  // its ALTERs, then record v. Version 1 is the first released schema, so there is none yet.
   const auto statements = split_sql_script(schema_ddl(dialect));
   // SQLite DDL is transactional: either the whole schema appears or none of it. MySQL commits
   // each DDL statement implicitly; CREATE ... IF NOT EXISTS makes a re-run complete it.
@@ -402,12 +434,15 @@ void ensure_schema(soci::session& s, Dialect dialect) {
                                e.get_error_message());
     }
   }
-  if (current == 0) {
+  // Migrations, one step per version above the database's: for v in current+1..kSchemaVersion
+  // apply its changes, then record v. A new database (current 0) has the latest DDL already.
+  if (current >= 1 && current < 2) migrate_to_v2(s, dialect);
+  if (current < kSchemaVersion) {
     int rows = 0;
-    s << "SELECT COUNT(*) FROM schema_version", soci::into(rows);
+    const int version = kSchemaVersion;
+    s << "SELECT COUNT(*) FROM schema_version WHERE version = :v", soci::use(version), soci::into(rows);
     if (rows == 0) {
       // Bound values must outlive the statement, which runs at the end of the expression.
-      const int version = kSchemaVersion;
       const std::string now = utc_now_iso8601();
       s << "INSERT INTO schema_version (version, applied_at) VALUES (:v, :t)", soci::use(version),
           soci::use(now);

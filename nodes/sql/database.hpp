@@ -69,12 +69,17 @@ struct SessionOptions {
 std::unique_ptr<soci::session> open_session(const DatabaseUrl& url,
                                            const SessionOptions& opts = {});
 
-// The schema version this program writes (schema_version.version).
-inline constexpr int kSchemaVersion = 1;
+// The schema version this program writes (schema_version.version):
+//   1  occupations, content elements, scales, ratings, load runs, LLM assessments;
+//   2  + task statements, alternate and reported titles, job zones and their reference, level
+//      scale anchors, technology skills and commodities, education/training/experience and its
+//      categories; load_runs gets a row count for each.
+inline constexpr int kSchemaVersion = 2;
 
-// Creates missing tables from schema/<dialect>.sql (embedded at build time) and records the
-// schema version. Idempotent. Throws std::runtime_error when the database was written by a
-// newer schema than this program knows.
+// Creates missing tables from schema/<dialect>.sql (embedded at build time), migrates an older
+// database (version 1 -> 2: the new load_runs columns) and records the schema version.
+// Idempotent, also after a migration cut short. Throws std::runtime_error when the database was
+// written by a newer schema than this program knows.
 void ensure_schema(soci::session& s, Dialect dialect);
 
 // The version recorded in schema_version; 0 when the table is absent or empty.

@@ -37,6 +37,46 @@ std::vector<ColumnDef> rating_columns() {
           {"value_source", ColumnType::Text},       {"load_run_id", ColumnType::Integer}};
 }
 
+// Schema version 2, indexed by OnetRepository::Extra (parents before children).
+struct ExtraTable {
+  const char* name;
+  std::vector<ColumnDef> columns;
+};
+const std::vector<ExtraTable>& extra_tables() {
+  using T = ColumnType;
+  static const std::vector<ExtraTable> tables = {
+      {"task_statements",
+       {{"task_id", T::Integer}, {"onetsoc_code", T::Text}, {"task", T::Text}, {"task_type", T::Text},
+        {"incumbents_responding", T::Real}, {"date_updated", T::Text}, {"domain_source", T::Text}}},
+      {"alternate_titles",
+       {{"onetsoc_code", T::Text}, {"alternate_title", T::Text}, {"short_title", T::Text}, {"sources", T::Text}}},
+      {"reported_titles",
+       {{"onetsoc_code", T::Text}, {"reported_title", T::Text}, {"shown_in_my_next_move", T::Text}}},
+      {"job_zone_reference",
+       {{"job_zone", T::Integer}, {"name", T::Text}, {"experience", T::Text}, {"education", T::Text},
+        {"job_training", T::Text}, {"examples", T::Text}, {"svp_range", T::Text}}},
+      {"job_zones",
+       {{"onetsoc_code", T::Text}, {"job_zone", T::Integer}, {"date_updated", T::Text}, {"domain_source", T::Text}}},
+      {"level_scale_anchors",
+       {{"element_id", T::Text}, {"scale_id", T::Text}, {"anchor_value", T::Real}, {"anchor_description", T::Text}}},
+      {"technology_commodities", {{"commodity_code", T::Integer}, {"commodity_title", T::Text}}},
+      {"technology_skills",
+       {{"onetsoc_code", T::Text}, {"commodity_code", T::Integer}, {"example", T::Text},
+        {"hot_technology", T::Text}, {"in_demand", T::Text}}},
+      {"ete_categories",
+       {{"element_id", T::Text}, {"scale_id", T::Text}, {"category", T::Integer},
+        {"category_description", T::Text}}},
+      {"ete_ratings",
+       {{"onetsoc_code", T::Text}, {"element_id", T::Text}, {"scale_id", T::Text}, {"category", T::Integer},
+        {"data_value", T::Real}, {"n", T::Integer}, {"standard_error", T::Real}, {"lower_ci_bound", T::Real},
+        {"upper_ci_bound", T::Real}, {"recommend_suppress", T::Text}, {"date_updated", T::Text},
+        {"domain_source", T::Text}}},
+  };
+  return tables;
+}
+
+std::string_view yes_no(bool v) { return v ? "Y" : "N"; }
+
 std::optional<std::string_view> flag_text(const std::optional<char>& f) {
   if (!f) return std::nullopt;
   return f == 'Y' ? std::string_view("Y") : f == 'N' ? std::string_view("N") : std::string_view("?");
@@ -148,6 +188,16 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
     }
   }
   // Children before parents (foreign keys).
+  exec("DELETE FROM ete_ratings");
+  exec("DELETE FROM ete_categories");
+  exec("DELETE FROM technology_skills");
+  exec("DELETE FROM technology_commodities");
+  exec("DELETE FROM level_scale_anchors");
+  exec("DELETE FROM job_zones");
+  exec("DELETE FROM job_zone_reference");
+  exec("DELETE FROM reported_titles");
+  exec("DELETE FROM alternate_titles");
+  exec("DELETE FROM task_statements");
   exec("DELETE FROM occupation_ratings");
   exec("DELETE FROM occupations");
   exec("DELETE FROM content_elements");
@@ -162,6 +212,10 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   elements_ = inserter("content_elements", element_columns());
   scales_ = inserter("scales", scale_columns());
   ratings_ = inserter("occupation_ratings", rating_columns());
+  const auto& extras = extra_tables();
+  static_assert(kExtraCount == 10);
+  for (std::size_t i = 0; i < kExtraCount; ++i) extra_[i] = inserter(extras[i].name, extras[i].columns);
+  commodities_.clear();
   return run_id_;
 }
 
@@ -199,10 +253,15 @@ void OnetRepository::add(const std::vector<onet::ScaleRow>& rows, const std::str
   }
 }
 
+// Every table some other table points into, parents first (ETE Categories point into content
+// elements and scales).
 void OnetRepository::flush_parents() {
   occupations_->flush();
   elements_->flush();
   scales_->flush();
+  extra(kJobZoneReference).flush();
+  extra(kEteCategories).flush();
+  extra(kCommodities).flush();
 }
 
 void OnetRepository::add(const std::vector<onet::RatingRow>& rows, const std::string& file) {
@@ -230,6 +289,157 @@ void OnetRepository::add(const std::vector<onet::RatingRow>& rows, const std::st
   }
 }
 
+void OnetRepository::add(const std::vector<onet::TaskRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kTasks);
+  for (const auto& r : rows) {
+    b.integer(0, r.task_id);
+    b.text(1, r.code);
+    b.text(2, r.task);
+    b.nullable_text(3, r.task_type ? std::optional<std::string_view>(*r.task_type) : std::nullopt);
+    b.real(4, r.incumbents_responding);
+    b.nullable_text(5, text_or_null(r.date));
+    b.nullable_text(6, text_or_null(r.domain_source));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::AlternateTitleRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kAlternateTitles);
+  for (const auto& r : rows) {
+    b.text(0, r.code);
+    b.text(1, r.title);
+    b.nullable_text(2, r.short_title ? std::optional<std::string_view>(*r.short_title) : std::nullopt);
+    b.text(3, r.sources);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::ReportedTitleRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kReportedTitles);
+  for (const auto& r : rows) {
+    b.text(0, r.code);
+    b.text(1, r.title);
+    b.text(2, yes_no(r.shown_in_my_next_move));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::JobZoneReferenceRow>& rows, const std::string& file) {
+  auto& b = extra(kJobZoneReference);
+  for (const auto& r : rows) {
+    b.integer(0, r.job_zone);
+    b.text(1, r.name);
+    b.text(2, r.experience);
+    b.text(3, r.education);
+    b.text(4, r.job_training);
+    b.text(5, r.examples);
+    b.text(6, r.svp_range);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::JobZoneRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kJobZones);
+  for (const auto& r : rows) {
+    b.text(0, r.code);
+    b.integer(1, r.job_zone);
+    b.nullable_text(2, text_or_null(r.date));
+    b.nullable_text(3, text_or_null(r.domain_source));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::AnchorRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kAnchors);
+  for (const auto& r : rows) {
+    b.text(0, r.element_id);
+    b.text(1, r.scale_id);
+    b.real(2, r.anchor_value);
+    b.text(3, r.description);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::TechnologyRow>& rows, const std::string& file) {
+  // The commodity title is stored once per code (onet_validate checked that a code keeps its
+  // title); new codes go out before the rows that reference them.
+  auto& c = extra(kCommodities);
+  for (const auto& r : rows) {
+    if (!commodities_.insert(r.commodity_code).second) continue;
+    c.integer(0, r.commodity_code);
+    c.text(1, r.commodity_title);
+    c.end_row(origin(file, r.line));
+  }
+  flush_parents();
+  auto& b = extra(kTechnologies);
+  for (const auto& r : rows) {
+    b.text(0, r.code);
+    b.integer(1, r.commodity_code);
+    b.text(2, r.example);
+    b.text(3, yes_no(r.hot));
+    b.text(4, yes_no(r.in_demand));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::EteCategoryRow>& rows, const std::string& file) {
+  occupations_->flush();
+  elements_->flush();
+  scales_->flush();
+  auto& b = extra(kEteCategories);
+  for (const auto& r : rows) {
+    b.text(0, r.element_id);
+    b.text(1, r.scale_id);
+    b.integer(2, r.category);
+    b.text(3, r.description);
+    b.end_row(origin(file, r.line));
+  }
+}
+
+void OnetRepository::add(const std::vector<onet::EteRow>& rows, const std::string& file) {
+  flush_parents();
+  auto& b = extra(kEte);
+  for (const auto& r : rows) {
+    b.text(0, r.code);
+    b.text(1, r.element_id);
+    b.text(2, r.scale_id);
+    b.integer(3, r.category ? std::optional<long long>(r.category) : std::nullopt);  // 0: n/a
+    b.real(4, r.value);
+    b.integer(5, r.n ? std::optional<long long>(*r.n) : std::nullopt);
+    b.real(6, r.standard_error);
+    b.real(7, r.lower_ci);
+    b.real(8, r.upper_ci);
+    b.nullable_text(9, flag_text(r.recommend_suppress));
+    b.nullable_text(10, text_or_null(r.date));
+    b.nullable_text(11, text_or_null(r.domain_source));
+    b.end_row(origin(file, r.line));
+  }
+}
+
+LoadCounts OnetRepository::written() const {
+  LoadCounts c;
+  c.occupations = occupations_written();
+  c.elements = elements_written();
+  c.scales = scales_written();
+  c.ratings = ratings_written();
+  c.task_statements = extra_written(kTasks);
+  c.alternate_titles = extra_written(kAlternateTitles);
+  c.reported_titles = extra_written(kReportedTitles);
+  c.job_zones = extra_written(kJobZones);
+  c.job_zone_reference = extra_written(kJobZoneReference);
+  c.level_scale_anchors = extra_written(kAnchors);
+  c.technology_skills = extra_written(kTechnologies);
+  c.technology_commodities = extra_written(kCommodities);
+  c.ete_ratings = extra_written(kEte);
+  c.ete_categories = extra_written(kEteCategories);
+  return c;
+}
+
 long long OnetRepository::occupations_written() const { return occupations_ ? occupations_->rows_written() : 0; }
 long long OnetRepository::elements_written() const { return elements_ ? elements_->rows_written() : 0; }
 long long OnetRepository::scales_written() const { return scales_ ? scales_->rows_written() : 0; }
@@ -238,8 +448,9 @@ long long OnetRepository::ratings_written() const { return ratings_ ? ratings_->
 LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected) {
   flush_parents();
   ratings_->flush();
+  for (auto& b : extra_) b->flush();  // parents before children, in Extra order
 
-  LoadCounts c;
+  LoadCounts c = written();
   c.rejected = rejected;
   if (keep_api_rows_) {
     auto restore = [&](const std::string& what, const std::string& sql) {
@@ -289,12 +500,19 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   step("completing the load run", [&] {
     s_ << "UPDATE load_runs SET onet_release = :r, source = :s, source_checksum = :c, "
           "finished_at = :f, status = 'completed', occupations = :o, elements = :e, "
-          "scales = :sc, ratings = :ra, rejected = :rj, llm_summary = :l, message = :m "
+          "scales = :sc, ratings = :ra, rejected = :rj, llm_summary = :l, message = :m, "
+          "task_statements = :t1, alternate_titles = :t2, reported_titles = :t3, job_zones = :t4, "
+          "job_zone_reference = :t5, level_scale_anchors = :t6, technology_skills = :t7, "
+          "technology_commodities = :t8, ete_ratings = :t9, ete_categories = :t10 "
           "WHERE run_id = :id",
         soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
         soci::use(finished), soci::use(c.occupations), soci::use(c.elements),
         soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected),
-        soci::use(llm_summary, llm_ind), soci::use(message), soci::use(run_id_);
+        soci::use(llm_summary, llm_ind), soci::use(message), soci::use(c.task_statements),
+        soci::use(c.alternate_titles), soci::use(c.reported_titles), soci::use(c.job_zones),
+        soci::use(c.job_zone_reference), soci::use(c.level_scale_anchors),
+        soci::use(c.technology_skills), soci::use(c.technology_commodities),
+        soci::use(c.ete_ratings), soci::use(c.ete_categories), soci::use(run_id_);
   });
   return c;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "nodes/onet/batches.hpp"
@@ -34,6 +35,10 @@ struct LoadRunInfo {
 struct LoadCounts {
   // Rows in the tables after the load (what readers see once it is committed).
   long long occupations = 0, elements = 0, scales = 0, ratings = 0;
+  // The tables of schema version 2 (0 for a table the release or the pipeline lacks).
+  long long task_statements = 0, alternate_titles = 0, reported_titles = 0, job_zones = 0,
+            job_zone_reference = 0, level_scale_anchors = 0, technology_skills = 0,
+            technology_commodities = 0, ete_ratings = 0, ete_categories = 0;
   // Of those, rows kept from the O*NET API fallback.
   long long kept_api_occupations = 0, kept_api_ratings = 0;
   long long rejected = 0;
@@ -55,18 +60,30 @@ class OnetRepository {
   // Returns the new load_runs.run_id.
   long long begin(const LoadRunInfo& info);
 
-  // Parents first: rating rows reference occupations, content elements and scales, so add()
-  // of ratings first writes every parent row staged so far.
+  // Parents first: the caller adds a table's rows only after every table they reference
+  // (onet::references_of) was added completely; add() of a referring table first writes every
+  // parent row staged so far. Technology rows also write their commodities
+  // (technology_commodities, one row per commodity code) first.
   void add(const std::vector<onet::OccupationRow>& rows, const std::string& file);
   void add(const std::vector<onet::ElementRow>& rows, const std::string& file);
   void add(const std::vector<onet::ScaleRow>& rows, const std::string& file);
   void add(const std::vector<onet::RatingRow>& rows, const std::string& file);
+  void add(const std::vector<onet::TaskRow>& rows, const std::string& file);
+  void add(const std::vector<onet::AlternateTitleRow>& rows, const std::string& file);
+  void add(const std::vector<onet::ReportedTitleRow>& rows, const std::string& file);
+  void add(const std::vector<onet::JobZoneReferenceRow>& rows, const std::string& file);
+  void add(const std::vector<onet::JobZoneRow>& rows, const std::string& file);
+  void add(const std::vector<onet::AnchorRow>& rows, const std::string& file);
+  void add(const std::vector<onet::TechnologyRow>& rows, const std::string& file);
+  void add(const std::vector<onet::EteCategoryRow>& rows, const std::string& file);
+  void add(const std::vector<onet::EteRow>& rows, const std::string& file);
 
   // Rows sent to the database so far (file rows only), for live counters.
   long long occupations_written() const;
   long long elements_written() const;
   long long scales_written() const;
   long long ratings_written() const;
+  LoadCounts written() const;  // every table; kept API rows and rejected left at 0
 
   LoadCounts complete(const LoadRunInfo& info, long long rejected);
   void commit();
@@ -81,9 +98,17 @@ class OnetRepository {
                                      const std::string& message);
 
  private:
+  // The tables of schema version 2, parents before children.
+  enum Extra {
+    kTasks, kAlternateTitles, kReportedTitles, kJobZoneReference, kJobZones, kAnchors,
+    kCommodities, kTechnologies, kEteCategories, kEte, kExtraCount
+  };
+
   void exec(const std::string& sql);
   long long count(const std::string& table);
   void flush_parents();
+  BulkInsert& extra(Extra t) { return *extra_[t]; }
+  long long extra_written(Extra t) const { return extra_[t] ? static_cast<long long>(extra_[t]->rows_written()) : 0; }
 
   soci::session& s_;
   Dialect dialect_;
@@ -92,6 +117,8 @@ class OnetRepository {
   bool in_tx_ = false;
   long long run_id_ = -1;
   std::unique_ptr<BulkInsert> occupations_, elements_, scales_, ratings_;
+  std::unique_ptr<BulkInsert> extra_[kExtraCount];
+  std::unordered_set<std::int64_t> commodities_;  // commodity codes staged in this load
 };
 
 }  // namespace sqldb

@@ -1,19 +1,33 @@
 #include "nodes/sql/sql_load_node.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include "nodes/llm/batches.hpp"
+#include "nodes/onet/table_shapes.hpp"
 
 namespace sqldb {
 
-const std::vector<std::string>& SqlLoadNode::parent_tables() {
-  static const std::vector<std::string> names = {"Occupation Data", "Content Model Reference",
-                                                 "Scales Reference"};
-  return names;
+namespace {
+
+// The counters of the tables of schema version 2, named like their tables.
+std::vector<std::pair<std::string, long long>> extra_counts(const LoadCounts& c) {
+  return {{"task_statements", c.task_statements},
+          {"alternate_titles", c.alternate_titles},
+          {"reported_titles", c.reported_titles},
+          {"job_zones", c.job_zones},
+          {"job_zone_reference", c.job_zone_reference},
+          {"level_scale_anchors", c.level_scale_anchors},
+          {"technology_skills", c.technology_skills},
+          {"technology_commodities", c.technology_commodities},
+          {"ete_ratings", c.ete_ratings},
+          {"ete_categories", c.ete_categories}};
 }
+
+}  // namespace
 
 SqlLoadNode::SqlLoadNode(const dag::NodeContext& ctx)
     : id_(ctx.id),
@@ -58,11 +72,15 @@ void SqlLoadNode::fail(const std::exception& e, const std::string& doing) {
   throw std::runtime_error(msg);
 }
 
-bool SqlLoadNode::parents_complete() const {
-  for (const auto& t : parent_tables()) {
-    if (!tables_complete_.count(t)) return false;
+std::vector<std::string> SqlLoadNode::missing_parents(const onet::TableBatch& t) const {
+  std::vector<std::string> out;
+  // Rows of a table this node does not know by name (e.g. a test's) are checked like ratings.
+  const bool known = onet::shape_of(t.table).has_value();
+  if (!known && t.ratings.empty()) return out;
+  for (auto p : onet::references_of(t.table)) {
+    if (!tables_complete_.count(std::string(p))) out.emplace_back(p);
   }
-  return true;
+  return out;
 }
 
 void SqlLoadNode::note_release(const onet::ReleaseBatch& r) {
@@ -84,25 +102,56 @@ void SqlLoadNode::start() {
 
 void SqlLoadNode::update_counters() {
   if (!repo_) return;
-  occupations_ = repo_->occupations_written();
-  elements_ = repo_->elements_written();
-  scales_ = repo_->scales_written();
-  ratings_ = repo_->ratings_written();
+  const LoadCounts c = repo_->written();
+  occupations_ = c.occupations;
+  elements_ = c.elements;
+  scales_ = c.scales;
+  ratings_ = c.ratings;
+  const auto extra = extra_counts(c);
+  for (std::size_t i = 0; i < extra.size(); ++i) extra_[i] = extra[i].second;
   rejected_count_ = rejected_;
 }
 
-void SqlLoadNode::write(const onet::TableBatch& t) {
+void SqlLoadNode::write(const onet::TableBatch& t, bool count_rejects) {
   tables_seen_.insert(t.table);
-  rejected_ += static_cast<long long>(t.rejects.size());
+  if (count_rejects) rejected_ += static_cast<long long>(t.rejects.size());
   if (!t.occupations.empty()) repo_->add(t.occupations, t.file);
   if (!t.elements.empty()) repo_->add(t.elements, t.file);
   if (!t.scales.empty()) repo_->add(t.scales, t.file);
   if (!t.ratings.empty()) repo_->add(t.ratings, t.file);
+  if (!t.tasks.empty()) repo_->add(t.tasks, t.file);
+  if (!t.alternate_titles.empty()) repo_->add(t.alternate_titles, t.file);
+  if (!t.reported_titles.empty()) repo_->add(t.reported_titles, t.file);
+  if (!t.job_zone_reference.empty()) repo_->add(t.job_zone_reference, t.file);
+  if (!t.job_zones.empty()) repo_->add(t.job_zones, t.file);
+  if (!t.anchors.empty()) repo_->add(t.anchors, t.file);
+  if (!t.technologies.empty()) repo_->add(t.technologies, t.file);
+  if (!t.ete_categories.empty()) repo_->add(t.ete_categories, t.file);
+  if (!t.ete.empty()) repo_->add(t.ete, t.file);
 }
 
+void SqlLoadNode::note_complete(const onet::TableBatch& t) {
+  if (!t.last) return;
+  tables_complete_.insert(t.table);
+}
+
+// Writes every held chunk whose parents are now complete, in arrival order; repeated because a
+// written parent can complete another held table's parents (ETE Categories -> ETE).
 void SqlLoadNode::write_deferred() {
-  for (const auto& t : deferred_) repo_->add(t->ratings, t->file);
-  deferred_.clear();
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (auto it = deferred_.begin(); it != deferred_.end();) {
+      if (!missing_parents(**it).empty()) {
+        ++it;
+        continue;
+      }
+      auto t = std::move(*it);
+      it = deferred_.erase(it);
+      write(*t, false);
+      note_complete(*t);
+      progress = true;
+    }
+  }
 }
 
 void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag::Emitter&) {
@@ -124,19 +173,19 @@ void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag:
     }
     if (t->release) note_release(*t->release);
     if (!repo_) start();
-    if (!t->ratings.empty() && !parents_complete()) {
-      // Rating rows reference these tables; keep the batch (shared, not copied) until they
-      // are all written. onet_validate sends them first, so this is rarely needed.
+    const bool held_table = std::any_of(deferred_.begin(), deferred_.end(),
+                                        [&](const auto& d) { return d->table == t->table; });
+    if (held_table || (t->rows() > 0 && !missing_parents(*t).empty())) {
+      // Its rows reference tables not complete yet; keep the batch (shared, not copied) until
+      // they are all written. onet_validate sends parents first, so this is rarely needed.
       tables_seen_.insert(t->table);
       rejected_ += static_cast<long long>(t->rejects.size());
       deferred_.push_back(t);
     } else {
       write(*t);
+      note_complete(*t);
     }
-    if (t->last) {
-      tables_complete_.insert(t->table);
-      if (!deferred_.empty() && parents_complete()) write_deferred();
-    }
+    if (!deferred_.empty()) write_deferred();
     update_counters();
   } catch (const std::exception& e) {
     fail(e, "loading into");
@@ -150,17 +199,22 @@ void SqlLoadNode::finish(dag::Emitter&) {
       throw std::runtime_error(
           "no O*NET table arrived; refusing to replace the dataset with an empty one");
     }
-    if (!deferred_.empty() && !parents_complete()) {
-      std::string missing;
-      for (const auto& t : parent_tables()) {
-        if (!tables_complete_.count(t)) missing += (missing.empty() ? "'" : ", '") + t + "'";
-      }
-      throw std::runtime_error("rating rows arrived but the table(s) " + missing +
-                               " they reference did not (or not completely); connect "
-                               "Occupation Data, Content Model Reference and Scales Reference "
-                               "upstream");
-    }
     write_deferred();
+    if (!deferred_.empty()) {
+      std::set<std::string> held;
+      std::vector<std::string> parents;
+      for (const auto& t : deferred_) {
+        held.insert(t->table);
+        for (auto& p : missing_parents(*t)) {
+          if (std::find(parents.begin(), parents.end(), p) == parents.end()) parents.push_back(std::move(p));
+        }
+      }
+      std::string tables, missing;
+      for (const auto& t : held) tables += (tables.empty() ? "'" : ", '") + t + "'";
+      for (const auto& p : parents) missing += (missing.empty() ? "'" : ", '") + p + "'";
+      throw std::runtime_error("rows of " + tables + " arrived but the table(s) " + missing +
+                               " they reference did not (or not completely); connect them upstream");
+    }
     if (repo_->occupations_written() == 0) {
       throw std::runtime_error("the release has no occupations (no 'Occupation Data' rows); "
                                "refusing to replace the dataset with it");
@@ -170,10 +224,14 @@ void SqlLoadNode::finish(dag::Emitter&) {
     update_counters();
     kept_api_occupations_ = c.kept_api_occupations;
     kept_api_ratings_ = c.kept_api_ratings;
+    std::string more;
+    for (const auto& [name, n] : extra_counts(c)) {
+      if (n) more += ", " + std::to_string(n) + " " + name;
+    }
     log_info("node '" + id_ + "': staged load run " + std::to_string(run_id_.load()) + " (" +
              std::to_string(c.occupations) + " occupations, " + std::to_string(c.elements) +
              " elements, " + std::to_string(c.scales) + " scales, " +
-             std::to_string(c.ratings) + " ratings); committing when the run succeeds");
+             std::to_string(c.ratings) + " ratings" + more + "); committing when the run succeeds");
   } catch (const std::exception& e) {
     fail(e, "loading into");
   }
@@ -247,6 +305,8 @@ std::map<std::string, std::int64_t> SqlLoadNode::counters() const {
                                         {"scales", scales_.load()},
                                         {"ratings", ratings_.load()},
                                         {"rejected", rejected_count_.load()}};
+  const auto names = extra_counts(LoadCounts{});
+  for (std::size_t i = 0; i < names.size(); ++i) c[names[i].first] = extra_[i].load();
   if (run_id_.load() >= 0) c["load_run_id"] = run_id_.load();
   if (keep_api_rows_) {
     c["kept_api_occupations"] = kept_api_occupations_.load();

@@ -1,6 +1,7 @@
 #pragma once
 // sql_load: the sink that replaces the O*NET dataset in the database (see README.md).
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -25,15 +26,14 @@ class SqlLoadNode final : public dag::Node {
   void abort() noexcept override;
   std::map<std::string, std::int64_t> counters() const override;
 
-  // The reference tables every rating row points into; ratings wait until all three are in.
-  static const std::vector<std::string>& parent_tables();
-
  private:
   void start();  // first batch: connect, create/migrate the schema, begin the replacing transaction
-  void write(const onet::TableBatch& t);
+  void write(const onet::TableBatch& t, bool count_rejects = true);
   void write_deferred();
+  void note_complete(const onet::TableBatch& t);
+  // The tables `t`'s rows reference (onet::references_of) that are not complete here yet.
+  std::vector<std::string> missing_parents(const onet::TableBatch& t) const;
   void note_release(const onet::ReleaseBatch& r);
-  bool parents_complete() const;
   void update_counters();
   [[noreturn]] void fail(const std::exception& e, const std::string& doing);
   void log_info(const std::string& msg) const;
@@ -51,7 +51,7 @@ class SqlLoadNode final : public dag::Node {
   LoadRunInfo info_;
   bool release_seen_ = false;
   std::set<std::string> tables_seen_, tables_complete_;
-  std::vector<std::shared_ptr<const onet::TableBatch>> deferred_;  // ratings waiting for parents
+  std::deque<std::shared_ptr<const onet::TableBatch>> deferred_;  // chunks waiting for parents
   long long rejected_ = 0;
   bool completed_ = false, committed_ = false;
   bool session_broken_ = false;  // the connection failed: abort() reconnects to record the run
@@ -59,6 +59,7 @@ class SqlLoadNode final : public dag::Node {
 
   std::atomic<std::int64_t> occupations_{0}, elements_{0}, scales_{0}, ratings_{0},
       kept_api_occupations_{0}, kept_api_ratings_{0}, rejected_count_{0}, run_id_{-1};
+  std::atomic<std::int64_t> extra_[10] = {};  // rows of the schema-2 tables, in extra_counts order
 };
 
 }  // namespace sqldb

@@ -79,12 +79,12 @@ TEST_CASE("fixture tables parse into typed rows", "[onet][parser]") {
   CHECK(occ->occupations.back().description.back() == '.');
 
   auto cmr = parse_table(fixture("Content Model Reference.txt"), "Content Model Reference");
-  REQUIRE(cmr->elements.size() == 25);
+  REQUIRE(cmr->elements.size() == 29);
   CHECK(cmr->elements[3].element_id == "2.A.1.a");
   CHECK(cmr->elements[3].description == "Understanding written sentences and paragraphs in work-related documents.");
 
   auto scales = parse_table(fixture("Scales Reference.txt"), "Scales Reference");
-  REQUIRE(scales->scales.size() == 6);
+  REQUIRE(scales->scales.size() == 7);
   CHECK(scales->scales[3].scale_id == "LV");
   CHECK(scales->scales[3].scale_name == "Level");
   CHECK(scales->scales[3].minimum == 0);

@@ -15,6 +15,9 @@ long long query_count(soci::session& s, const std::string& sql);
 // The O*NET dataset (all columns but load_run_id, which names the run that wrote a row).
 struct Snapshot {
   std::vector<std::string> occupations, elements, scales, ratings;
+  // The tables of schema version 2.
+  std::vector<std::string> tasks, alternate_titles, reported_titles, job_zones, job_zone_reference, anchors,
+      technologies, commodities, ete, ete_categories;
   bool operator==(const Snapshot&) const = default;
 };
 Snapshot snapshot(soci::session& s);

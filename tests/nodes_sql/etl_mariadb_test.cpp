@@ -11,6 +11,12 @@ TEST_CASE("mariadb: pipelines/sample.yaml loads the fixture release", "[sql][mar
   sqltest::scenario_sample_pipeline(db.url(), (dir / "rejects.tsv").string());
 }
 
+TEST_CASE("mariadb: bad descriptive tables fail the run and keep the previous dataset", "[sql][mariadb][etl]") {
+  testing_support::TempDir dir("etl-desc-bad");
+  mariadb_test::ScratchDatabase db;
+  sqltest::scenario_descriptive_bad_inputs(db.url(), (dir / "rejects.tsv").string());
+}
+
 TEST_CASE("mariadb: pipelines/full.yaml loads the real O*NET 29.2 release", "[sql][mariadb][etl][real]") {
   testing_support::TempDir dir("etl-real");
   mariadb_test::ScratchDatabase db;

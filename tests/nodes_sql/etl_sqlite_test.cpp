@@ -19,6 +19,11 @@ TEST_CASE("sqlite: pipelines/sample.yaml loads the fixture release", "[sql][sqli
                                     (dir / "rejects.tsv").string());
 }
 
+TEST_CASE("sqlite: bad descriptive tables fail the run and keep the previous dataset", "[sql][sqlite][etl]") {
+  testing_support::TempDir dir("etl-desc-bad");
+  sqltest::scenario_descriptive_bad_inputs("sqlite:" + (dir / "sample.db").string(), (dir / "rejects.tsv").string());
+}
+
 TEST_CASE("sqlite: pipelines/full.yaml loads the real O*NET 29.2 release", "[sql][sqlite][etl][real]") {
   testing_support::TempDir dir("etl-real");
   sqltest::scenario_real_release("sqlite:" + (dir / "onet.db").string(), (dir / "rejects.tsv").string());

@@ -144,8 +144,13 @@ dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
 
 dag::RunReport load_ok(const std::string& url, const std::string& variant,
                        const std::string& load_params) {
+  return load_ok_with(url, variant, load_params, "");
+}
+
+dag::RunReport load_ok_with(const std::string& url, const std::string& variant, const std::string& load_params,
+                            const std::string& source_params) {
   auto reg = make_registry();
-  auto report = run_yaml(load_yaml(url, variant, load_params), *reg);
+  auto report = run_yaml(load_yaml(url, variant, load_params, source_params), *reg);
   INFO(report.error);
   REQUIRE(report.ok);
   return report;
@@ -166,8 +171,10 @@ void scenario_schema_idempotent(const std::string& url) {
   sqldb::ensure_schema(*s, u.dialect);
   CHECK(sqldb::schema_version(*s, u.dialect) == sqldb::kSchemaVersion);
   CHECK(query_count(*s, "SELECT COUNT(*) FROM schema_version") == 1);
-  for (const char* t : {"load_runs", "scales", "content_elements", "occupations",
-                        "occupation_ratings", "llm_assessments"}) {
+  for (const char* t : {"load_runs", "scales", "content_elements", "occupations", "occupation_ratings",
+                        "llm_assessments", "task_statements", "alternate_titles", "reported_titles", "job_zones",
+                        "job_zone_reference", "level_scale_anchors", "technology_skills", "technology_commodities",
+                        "ete_ratings", "ete_categories"}) {
     INFO(t);
     CHECK(query_count(*s, std::string("SELECT COUNT(*) FROM ") + t) == 0);
   }
@@ -456,6 +463,151 @@ void scenario_constraint_violation(const std::string& url) {
                                Catch::Contains("foreign key", Catch::CaseSensitive::No));
   CHECK(snapshot(*s) == before);
   CHECK(last_run(*s).status == "failed");
+}
+
+void scenario_descriptive_tables(const std::string& url) {
+  // Chunks of 2 rows, children before parents (see test_dataset.hpp), batches of 3.
+  auto r1 = load_ok_with(url, "desc", "      batch_rows: 3\n", "      chunk_rows: 2\n");
+  auto s = session_for(url);
+  require_counts(*s, expected_counts("desc"));
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM task_statements") == 3);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM alternate_titles") == 4);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM reported_titles") == 2);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM job_zone_reference") == 2);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM job_zones") == 3);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM level_scale_anchors") == 3);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM technology_skills") == 4);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM technology_commodities") == 2);  // one row per code
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM ete_categories") == 3);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM ete_ratings") == 8);
+
+  // Values as given, n/a as NULL, text byte for byte.
+  CHECK(query_rows(*s, "SELECT task_id, onetsoc_code, task, task_type, incumbents_responding, date_updated, "
+                       "domain_source FROM task_statements ORDER BY task_id") ==
+        std::vector<std::string>{
+            "16363\t15-1252.00\tAnalyze user needs and software requirements.\tCore\t57.0000\t08/2023\tIncumbent",
+            "16364\t15-1252.00\tCaf\xC3\xA9 \"quoted\" 'task' with a back\\slash; DROP TABLE x;--\tSupplemental\t12.5000\t"
+            "08/2023\tIncumbent",
+            "20001\t29-1141.00\tMonitor patients.\tNULL\tNULL\t08/2022\tAnalyst"});
+  CHECK(query_rows(*s, "SELECT alternate_title, short_title, sources FROM alternate_titles WHERE onetsoc_code = "
+                       "'29-1141.00' ORDER BY alternate_title, short_title") ==
+        std::vector<std::string>{"Registered Nurse (RN)\tRN\t02,03", "Staff Nurse\tNULL\t04", "Staff Nurse\tSN\t04,06"});
+  CHECK(query_rows(*s, "SELECT reported_title, shown_in_my_next_move FROM reported_titles ORDER BY reported_title") ==
+        std::vector<std::string>{"Application Developer\tN", "Software Developer\tY"});
+  CHECK(query_rows(*s, "SELECT z.onetsoc_code, z.job_zone, r.svp_range, z.domain_source FROM job_zones z JOIN "
+                       "job_zone_reference r ON r.job_zone = z.job_zone ORDER BY z.onetsoc_code") ==
+        std::vector<std::string>{"15-1251.00\t4\t(7.0 to < 8.0)\tAnalyst",
+                                 "15-1252.00\t4\t(7.0 to < 8.0)\tAnalyst - Preliminary",
+                                 "29-1141.00\t3\t(6.0 to < 7.0)\tAnalyst"});
+  CHECK(query_rows(*s, "SELECT anchor_value, anchor_description FROM level_scale_anchors WHERE element_id = "
+                       "'2.B.3.e' AND scale_id = 'LV' ORDER BY anchor_value") ==
+        std::vector<std::string>{"2.0000\tWrite a program to sort objects in a database",
+                                 "4.0000\tWrite a statistical analysis program",
+                                 "6.0000\tWrite programs to analyze geological data"});
+  CHECK(query_rows(*s, "SELECT t.onetsoc_code, t.example, t.commodity_code, c.commodity_title, t.hot_technology, "
+                       "t.in_demand FROM technology_skills t JOIN technology_commodities c ON c.commodity_code = "
+                       "t.commodity_code ORDER BY t.onetsoc_code, t.example") ==
+        std::vector<std::string>{"15-1251.00\tPython\t43232402\tProgram development environment software\tY\tY",
+                                 "15-1252.00\tGit\t43232402\tProgram development environment software\tN\tN",
+                                 "15-1252.00\tPython\t43232402\tProgram development environment software\tY\tN",
+                                 "29-1141.00\tEpic Systems\t43231602\tMedical software\tN\tY"});
+  CHECK(query_rows(*s, "SELECT e.element_id, e.scale_id, e.category, c.category_description, e.data_value, e.n, "
+                       "e.standard_error, e.recommend_suppress FROM ete_ratings e LEFT JOIN ete_categories c ON "
+                       "c.element_id = e.element_id AND c.scale_id = e.scale_id AND c.category = e.category "
+                       "WHERE e.onetsoc_code = '15-1251.00' ORDER BY e.element_id, e.category") ==
+        std::vector<std::string>{"2.D.1\tRL\t1\tLess than a High School Diploma\t0.0000\t28\t2.5000\tN",
+                                 "2.D.1\tRL\t2\tHigh School Diploma\t25.0000\t28\t2.5000\tN",
+                                 "2.D.1\tRL\t3\tBachelor's Degree\t75.0000\t28\t2.5000\tN",
+                                 "2.D.4.a\tIM\tNULL\tNULL\t1.5000\t28\t2.5000\tN"});
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM ete_ratings WHERE onetsoc_code = '15-1252.00' AND "
+                        "standard_error IS NULL AND lower_ci_bound IS NULL AND upper_ci_bound IS NULL AND "
+                        "recommend_suppress IS NULL AND domain_source = 'Occupational Expert'") == 4);
+
+  // load_runs and the node's counters count every table.
+  CHECK(query_rows(*s, "SELECT task_statements, alternate_titles, reported_titles, job_zones, job_zone_reference, "
+                       "level_scale_anchors, technology_skills, technology_commodities, ete_ratings, ete_categories "
+                       "FROM load_runs ORDER BY run_id DESC") ==
+        std::vector<std::string>{"3\t4\t2\t3\t2\t3\t4\t2\t8\t3"});
+  const auto& c = node_stats(r1, "load").counters;
+  CHECK(c.at("task_statements") == 3);
+  CHECK(c.at("technology_commodities") == 2);
+  CHECK(c.at("ete_ratings") == 8);
+  CHECK(c.at("ete_categories") == 3);
+
+  // Reloading gives the same rows, in any batch size and chunk size.
+  const auto snap = snapshot(*s);
+  load_ok_with(url, "desc", "      batch_rows: 1000\n", "      chunk_rows: 1000\n");
+  CHECK(snapshot(*s) == snap);
+  load_ok_with(url, "desc", "      batch_rows: 1\n", "      chunk_rows: 1\n");
+  CHECK(snapshot(*s) == snap);
+
+  // A release without the descriptive tables replaces them too (nothing stale is left).
+  load_ok(url, "v1");
+  for (const char* t : {"task_statements", "alternate_titles", "reported_titles", "job_zones", "job_zone_reference",
+                        "level_scale_anchors", "technology_skills", "technology_commodities", "ete_ratings",
+                        "ete_categories"}) {
+    INFO(t);
+    CHECK(query_count(*s, std::string("SELECT COUNT(*) FROM ") + t) == 0);
+  }
+  CHECK(query_rows(*s, "SELECT task_statements, technology_commodities FROM load_runs ORDER BY run_id DESC") ==
+        std::vector<std::string>{"0\t0", "3\t2", "3\t2", "3\t2"});
+}
+
+void scenario_descriptive_constraint_violation(const std::string& url) {
+  load_ok_with(url, "desc", "", "");
+  auto s = session_for(url);
+  const auto before = snapshot(*s);
+  auto reg = make_registry();
+  auto report = run_yaml(load_yaml(url, "desc_orphan", "      batch_rows: 2\n"), *reg);
+  REQUIRE_FALSE(report.ok);
+  CHECK(report.failed_node == "load");
+  CHECK_THAT(report.error, Catch::Contains("job_zones") && Catch::Contains("Job Zones.txt:") &&
+                               Catch::Contains("foreign key", Catch::CaseSensitive::No));
+  CHECK(snapshot(*s) == before);
+  CHECK(last_run(*s).status == "failed");
+}
+
+void scenario_migrates_v1(const std::string& url) {
+  auto u = sqldb::DatabaseUrl::parse(url);
+  auto s = sqldb::open_session(u);
+  // The version-1 load_runs and schema_version, as schema/*.sql had them, with one run recorded.
+  const bool lite = u.dialect == sqldb::Dialect::SQLite;
+  *s << std::string(lite ? "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"
+                         : "CREATE TABLE schema_version (version INT NOT NULL PRIMARY KEY, applied_at VARCHAR(32) NOT "
+                           "NULL) ENGINE=InnoDB");
+  *s << std::string(
+      lite ? "CREATE TABLE load_runs (run_id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL, "
+             "onet_release TEXT NOT NULL, source TEXT NOT NULL, source_checksum TEXT, started_at TEXT NOT NULL, "
+             "finished_at TEXT, status TEXT NOT NULL CHECK (status IN ('running','completed','failed')), "
+             "occupations INTEGER NOT NULL DEFAULT 0, elements INTEGER NOT NULL DEFAULT 0, scales INTEGER NOT NULL "
+             "DEFAULT 0, ratings INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, llm_summary TEXT, "
+             "message TEXT)"
+           : "CREATE TABLE load_runs (run_id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, pipeline VARCHAR(255) NOT "
+             "NULL, onet_release VARCHAR(32) NOT NULL, source VARCHAR(1024) NOT NULL, source_checksum VARCHAR(128), "
+             "started_at VARCHAR(32) NOT NULL, finished_at VARCHAR(32), status VARCHAR(16) NOT NULL, occupations INT "
+             "NOT NULL DEFAULT 0, elements INT NOT NULL DEFAULT 0, scales INT NOT NULL DEFAULT 0, ratings INT NOT "
+             "NULL DEFAULT 0, rejected INT NOT NULL DEFAULT 0, llm_summary TEXT, message TEXT) ENGINE=InnoDB");
+  *s << "INSERT INTO schema_version (version, applied_at) VALUES (1, '2025-01-01T00:00:00Z')";
+  *s << "INSERT INTO load_runs (pipeline, onet_release, source, started_at, status, occupations) "
+        "VALUES ('full.yaml', '29.1', 'old', '2025-01-01T00:00:00Z', 'completed', 1016)";
+  // A migration cut short after its first column (MySQL commits each ALTER on its own).
+  *s << std::string("ALTER TABLE load_runs ADD COLUMN task_statements ") + (lite ? "INTEGER" : "INT") +
+            " NOT NULL DEFAULT 0";
+  REQUIRE(sqldb::schema_version(*s, u.dialect) == 1);
+
+  sqldb::ensure_schema(*s, u.dialect);
+  CHECK(sqldb::schema_version(*s, u.dialect) == 2);
+  CHECK(query_rows(*s, "SELECT version FROM schema_version ORDER BY version") == std::vector<std::string>{"1", "2"});
+  // The old run keeps its figures; the new counts start at 0.
+  CHECK(query_rows(*s, "SELECT onet_release, occupations, task_statements, ete_categories FROM load_runs") ==
+        std::vector<std::string>{"29.1\t1016\t0\t0"});
+  sqldb::ensure_schema(*s, u.dialect);  // idempotent
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM schema_version") == 2);
+
+  // The migrated database takes a full load.
+  load_ok_with(url, "desc", "", "");
+  CHECK(query_rows(*s, "SELECT task_statements, ete_ratings FROM load_runs ORDER BY run_id DESC") ==
+        std::vector<std::string>{"3\t8", "0\t0"});
 }
 
 }  // namespace sqltest

@@ -84,6 +84,27 @@ TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
   sqltest::load_ok(multirow_db.url(), "v2", "      mysql_insert: multirow\n");
   sqltest::load_ok(array_db.url(), "v2");
   CHECK(sqltest::snapshot(array_db.url()) == sqltest::snapshot(multirow_db.url()));
+  // The descriptive tables (NULLs, quotes, UTF-8) through both paths.
+  sqltest::load_ok(multirow_db.url(), "desc", "      mysql_insert: multirow\n      batch_rows: 3\n");
+  sqltest::load_ok(array_db.url(), "desc", "      batch_rows: 2\n");
+  CHECK(sqltest::snapshot(array_db.url()) == sqltest::snapshot(multirow_db.url()));
+  CHECK_FALSE(sqltest::snapshot(array_db.url()).ete.empty());
+}
+
+TEST_CASE("mariadb: the descriptive tables are stored, held for their parents and reloaded identically",
+          "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_descriptive_tables(db.url());
+}
+
+TEST_CASE("mariadb: a foreign-key violation in a descriptive table keeps the old data", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_descriptive_constraint_violation(db.url());
+}
+
+TEST_CASE("mariadb: a version-1 database is migrated to version 2", "[sql][mariadb]") {
+  ScratchDatabase db;
+  sqltest::scenario_migrates_v1(db.url());
 }
 
 TEST_CASE("mariadb: a loader killed mid-way leaves the previous dataset", "[sql][mariadb]") {

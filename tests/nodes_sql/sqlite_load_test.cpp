@@ -73,3 +73,19 @@ TEST_CASE("sqlite: a loader killed mid-way leaves the previous dataset", "[sql][
   SqliteDb db;
   sqltest::scenario_killed_loader_keeps_old_data(db.url);
 }
+
+TEST_CASE("sqlite: the descriptive tables are stored, held for their parents and reloaded identically",
+          "[sql][sqlite]") {
+  SqliteDb db;
+  sqltest::scenario_descriptive_tables(db.url);
+}
+
+TEST_CASE("sqlite: a foreign-key violation in a descriptive table keeps the old data", "[sql][sqlite]") {
+  SqliteDb db;
+  sqltest::scenario_descriptive_constraint_violation(db.url);
+}
+
+TEST_CASE("sqlite: a version-1 database is migrated to version 2", "[sql][sqlite]") {
+  SqliteDb db;
+  sqltest::scenario_migrates_v1(db.url);
+}

@@ -23,7 +23,80 @@ struct Tables {
   std::vector<ElementRow> elements;
   std::vector<ScaleRow> scales;
   std::vector<RatingRow> skills, knowledge;
+  // The descriptive tables (variants desc, desc_orphan).
+  std::vector<onet::TaskRow> tasks;
+  std::vector<onet::AlternateTitleRow> alternate_titles;
+  std::vector<onet::ReportedTitleRow> reported_titles;
+  std::vector<onet::JobZoneReferenceRow> job_zone_reference;
+  std::vector<onet::JobZoneRow> job_zones;
+  std::vector<onet::AnchorRow> anchors;
+  std::vector<onet::TechnologyRow> technologies;
+  std::vector<onet::EteCategoryRow> ete_categories;
+  std::vector<onet::EteRow> ete;
 };
+
+onet::EteRow ete_row(const std::string& code, const std::string& element, const std::string& name,
+                     const std::string& scale, int category, double value, bool full_stats) {
+  onet::EteRow r;
+  r.code = code;
+  r.element_id = element;
+  r.element_name = name;
+  r.scale_id = scale;
+  r.category = category;
+  r.value = value;
+  r.n = 28;
+  if (full_stats) {
+    r.standard_error = 2.5;
+    r.lower_ci = value / 2;
+    r.upper_ci = value + 5;
+    r.recommend_suppress = 'N';
+  }
+  r.date = "08/2023";
+  r.domain_source = full_stats ? "Incumbent" : "Occupational Expert";
+  return r;
+}
+
+// Every descriptive table, with the values the SQL tests check: n/a (nullopt) where O*NET has
+// it, text that needs care in SQL, a title listed twice with different short titles, one
+// commodity used by several rows.
+void add_descriptive(Tables& t) {
+  t.elements.push_back({"2.D.1", "Required Level of Education", "The level of education required.", 0});
+  t.elements.push_back({"2.D.4.a", "Job-Related Professional Certification", "Possession of a certification.", 0});
+  t.scales.push_back({"RL", "Required Level Of Education (Categories 1-12)", 0, 100, 0});
+  t.tasks = {{"15-1252.00", 16363, "Analyze user needs and software requirements.", "Core", 57.0, "08/2023", "Incumbent", 0},
+             {"15-1252.00", 16364, "Caf\xC3\xA9 \"quoted\" 'task' with a back\\slash; DROP TABLE x;--", "Supplemental",
+              12.5, "08/2023", "Incumbent", 0},
+             {"29-1141.00", 20001, "Monitor patients.", std::nullopt, std::nullopt, "08/2022", "Analyst", 0}};
+  t.alternate_titles = {{"15-1252.00", "Software Engineer", std::nullopt, "02,04,10", 0},
+                        {"29-1141.00", "Registered Nurse (RN)", "RN", "02,03", 0},
+                        {"29-1141.00", "Staff Nurse", std::nullopt, "04", 0},
+                        {"29-1141.00", "Staff Nurse", "SN", "04,06", 0}};
+  t.reported_titles = {{"15-1252.00", "Software Developer", true, 0}, {"15-1252.00", "Application Developer", false, 0}};
+  t.job_zone_reference = {{3, "Job Zone Three: Medium Preparation Needed", "Previous experience is required.",
+                           "Vocational training.", "One or two years.", "Electricians.", "(6.0 to < 7.0)", 0},
+                          {4, "Job Zone Four: Considerable Preparation Needed", "A minimum of two to four years.",
+                           "A bachelor's degree.", "Several years.", "Accountants.", "(7.0 to < 8.0)", 0}};
+  t.job_zones = {{"15-1251.00", 4, "08/2018", "Analyst", 0},
+                 {"15-1252.00", 4, "11/2021", "Analyst - Preliminary", 0},
+                 {"29-1141.00", 3, "08/2022", "Analyst", 0}};
+  t.anchors = {{"2.B.3.e", "Programming", "LV", 2, "Write a program to sort objects in a database", 0},
+               {"2.B.3.e", "Programming", "LV", 4, "Write a statistical analysis program", 0},
+               {"2.B.3.e", "Programming", "LV", 6, "Write programs to analyze geological data", 0}};
+  t.technologies = {{"15-1251.00", "Python", 43232402, "Program development environment software", true, true, 0},
+                    {"15-1252.00", "Python", 43232402, "Program development environment software", true, false, 0},
+                    {"15-1252.00", "Git", 43232402, "Program development environment software", false, false, 0},
+                    {"29-1141.00", "Epic Systems", 43231602, "Medical software", false, true, 0}};
+  t.ete_categories = {{"2.D.1", "Required Level of Education", "RL", 1, "Less than a High School Diploma", 0},
+                      {"2.D.1", "Required Level of Education", "RL", 2, "High School Diploma", 0},
+                      {"2.D.1", "Required Level of Education", "RL", 3, "Bachelor's Degree", 0}};
+  for (const auto& code : {"15-1251.00", "15-1252.00"}) {
+    const bool full = std::string(code) == "15-1251.00";
+    t.ete.push_back(ete_row(code, "2.D.1", "Required Level of Education", "RL", 1, 0.0, full));
+    t.ete.push_back(ete_row(code, "2.D.1", "Required Level of Education", "RL", 2, 25.0, full));
+    t.ete.push_back(ete_row(code, "2.D.1", "Required Level of Education", "RL", 3, 75.0, full));
+    t.ete.push_back(ete_row(code, "2.D.4.a", "Job-Related Professional Certification", "IM", 0, 1.5, full));
+  }
+}
 
 RatingRow rating(const std::string& code, const std::string& element, const std::string& name,
                  const std::string& scale, double value, bool full_stats) {
@@ -102,6 +175,11 @@ Tables small_tables(const std::string& variant) {
     t.skills.push_back(only);
   } else if (variant == "orphan") {
     t.skills.push_back(rating("99-0000.00", "2.B.3.e", "Programming", "IM", 3.0, true));
+  } else if (variant == "desc") {
+    add_descriptive(t);
+  } else if (variant == "desc_orphan") {
+    add_descriptive(t);
+    t.job_zones.push_back({"99-0000.00", 3, "08/2022", "Analyst", 0});
   }
   return t;
 }
@@ -199,7 +277,8 @@ class FailingSource final : public dag::Node {
 
 std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows,
                                         bool ratings_first) {
-  static const std::vector<std::string> known = {"v1", "v2", "v3", "llm", "large", "orphan", "empty"};
+  static const std::vector<std::string> known = {"v1",     "v2",   "v3",          "llm", "large",
+                                                 "orphan", "desc", "desc_orphan", "empty"};
   if (std::find(known.begin(), known.end(), variant) == known.end()) {
     throw std::invalid_argument("unknown test dataset variant '" + variant + "'");
   }
@@ -221,6 +300,29 @@ std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t 
     chunk(out, "Skills", t.skills, &TableBatch::ratings, chunk_rows);
     chunk(out, "Knowledge", t.knowledge, &TableBatch::ratings, chunk_rows);
   };
+  if (!t.tasks.empty()) {
+    // Referring tables before the tables they point into (ETE Categories itself before Content
+    // Model Reference), so sql_load has to hold them back and write them in the right order.
+    number_lines(t.tasks);
+    number_lines(t.alternate_titles);
+    number_lines(t.reported_titles);
+    number_lines(t.job_zone_reference);
+    number_lines(t.job_zones);
+    number_lines(t.anchors);
+    number_lines(t.technologies);
+    number_lines(t.ete_categories);
+    number_lines(t.ete);
+    chunk(out, "Education, Training, and Experience", t.ete, &TableBatch::ete, chunk_rows);
+    chunk(out, "Job Zones", t.job_zones, &TableBatch::job_zones, chunk_rows);
+    chunk(out, "Task Statements", t.tasks, &TableBatch::tasks, chunk_rows);
+    chunk(out, "Alternate Titles", t.alternate_titles, &TableBatch::alternate_titles, chunk_rows);
+    chunk(out, "Sample of Reported Titles", t.reported_titles, &TableBatch::reported_titles, chunk_rows);
+    chunk(out, "Level Scale Anchors", t.anchors, &TableBatch::anchors, chunk_rows);
+    chunk(out, "Technology Skills", t.technologies, &TableBatch::technologies, chunk_rows);
+    chunk(out, "Education, Training, and Experience Categories", t.ete_categories, &TableBatch::ete_categories,
+          chunk_rows);
+    chunk(out, "Job Zone Reference", t.job_zone_reference, &TableBatch::job_zone_reference, chunk_rows);
+  }
   if (ratings_first) ratings();
   chunk(out, "Occupation Data", t.occupations, &TableBatch::occupations, chunk_rows);
   chunk(out, "Content Model Reference", t.elements, &TableBatch::elements, chunk_rows);
@@ -234,6 +336,7 @@ Expected expected_counts(const std::string& variant) {
   if (variant == "v2") return {3, 7, 2, 12};
   if (variant == "v3" || variant == "llm") return {4, 7, 2, 19};
   if (variant == "large") return {300, 35, 2, 21000};
+  if (variant == "desc") return {4, 9, 3, 18};
   throw std::invalid_argument("no expected counts for variant '" + variant + "'");
 }
 

@@ -21,6 +21,9 @@ namespace sqltest {
 //          (value_source "llm") for 15-1252.00 Programming LV
 //   large  300 occupations x 35 skills x {IM, LV} = 21,000 ratings
 //   orphan v1 plus a Skills row for an occupation that is not in Occupation Data
+//   desc   v1 plus every descriptive table (tasks, titles, job zones, anchors, technologies,
+//          education; 2 more elements and the RL scale), sent before the tables they point into
+//   desc_orphan  desc plus a Job Zones row for an occupation that is not in Occupation Data
 //   empty  only the release batch, no table
 // Batches: the release first, then Occupation Data, Content Model Reference, Scales Reference,
 // Skills, Knowledge (ratings first when ratings_first), tables cut into chunk_rows chunks.
