@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS load_runs (
   ete_ratings             INT NOT NULL DEFAULT 0,
   ete_categories          INT NOT NULL DEFAULT 0,
   llm_summary      TEXT,
+  estimate_summary TEXT,
   message          TEXT,
   CONSTRAINT ck_load_runs_status CHECK (status IN ('running','completed','failed'))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
@@ -198,6 +199,35 @@ CREATE TABLE IF NOT EXISTS ete_ratings (
   CONSTRAINT fk_ete_sc  FOREIGN KEY (scale_id)     REFERENCES scales(scale_id),
   CONSTRAINT fk_ete_cat FOREIGN KEY (element_id, scale_id, category)
     REFERENCES ete_categories(element_id, scale_id, category)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- text_estimate's estimates (nodes/estimate), beside O*NET's values and never in place of
+-- them. For an occupation O*NET rates they are its leave-one-out estimates (made without its
+-- own values); the run's validation of them is load_runs.estimate_summary.
+CREATE TABLE IF NOT EXISTS occupation_estimates (
+  onetsoc_code  CHAR(10)    COLLATE utf8mb4_bin NOT NULL,
+  element_id    VARCHAR(32) COLLATE utf8mb4_bin NOT NULL,
+  scale_id      VARCHAR(8)  COLLATE utf8mb4_bin NOT NULL,
+  estimate      DOUBLE      NOT NULL,
+  sd            DOUBLE      NOT NULL,
+  lower_bound   DOUBLE      NOT NULL,
+  upper_bound   DOUBLE      NOT NULL,
+  load_run_id   BIGINT,
+  PRIMARY KEY (onetsoc_code, element_id, scale_id),
+  CONSTRAINT fk_est_occ   FOREIGN KEY (onetsoc_code) REFERENCES occupations(onetsoc_code),
+  CONSTRAINT fk_est_el    FOREIGN KEY (element_id)   REFERENCES content_elements(element_id),
+  CONSTRAINT fk_est_scale FOREIGN KEY (scale_id)     REFERENCES scales(scale_id),
+  CONSTRAINT fk_est_run   FOREIGN KEY (load_run_id)  REFERENCES load_runs(run_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS estimate_neighbours (
+  onetsoc_code    CHAR(10) COLLATE utf8mb4_bin NOT NULL,
+  neighbour_rank  INT      NOT NULL,
+  neighbour_code  CHAR(10) COLLATE utf8mb4_bin NOT NULL,
+  similarity      DOUBLE   NOT NULL,
+  PRIMARY KEY (onetsoc_code, neighbour_rank),
+  CONSTRAINT fk_nb_occ FOREIGN KEY (onetsoc_code)   REFERENCES occupations(onetsoc_code),
+  CONSTRAINT fk_nb_nb  FOREIGN KEY (neighbour_code) REFERENCES occupations(onetsoc_code)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS llm_assessments (

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS load_runs (
   ete_ratings             INTEGER NOT NULL DEFAULT 0,
   ete_categories          INTEGER NOT NULL DEFAULT 0,
   llm_summary      TEXT,                     -- JSON: provider, model, calibration fit, MAE/bias/r
+  estimate_summary TEXT,                     -- JSON: text_estimate parameters and leave-one-out validation
   message          TEXT
 );
 
@@ -193,6 +194,30 @@ CREATE TABLE IF NOT EXISTS ete_ratings (
   FOREIGN KEY (element_id, scale_id, category) REFERENCES ete_categories(element_id, scale_id, category)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ux_ete_ratings ON ete_ratings(onetsoc_code, element_id, scale_id, category);
+
+-- text_estimate's estimates (nodes/estimate), beside O*NET's values and never in place of
+-- them. For an occupation O*NET rates they are its leave-one-out estimates (made without its
+-- own values); the run's validation of them is load_runs.estimate_summary.
+CREATE TABLE IF NOT EXISTS occupation_estimates (
+  onetsoc_code  TEXT    NOT NULL REFERENCES occupations(onetsoc_code),
+  element_id    TEXT    NOT NULL REFERENCES content_elements(element_id),
+  scale_id      TEXT    NOT NULL REFERENCES scales(scale_id),
+  estimate      REAL    NOT NULL,
+  sd            REAL    NOT NULL,      -- standard deviation of the estimate
+  lower_bound   REAL    NOT NULL,      -- the interval (80 % by default: estimate_summary's coverage)
+  upper_bound   REAL    NOT NULL,
+  load_run_id   INTEGER REFERENCES load_runs(run_id),
+  PRIMARY KEY (onetsoc_code, element_id, scale_id)
+) WITHOUT ROWID;
+
+-- The rated occupations each estimate came from, most similar first.
+CREATE TABLE IF NOT EXISTS estimate_neighbours (
+  onetsoc_code    TEXT    NOT NULL REFERENCES occupations(onetsoc_code),
+  neighbour_rank  INTEGER NOT NULL,    -- 1 = most similar
+  neighbour_code  TEXT    NOT NULL REFERENCES occupations(onetsoc_code),
+  similarity      REAL    NOT NULL,    -- cosine of the TF-IDF text profiles, 0..1
+  PRIMARY KEY (onetsoc_code, neighbour_rank)
+);
 
 -- Every LLM answer, kept whole (one row per occupation x element x run).
 CREATE TABLE IF NOT EXISTS llm_assessments (

@@ -124,7 +124,9 @@ class EstimateNode final : public dag::Node {
     std::vector<OccupationEstimate> all;
     all.reserve(index.size());
     for (std::size_t d = 0; d < index.size(); ++d) all.push_back(estimator.estimate(d));
-    const auto factors = calibrate_intervals(ratings, all, coverage_);
+    std::vector<int> folds(index.size(), -1);
+    for (std::size_t d = 0; d < index.size(); ++d) folds[d] = estimator.fold(d);
+    const auto factors = calibrate_intervals(ratings, all, coverage_, folds, estimator.folds());
     auto metrics = validate(ratings, all);
 
     auto batch = std::make_shared<EstimateBatch>();

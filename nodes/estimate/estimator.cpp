@@ -8,7 +8,8 @@ namespace estimate {
 
 Estimator::Estimator(const TextIndex& index, const RatingMatrix& ratings, std::vector<int> job_zones,
                      EstimateOptions opts)
-    : index_(index), ratings_(ratings), zones_(std::move(job_zones)), opts_(opts), rated_(index.size(), false) {
+    : index_(index), ratings_(ratings), zones_(std::move(job_zones)), opts_(opts), rated_(index.size(), false),
+      fold_(index.size(), -1) {
   const std::size_t n = index_.size(), m = ratings_.columns.size();
   if (ratings_.values.size() != n * m) {
     throw std::invalid_argument("rating matrix has " + std::to_string(ratings_.values.size()) + " cells, expected " +
@@ -16,8 +17,10 @@ Estimator::Estimator(const TextIndex& index, const RatingMatrix& ratings, std::v
   }
   if (!zones_.empty() && zones_.size() != n) throw std::invalid_argument("job zones: one per document expected");
   if (opts_.k == 0) throw std::invalid_argument("k must be at least 1");
+  if (opts_.folds < 2) throw std::invalid_argument("folds must be at least 2");
   col_sum_.assign(m, 0);
   col_n_.assign(m, 0);
+  std::size_t rated = 0;
   for (std::size_t d = 0; d < n; ++d) {
     for (std::size_t c = 0; c < m; ++c) {
       const double v = ratings_.at(d, c);
@@ -26,15 +29,32 @@ Estimator::Estimator(const TextIndex& index, const RatingMatrix& ratings, std::v
       col_sum_[c] += v;
       ++col_n_[c];
     }
+    if (rated_[d]) fold_[d] = static_cast<int>(rated++ % opts_.folds);  // interleaved in code order
   }
-  if (opts_.job_zone_adjust && !zones_.empty()) fit_zone_slopes();
+  fold_sum_.assign(opts_.folds * m, 0);
+  fold_n_.assign(opts_.folds * m, 0);
+  for (std::size_t d = 0; d < n; ++d) {
+    if (fold_[d] < 0) continue;
+    for (std::size_t c = 0; c < m; ++c) {
+      const double v = ratings_.at(d, c);
+      if (std::isnan(v)) continue;
+      fold_sum_[static_cast<std::size_t>(fold_[d]) * m + c] += v;
+      ++fold_n_[static_cast<std::size_t>(fold_[d]) * m + c];
+    }
+  }
+  if (opts_.job_zone_adjust && !zones_.empty()) {
+    slopes_.push_back(fit_zone_slopes(-1));
+    for (std::size_t f = 0; f < opts_.folds; ++f) slopes_.push_back(fit_zone_slopes(static_cast<int>(f)));
+  }
 }
 
-std::vector<Neighbour> Estimator::neighbours(std::size_t doc) const {
+std::vector<Neighbour> Estimator::neighbours(std::size_t doc) const { return neighbours(doc, -1); }
+
+std::vector<Neighbour> Estimator::neighbours(std::size_t doc, int exclude) const {
   std::vector<Neighbour> all;
   const float* row = index_.row(doc);
   for (std::size_t d = 0; d < index_.size(); ++d) {
-    if (d != doc && rated_[d]) all.push_back({d, row[d]});
+    if (d != doc && rated_[d] && (exclude < 0 || fold_[d] != exclude)) all.push_back({d, row[d]});
   }
   const std::size_t k = std::min(opts_.k, all.size());
   auto better = [](const Neighbour& a, const Neighbour& b) {
@@ -42,18 +62,20 @@ std::vector<Neighbour> Estimator::neighbours(std::size_t doc) const {
   };
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), better);
   all.resize(k);
+  // A neighbour sharing no term still counts, a little: otherwise an occupation whose text
+  // matches nothing would have no estimate at all.
+  for (auto& x : all) x.weight = std::pow(std::max(x.similarity, 1e-3f), opts_.power);
   return all;
 }
 
-Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Neighbour>& nb, std::size_t col) const {
+Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Neighbour>& nb, std::size_t col,
+                                          int exclude) const {
   Base b;
   double sw = 0, swv = 0, swz = 0, swz_n = 0;
   for (const auto& x : nb) {
     const double v = ratings_.at(x.doc, col);
     if (std::isnan(v)) continue;
-    // A neighbour sharing no term still counts, a little: otherwise an occupation whose text
-    // matches nothing would have no estimate at all.
-    const double w = std::pow(std::max(x.similarity, 1e-3f), opts_.power);
+    const double w = x.weight;
     sw += w;
     swv += w * v;
     if (!zones_.empty() && zones_[x.doc] > 0) {
@@ -70,6 +92,11 @@ Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Nei
     csum -= own;
     --cn;
   }
+  if (exclude >= 0) {
+    const std::size_t at = static_cast<std::size_t>(exclude) * ratings_.columns.size() + col;
+    csum -= fold_sum_[at];
+    cn -= fold_n_[at];
+  }
   double shrink = cn > 0 ? opts_.shrink : 0;
   const double prior = cn > 0 ? csum / static_cast<double>(cn) : 0;
   b.mean = (swv + shrink * prior) / (sw + shrink);
@@ -77,35 +104,31 @@ Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Nei
   for (const auto& x : nb) {
     const double v = ratings_.at(x.doc, col);
     if (std::isnan(v)) continue;
-    const double w = std::pow(std::max(x.similarity, 1e-3f), opts_.power);
-    ss += w * (v - b.mean) * (v - b.mean);
+    ss += x.weight * (v - b.mean) * (v - b.mean);
   }
   b.spread = std::sqrt(ss / sw);
   b.zbar = swz_n > 0 ? swz / swz_n : 0;
   return b;
 }
 
-void Estimator::fit_zone_slopes() {
+std::vector<double> Estimator::fit_zone_slopes(int exclude) const {
   const std::size_t n = index_.size(), m = ratings_.columns.size();
-  sxx_.assign(m, 0);
-  sxr_.assign(m, 0);
-  own_x_.assign(n * m, kNaN);
-  own_r_.assign(n * m, kNaN);
+  std::vector<double> sxx(m, 0), sxr(m, 0), slope(m, 0);
   for (std::size_t d = 0; d < n; ++d) {
-    if (!rated_[d] || zones_[d] <= 0) continue;
-    const auto nb = neighbours(d);
+    if (!rated_[d] || zones_[d] <= 0 || (exclude >= 0 && fold_[d] == exclude)) continue;
+    const auto nb = neighbours(d, exclude);
     for (std::size_t c = 0; c < m; ++c) {
       const double v = ratings_.at(d, c);
       if (std::isnan(v)) continue;
-      const Base b = neighbour_mean(d, nb, c);
+      const Base b = neighbour_mean(d, nb, c, exclude);
       if (std::isnan(b.mean) || b.zbar <= 0) continue;
-      const double x = zones_[d] - b.zbar, r = v - b.mean;
-      sxx_[c] += x * x;
-      sxr_[c] += x * r;
-      own_x_[d * m + c] = x;
-      own_r_[d * m + c] = r;
+      const double x = zones_[d] - b.zbar;
+      sxx[c] += x * x;
+      sxr[c] += x * (v - b.mean);
     }
   }
+  for (std::size_t c = 0; c < m; ++c) slope[c] = sxx[c] > 1e-9 ? sxr[c] / sxx[c] : 0;
+  return slope;
 }
 
 OccupationEstimate Estimator::estimate(std::size_t doc) const {
@@ -118,14 +141,9 @@ OccupationEstimate Estimator::estimate(std::size_t doc) const {
     const Base b = neighbour_mean(doc, out.neighbours, c);
     if (std::isnan(b.mean)) continue;
     double value = b.mean;
-    if (!sxx_.empty() && zones_[doc] > 0 && b.zbar > 0) {
-      double sxx = sxx_[c], sxr = sxr_[c];
-      const double ox = own_x_[doc * m + c];
-      if (!std::isnan(ox)) {  // the target's own term is taken out of the fit
-        sxx -= ox * ox;
-        sxr -= ox * own_r_[doc * m + c];
-      }
-      if (sxx > 1e-9) value += (sxr / sxx) * (zones_[doc] - b.zbar);
+    if (!slopes_.empty() && zones_[doc] > 0 && b.zbar > 0) {
+      const auto& slope = slopes_[static_cast<std::size_t>(fold_[doc] + 1)];  // without the target's fold
+      value += slope[c] * (zones_[doc] - b.zbar);
     }
     const auto& col = ratings_.columns[c];
     Estimate& e = out.values[c];

@@ -87,37 +87,58 @@ double normal_quantile(double p) {
 }  // namespace
 
 std::map<std::string, double> calibrate_intervals(const RatingMatrix& ratings, std::vector<OccupationEstimate>& estimates,
-                                                  double coverage) {
+                                                  double coverage, const std::vector<int>& fold_of, std::size_t folds) {
   if (!(coverage > 0 && coverage < 1)) throw std::invalid_argument("interval coverage must be in (0, 1)");
   const double z = normal_quantile((1 + coverage) / 2);
   const std::size_t m = ratings.columns.size();
   auto group = [&](std::size_t c) { return ratings.columns[c].domain + "/" + ratings.columns[c].scale_id; };
-  std::map<std::string, std::vector<double>> ratios;
+  // Ratios per group and fold; slot `folds` collects every ratio.
+  std::map<std::string, std::vector<std::vector<double>>> ratios;
   for (const auto& e : estimates) {
+    const int f = e.doc < fold_of.size() ? fold_of[e.doc] : -1;
     for (std::size_t c = 0; c < m; ++c) {
       const double y = ratings.at(e.doc, c);
       const auto& v = e.values[c];
-      if (std::isnan(y) || !v.valid() || !(v.sd > 0)) continue;
-      ratios[group(c)].push_back(std::abs(y - v.value) / (z * v.sd));
+      if (std::isnan(y) || !v.valid() || !(v.sd > 0) || f < 0) continue;
+      auto& slots = ratios[group(c)];
+      slots.resize(folds);
+      slots[static_cast<std::size_t>(f) % folds].push_back(std::abs(y - v.value) / (z * v.sd));
     }
   }
-  std::map<std::string, double> factor;
-  for (auto& [g, r] : ratios) {
+  auto quantile = [&](std::vector<double> r) {
+    if (r.empty()) return 1.0;
     auto q = r.begin() + static_cast<std::ptrdiff_t>(std::min(r.size() - 1, static_cast<std::size_t>(coverage * r.size())));
     std::nth_element(r.begin(), q, r.end());
-    factor[g] = *q;
+    return *q;
+  };
+  // factor[g][0]: on all folds; factor[g][1 + f]: without fold f.
+  std::map<std::string, std::vector<double>> factor;
+  for (const auto& [g, slots] : ratios) {
+    std::vector<double> all;
+    for (const auto& s : slots) all.insert(all.end(), s.begin(), s.end());
+    auto& out = factor[g];
+    out.push_back(quantile(all));
+    for (std::size_t f = 0; f < folds; ++f) {
+      std::vector<double> rest;
+      for (std::size_t h = 0; h < folds; ++h)
+        if (h != f) rest.insert(rest.end(), slots[h].begin(), slots[h].end());
+      out.push_back(quantile(std::move(rest)));
+    }
   }
   for (auto& e : estimates) {
+    const int f = e.doc < fold_of.size() ? fold_of[e.doc] : -1;
     for (std::size_t c = 0; c < m; ++c) {
       auto& v = e.values[c];
       auto it = factor.find(group(c));
       if (!v.valid() || it == factor.end()) continue;
-      v.sd *= it->second;
+      v.sd *= it->second[static_cast<std::size_t>(f + 1)];
       v.lower = std::max(ratings.columns[c].minimum, v.value - z * v.sd);
       v.upper = std::min(ratings.columns[c].maximum, v.value + z * v.sd);
     }
   }
-  return factor;
+  std::map<std::string, double> fitted;
+  for (const auto& [g, f] : factor) fitted[g] = f[0];
+  return fitted;
 }
 
 }  // namespace estimate

@@ -26,9 +26,11 @@ std::vector<Metrics> validate(const RatingMatrix& ratings, const std::vector<Occ
 // Scales every estimate's sd (and so its interval) per domain x scale so that, over the rated
 // occupations' leave-one-out estimates, exactly `coverage` of O*NET's values fall inside the
 // stated interval: the factor is the `coverage` quantile of |O*NET - estimate| / (z sd), z the
-// normal quantile of (1 + coverage) / 2. One number per domain x scale, fitted on ~30,000
-// values, so the in-sample fit costs nothing measurable. Returns the factors ("skills/LV" -> f).
+// normal quantile of (1 + coverage) / 2. Cross-fitted like the estimates: a rated occupation
+// in fold f (Estimator::fold) gets the factor fitted without fold f, so its own error does not
+// widen or narrow its own interval; an unrated one the factor fitted on all. Returns the
+// factors fitted on all ("skills/LV" -> f). `fold_of(doc)`: -1 for an unrated document.
 std::map<std::string, double> calibrate_intervals(const RatingMatrix& ratings, std::vector<OccupationEstimate>& estimates,
-                                                  double coverage);
+                                                  double coverage, const std::vector<int>& fold_of, std::size_t folds);
 
 }  // namespace estimate

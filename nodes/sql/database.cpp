@@ -409,6 +409,9 @@ void migrate_to_v2(soci::session& s, Dialect dialect) {
     // sql-lint: fixed identifiers (column names from kV2LoadRunColumns, type from the dialect)
     s << "ALTER TABLE load_runs ADD COLUMN " + std::string(column) + " " + type + " NOT NULL DEFAULT 0";
   }
+  if (!has_column(s, dialect, "load_runs", "estimate_summary")) {
+    s << "ALTER TABLE load_runs ADD COLUMN estimate_summary TEXT";
+  }
 }
 
 }  // namespace

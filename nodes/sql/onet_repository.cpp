@@ -188,6 +188,8 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
     }
   }
   // Children before parents (foreign keys).
+  exec("DELETE FROM estimate_neighbours");
+  exec("DELETE FROM occupation_estimates");
   exec("DELETE FROM ete_ratings");
   exec("DELETE FROM ete_categories");
   exec("DELETE FROM technology_skills");
@@ -216,6 +218,14 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   static_assert(kExtraCount == 10);
   for (std::size_t i = 0; i < kExtraCount; ++i) extra_[i] = inserter(extras[i].name, extras[i].columns);
   commodities_.clear();
+  estimates_ = inserter("occupation_estimates",
+                        {{"onetsoc_code", ColumnType::Text}, {"element_id", ColumnType::Text},
+                         {"scale_id", ColumnType::Text}, {"estimate", ColumnType::Real}, {"sd", ColumnType::Real},
+                         {"lower_bound", ColumnType::Real}, {"upper_bound", ColumnType::Real},
+                         {"load_run_id", ColumnType::Integer}});
+  neighbours_ = inserter("estimate_neighbours",
+                         {{"onetsoc_code", ColumnType::Text}, {"neighbour_rank", ColumnType::Integer},
+                          {"neighbour_code", ColumnType::Text}, {"similarity", ColumnType::Real}});
   return run_id_;
 }
 
@@ -287,6 +297,38 @@ void OnetRepository::add(const std::vector<onet::RatingRow>& rows, const std::st
     b.integer(kRatRun, run_id_);
     b.end_row(origin(file, r.line));
   }
+}
+
+void OnetRepository::add(const estimate::EstimateBatch& batch) {
+  flush_parents();
+  for (const auto& o : batch.occupations) {
+    const std::string where = "text_estimate:" + o.code;
+    for (const auto& v : o.values) {
+      auto& b = *estimates_;
+      b.text(0, o.code);
+      b.text(1, v.element_id);
+      b.text(2, v.scale_id);
+      b.real(3, v.value);
+      b.real(4, v.sd);
+      b.real(5, v.lower);
+      b.real(6, v.upper);
+      b.integer(7, run_id_);
+      b.end_row(where);
+    }
+    long long rank = 0;
+    for (const auto& n : o.neighbours) {
+      auto& b = *neighbours_;
+      b.text(0, o.code);
+      b.integer(1, ++rank);
+      b.text(2, n.code);
+      b.real(3, n.similarity);
+      b.end_row(where);
+    }
+  }
+}
+
+long long OnetRepository::estimates_written() const {
+  return estimates_ ? static_cast<long long>(estimates_->rows_written()) : 0;
 }
 
 void OnetRepository::add(const std::vector<onet::TaskRow>& rows, const std::string& file) {
@@ -449,6 +491,8 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   flush_parents();
   ratings_->flush();
   for (auto& b : extra_) b->flush();  // parents before children, in Extra order
+  estimates_->flush();
+  neighbours_->flush();
 
   LoadCounts c = written();
   c.rejected = rejected;
@@ -497,10 +541,12 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   std::string finished = utc_now_iso8601();
   std::string llm_summary = info.llm_summary;
   soci::indicator llm_ind = info.llm_summary.empty() ? soci::i_null : soci::i_ok;
+  std::string estimate_summary = info.estimate_summary;
+  soci::indicator estimate_ind = info.estimate_summary.empty() ? soci::i_null : soci::i_ok;
   step("completing the load run", [&] {
     s_ << "UPDATE load_runs SET onet_release = :r, source = :s, source_checksum = :c, "
           "finished_at = :f, status = 'completed', occupations = :o, elements = :e, "
-          "scales = :sc, ratings = :ra, rejected = :rj, llm_summary = :l, message = :m, "
+          "scales = :sc, ratings = :ra, rejected = :rj, llm_summary = :l, estimate_summary = :es, message = :m, "
           "task_statements = :t1, alternate_titles = :t2, reported_titles = :t3, job_zones = :t4, "
           "job_zone_reference = :t5, level_scale_anchors = :t6, technology_skills = :t7, "
           "technology_commodities = :t8, ete_ratings = :t9, ete_categories = :t10 "
@@ -508,7 +554,8 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
         soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
         soci::use(finished), soci::use(c.occupations), soci::use(c.elements),
         soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected),
-        soci::use(llm_summary, llm_ind), soci::use(message), soci::use(c.task_statements),
+        soci::use(llm_summary, llm_ind), soci::use(estimate_summary, estimate_ind), soci::use(message),
+        soci::use(c.task_statements),
         soci::use(c.alternate_titles), soci::use(c.reported_titles), soci::use(c.job_zones),
         soci::use(c.job_zone_reference), soci::use(c.level_scale_anchors),
         soci::use(c.technology_skills), soci::use(c.technology_commodities),

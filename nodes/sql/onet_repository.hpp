@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "nodes/estimate/batches.hpp"
 #include "nodes/onet/batches.hpp"
 #include "nodes/sql/bulk_insert.hpp"
 #include "nodes/sql/database.hpp"
@@ -30,6 +31,7 @@ struct LoadRunInfo {
   std::string checksum;              // empty -> NULL
   std::string started_at;            // ISO-8601 UTC
   std::string llm_summary;           // JSON of llm_enrich's onet.llm_summary batch; empty -> NULL
+  std::string estimate_summary;      // JSON of text_estimate's parameters and validation; empty -> NULL
 };
 
 struct LoadCounts {
@@ -77,6 +79,9 @@ class OnetRepository {
   void add(const std::vector<onet::TechnologyRow>& rows, const std::string& file);
   void add(const std::vector<onet::EteCategoryRow>& rows, const std::string& file);
   void add(const std::vector<onet::EteRow>& rows, const std::string& file);
+  // text_estimate's estimates and neighbours (after every occupation, element and scale).
+  void add(const estimate::EstimateBatch& estimates);
+  long long estimates_written() const;
 
   // Rows sent to the database so far (file rows only), for live counters.
   long long occupations_written() const;
@@ -118,6 +123,7 @@ class OnetRepository {
   long long run_id_ = -1;
   std::unique_ptr<BulkInsert> occupations_, elements_, scales_, ratings_;
   std::unique_ptr<BulkInsert> extra_[kExtraCount];
+  std::unique_ptr<BulkInsert> estimates_, neighbours_;
   std::unordered_set<std::int64_t> commodities_;  // commodity codes staged in this load
 };
 

@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include "nodes/estimate/batches.hpp"
 #include "nodes/llm/batches.hpp"
 #include "nodes/onet/table_shapes.hpp"
 
@@ -165,11 +166,17 @@ void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag:
       info_.llm_summary = l->json;  // written with the completed load run
       return;
     }
+    if (auto e = std::dynamic_pointer_cast<const estimate::EstimateBatch>(batch)) {
+      // Estimates point into occupations, elements and scales: written in finish(), after them.
+      info_.estimate_summary = e->summary_json;
+      estimates_ = std::move(e);
+      return;
+    }
     auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch);
     if (!t) {
       throw std::runtime_error("unexpected batch kind '" +
                                std::string(batch ? batch->kind() : "null") +
-                               "' (sql_load takes onet.table, onet.release and onet.llm_summary)");
+                               "' (sql_load takes onet.table, onet.release, onet.llm_summary and onet.estimates)");
     }
     if (t->release) note_release(*t->release);
     if (!repo_) start();
@@ -218,6 +225,10 @@ void SqlLoadNode::finish(dag::Emitter&) {
     if (repo_->occupations_written() == 0) {
       throw std::runtime_error("the release has no occupations (no 'Occupation Data' rows); "
                                "refusing to replace the dataset with it");
+    }
+    if (estimates_) {
+      repo_->add(*estimates_);
+      estimates_.reset();
     }
     auto c = repo_->complete(info_, rejected_);
     completed_ = true;

@@ -11,6 +11,7 @@
 #include "engine/node.hpp"
 #include "nodes/onet/batches.hpp"
 #include "nodes/sql/database.hpp"
+#include "nodes/estimate/batches.hpp"
 #include "nodes/sql/onet_repository.hpp"
 
 namespace sqldb {
@@ -51,7 +52,8 @@ class SqlLoadNode final : public dag::Node {
   LoadRunInfo info_;
   bool release_seen_ = false;
   std::set<std::string> tables_seen_, tables_complete_;
-  std::deque<std::shared_ptr<const onet::TableBatch>> deferred_;  // chunks waiting for parents
+  std::deque<std::shared_ptr<const onet::TableBatch>> deferred_;
+  std::shared_ptr<const estimate::EstimateBatch> estimates_;  // written in finish()  // chunks waiting for parents
   long long rejected_ = 0;
   bool completed_ = false, committed_ = false;
   bool session_broken_ = false;  // the connection failed: abort() reconnects to record the run
