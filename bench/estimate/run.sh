@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench/estimate — what text_estimate costs and how accurate it is, on the real O*NET release.
+#   BUILD_DIR=build bench/estimate/run.sh            cost (vs the rest of the load) + validation
+#   BUILD_DIR=build bench/estimate/run.sh --sweep    leave-one-out MAE over a parameter grid
+# Cost: the full pipeline into a scratch SQLite file (pipelines/full.yaml), the estimate node's
+# seconds against the rest of the run from the same --json report, and the peak RSS of the
+# estimate-only pipeline (reads + validate + estimate) against the same pipeline with
+# `estimate` bypassed, both under /usr/bin/time. Targets: node <= 2 s, its memory <= 300 MB.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=${BUILD_DIR:-build}
+DAGRUN=$BUILD_DIR/engine/cli/dagrun
+export ONET_SOURCE=${ONET_DATA_DIR:-../shared/onet/db_29_2_text}
+[[ -x $DAGRUN ]] || { echo "build first: $DAGRUN missing" >&2; exit 2; }
+[[ -d $ONET_SOURCE ]] || { echo "no O*NET release at $ONET_SOURCE" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+node_compute_seconds() {  # report.json node-id -> the node's compute_ms counter, in seconds
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(next(n["counters"]["compute_ms"] for n in r["nodes"] if n["id"]==sys.argv[2]) / 1000)' "$1" "$2"
+}
+
+if [[ "${1:-}" == "--sweep" ]]; then
+  echo "== leave-one-out MAE by parameters (skills LV / IM, knowledge LV / IM; element-mean baseline in the first line)"
+  for k in 5 10 15 25; do
+    for power in 1 2 3; do
+      for zone in true false; do
+        "$DAGRUN" run bench/estimate/estimate_only.yaml --no-progress --json "$work/r.json" \
+          --set nodes.estimate.params.k=$k --set nodes.estimate.params.power=$power \
+          --set nodes.estimate.params.job_zone_adjust=$zone >"$work/out" 2>&1
+        python3 - "$work/r.json" "k=$k power=$power zone=$zone" <<'PY'
+import json, sys, re
+r = json.load(open(sys.argv[1]))
+lines = next(n for n in r["nodes"] if n["id"] == "estimate")["summary"]
+fig = {}
+for l in lines:
+    m = re.match(r"\s*(\w+) (LV|IM): MAE ([\d.]+) \(element mean ([\d.]+)\), bias ([-+\d.]+).*coverage ([\d.]+)", l)
+    if m: fig[(m[1], m[2])] = (float(m[3]), float(m[4]), float(m[5]), float(m[6]))
+order = [("skills", "LV"), ("skills", "IM"), ("knowledge", "LV"), ("knowledge", "IM")]
+print(f"{sys.argv[2]:<28}" + "  ".join(f"{d[:5]} {s} {fig[(d, s)][0]:.3f} ({fig[(d, s)][0] / fig[(d, s)][1]:.2f}x mean)" for d, s in order))
+PY
+      done
+    done
+  done
+  exit 0
+fi
+
+echo "== full load with text_estimate (pipelines/full.yaml -> scratch SQLite)"
+DATABASE_URL=sqlite:$work/onet.db "$DAGRUN" run pipelines/full.yaml --no-progress --json "$work/full.json" >"$work/full.out" 2>&1 \
+  || { cat "$work/full.out"; exit 1; }
+grep -E '^estimate: ' "$work/full.out" | sed 's/^estimate: //'
+est=$(node_compute_seconds "$work/full.json" estimate)
+total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/full.json")
+python3 - "$est" "$total" <<'PY'
+import sys
+est, total = float(sys.argv[1]), float(sys.argv[2])
+print(f"estimate node computing {est:.2f} s of a {total:.2f} s run; the rest of the load {total - est:.2f} s "
+      f"-> ratio {est / max(total - est, 1e-9):.2f}x (target: node <= 2 s: {'met' if est <= 2 else 'MISSED'})")
+PY
+
+echo "== peak RSS: reads + validate + estimate vs reads + validate"
+/usr/bin/time -f %M -o "$work/rss_with" "$DAGRUN" run bench/estimate/estimate_only.yaml --no-progress >/dev/null 2>&1
+sed 's/^  - id: sink$/  - id: sink/; s/^    inputs: \[estimate\]$/    inputs: [validate]/' bench/estimate/estimate_only.yaml \
+  | python3 -c 'import sys; s=sys.stdin.read(); i=s.index("  - id: estimate"); j=s.index("  - id: sink"); print(s[:i]+s[j:], end="")' \
+  >"$work/without.yaml"
+/usr/bin/time -f %M -o "$work/rss_without" "$DAGRUN" run "$work/without.yaml" --no-progress >/dev/null 2>&1
+with=$(tail -1 "$work/rss_with"); without=$(tail -1 "$work/rss_without")
+python3 - "$with" "$without" <<'PY'
+import sys
+w, wo = int(sys.argv[1]) / 1024, int(sys.argv[2]) / 1024
+print(f"peak RSS {w:.0f} MB with the estimate node, {wo:.0f} MB without -> the node adds {w - wo:.0f} MB "
+      f"({w / wo:.2f}x) (target <= 300 MB: {'met' if w - wo <= 300 else 'MISSED'})")
+PY
