@@ -1,17 +1,17 @@
 #pragma once
 // The API without its transport: the profile cache, the skill-gap subgraph (built once from
-// pipelines/skill_gap.yaml) and the routes. handle() is the route function Request -> Response;
-// serve() adds what a server needs around it (slow lane for remote fetches, metrics, log line).
+// pipelines/skill_gap.yaml) and the route table (api/routes.cpp). handle() is the route
+// function Request -> Response; serve() adds what a server needs around it (metrics, one log
+// line per request) and may answer later, from another thread.
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/app_config.hpp"
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
-#include "nodes/gap/onet_ws_client.hpp"
 #include "nodes/gap/profile_cache.hpp"
 
 namespace spdlog { class logger; }
@@ -24,17 +24,9 @@ struct ResolvedPipeline;
 
 namespace api {
 
-class WorkQueue;
-
-struct AppConfig {
-  std::string database_url = "sqlite:data/onet.db";
-  std::string pipeline = "pipelines/skill_gap.yaml";
-  std::optional<gap::OnetWsOptions> onet_api;  // set: fetch occupations unknown locally
-  gap::CacheOptions cache;
-  std::chrono::milliseconds request_timeout{10000};  // a request stuck in the subgraph longer -> 503
-  std::size_t slow_lane_threads = 4;
-  std::size_t slow_lane_capacity = 256;
-};
+class ApiContext;
+class Dispatcher;
+class RouteTable;
 
 struct RouteInfo {
   std::string path;  // OpenAPI template, e.g. "/occupations/{code}"
@@ -53,30 +45,25 @@ class App {
   void start();
   void stop();
 
-  // The routes: a pure dispatch from request to response (no log line, no metrics).
+  // The routes: dispatch from request to response (no log line, no metrics); waits for
+  // answers that come later (a remote fetch).
   Response handle(const Request& req);
-  // handle() plus: requests that need O*NET Web Services run on the slow lane; metrics; one
-  // log line per request. `respond` is called exactly once, possibly from another thread.
+  // Dispatch plus metrics and one log line per request. `respond` is called exactly once,
+  // possibly from another thread.
   void serve(const Request& req, std::function<void(Response)> respond);
 
-  // Every route the server answers, for the OpenAPI sync test.
+  // The routes of the JSON API (those in openapi.json), from the route table.
   static const std::vector<RouteInfo>& routes();
+  static const RouteTable& route_table();
+  // The served OpenAPI document: api/openapi.json with parameters generated from the table.
   static const std::string& openapi_document();
 
   gap::ProfileCache& cache() { return *cache_; }
   Metrics& metrics() { return metrics_; }
 
  private:
-  Response skill_gap(const Request& req);
-  Response occupations(const Request& req);
-  Response occupation(const Request& req, const std::string& raw_code);
-  Response healthz(const Request& req);
-  Response readyz(const Request& req);
-  Response metrics_page(const Request& req);
-  Response openapi(const Request& req);
-  bool needs_slow_lane(const Request& req) const;
-  void finish(const Request& req, Response resp, std::chrono::steady_clock::time_point t0,
-              const std::function<void(Response)>& respond);
+  void finish(const std::string& method, const std::string& path, Response resp,
+              std::chrono::steady_clock::time_point t0, const std::function<void(Response)>& respond);
 
   AppConfig cfg_;
   std::shared_ptr<spdlog::logger> log_;
@@ -85,8 +72,9 @@ class App {
   std::unique_ptr<dag::Resources> resources_;
   std::unique_ptr<dag::ResolvedPipeline> pipeline_;
   std::unique_ptr<dag::Service> service_;
-  std::unique_ptr<WorkQueue> slow_lane_;
   Metrics metrics_;
+  std::unique_ptr<ApiContext> context_;
+  std::unique_ptr<Dispatcher> dispatcher_;
 };
 
 }  // namespace api

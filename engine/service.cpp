@@ -87,7 +87,7 @@ BatchPtr Service::call(BatchPtr request, std::chrono::milliseconds timeout) {
   if (fut.wait_for(timeout) != std::future_status::ready) {
     if (impl_->take(key)) {
       impl_->rt->forget(key);
-      throw std::runtime_error("request timed out after " + std::to_string(timeout.count()) + " ms");
+      throw RequestTimeout("request timed out after " + std::to_string(timeout.count()) + " ms");
     }
   }
   return fut.get();

@@ -7,12 +7,20 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <stdexcept>
 
 #include "pipeline.hpp"
 #include "registry.hpp"
 #include "resources.hpp"
 
 namespace dag {
+
+// A request did not finish within its deadline (Service::call); the nodes holding its state
+// were told to forget it. Typed, so hosts tell it apart from the nodes' own errors.
+class RequestTimeout : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class Service {
  public:
@@ -27,7 +35,7 @@ class Service {
   // this request threw (not wrapped), so callers can map their own error types to responses.
   std::future<BatchPtr> submit(BatchPtr request);
 
-  // submit() + wait; throws std::runtime_error on timeout (the request is then forgotten).
+  // submit() + wait; throws RequestTimeout after `timeout` (the request is then forgotten).
   BatchPtr call(BatchPtr request, std::chrono::milliseconds timeout);
 
   std::size_t in_flight() const;

@@ -17,18 +17,20 @@ class UnknownOccupation : public std::runtime_error {
 };
 
 // The occupation exists but has no Level ratings in the requested domain (e.g. 11-1031.00,
-// Legislators, in O*NET 29.2).
+// Legislators, in O*NET 29.2) — under the requested value source when one was given.
 class NoRatings : public std::runtime_error {
  public:
-  NoRatings(std::string code, std::string title, std::string domain)
-      : std::runtime_error("occupation " + code + " (" + title + ") has no " + domain + " ratings"),
-        code_(std::move(code)), title_(std::move(title)), domain_(std::move(domain)) {}
+  NoRatings(std::string code, std::string title, std::string domain, std::string source = {})
+      : std::runtime_error("occupation " + code + " (" + title + ") has no " + domain + " ratings" +
+                           (source.empty() ? "" : " from source '" + source + "'")),
+        code_(std::move(code)), title_(std::move(title)), domain_(std::move(domain)), source_(std::move(source)) {}
   const std::string& code() const { return code_; }
   const std::string& title() const { return title_; }
   const std::string& domain() const { return domain_; }
+  const std::string& source() const { return source_; }  // "" when the request left it to `auto`
 
  private:
-  std::string code_, title_, domain_;
+  std::string code_, title_, domain_, source_;
 };
 
 }  // namespace gap

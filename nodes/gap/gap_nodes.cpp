@@ -43,7 +43,8 @@ class ProfileLookupNode final : public dag::Node {
     if (!profile) throw UnknownOccupation(code);
     // An explicit source must have values for it; `auto` accepts any.
     if (!profile->has_level_ratings(req->options.domain, req->options.source)) {
-      throw NoRatings(code, profile->title, std::string(to_string(req->options.domain)));
+      throw NoRatings(code, profile->title, std::string(to_string(req->options.domain)),
+                      req->options.source ? std::string(to_string(*req->options.source)) : std::string());
     }
     auto b = std::make_shared<ProfileBatch>();
     b->side = side_;

@@ -67,6 +67,9 @@ nodes:
   Service svc(p, reg, res);
   CHECK_THROWS_WITH(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::milliseconds(20)),
                     "request timed out after 20 ms");
+  // Typed: a host tells a deadline apart from the nodes' own errors without reading the clock.
+  CHECK_THROWS_AS(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{2}), std::chrono::milliseconds(20)),
+                  dag::RequestTimeout);
   auto ok = batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{5}), std::chrono::seconds(5)));
   CHECK(ok->values == std::vector<long>{5});
 }

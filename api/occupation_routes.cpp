@@ -1,0 +1,63 @@
+// GET /occupations (title search) and GET /occupations/{code} (one occupation with its ratings).
+#include "api/envelope.hpp"
+#include "api/errors.hpp"
+#include "api/handlers.hpp"
+
+namespace api::handlers {
+
+namespace {
+
+std::optional<double> importance_value(const gap::ElementRating& r) {
+  if (!r.importance) return std::nullopt;
+  if (r.importance->data_value) return r.importance->data_value;
+  if (r.importance->refined_value) return r.importance->refined_value;
+  return r.importance->llm_value;
+}
+
+json opt_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+}  // namespace
+
+void search_occupations(ApiContext& c, const Call& call, const Reply& reply) {
+  const auto limit = call.query.integer("limit");
+  const std::string q = call.query.str_or("q", "");
+  auto snap = c.cache().snapshot();
+  if (!snap) throw ApiError::dataset_not_loaded();
+  auto hits = snap->search(q, static_cast<std::size_t>(limit));
+  json list = json::array();
+  for (const auto& h : hits) list.push_back({{"code", h.code}, {"title", h.title}});
+  reply.send(success("Found " + std::to_string(hits.size()) + " occupation(s).",
+                     {{"query", q}, {"limit", limit}, {"count", hits.size()}, {"occupations", std::move(list)}}));
+}
+
+void occupation(ApiContext& c, const Call& call, const Reply& reply) {
+  const std::string& code = call.path.at("code");
+  auto prof = c.cache().lookup(code);
+  if (!prof) throw ApiError::occupation_not_found(code);
+  json ratings = json::array();
+  for (const auto& r : prof->ratings) {
+    auto d = gap::domain_of(*r.element);
+    ratings.push_back({{"element_id", r.element->id},
+                       {"element_name", r.element->name},
+                       {"domain", d ? std::string(gap::to_string(*d)) : r.element->domain},
+                       {"importance", opt_number(importance_value(r))},
+                       {"level", r.level ? opt_number(r.level->data_value) : json(nullptr)},
+                       {"level_llm", r.level ? opt_number(r.level->llm_value) : json(nullptr)},
+                       {"level_refined", r.level ? opt_number(r.level->refined_value) : json(nullptr)},
+                       {"not_relevant", r.level && r.level->not_relevant == 'Y'},
+                       {"value_source", r.level ? r.level->value_source : (r.importance ? r.importance->value_source : "")}});
+  }
+  auto snap = c.cache().snapshot();
+  const std::string release = snap ? snap->version().release : "";
+  reply.send(success("Occupation " + prof->code + ": " + prof->title + ".",
+                     {{"code", prof->code},
+                      {"title", prof->title},
+                      {"description", prof->description},
+                      {"source", prof->source},
+                      {"onet_release", release.empty() ? json(nullptr) : json(release)},
+                      {"ratings", std::move(ratings)}}));
+}
+
+bool occupation_needs_remote(ApiContext& c, const Call& call) { return c.cache().needs_remote(call.path.at("code")); }
+
+}  // namespace api::handlers

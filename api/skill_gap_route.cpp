@@ -1,0 +1,36 @@
+// GET /skill-gap: the validated query becomes a gap.request for the skill_gap subgraph.
+#include "api/envelope.hpp"
+#include "api/errors.hpp"
+#include "api/handlers.hpp"
+#include "engine/service.hpp"
+#include "nodes/gap/batches.hpp"
+
+namespace api::handlers {
+
+void skill_gap(ApiContext& c, const Call& call, const Reply& reply) {
+  const auto& q = call.query;
+  auto g = std::make_shared<gap::GapRequest>();
+  g->from_code = q.str("from");
+  g->to_code = q.str("to");
+  auto& o = g->options;
+  o.min_gap = q.number("min_gap");
+  if (q.has("min_importance")) o.min_importance = q.number("min_importance");
+  o.include_not_relevant = q.flag("include_not_relevant");
+  if (q.has("source")) o.source = gap::parse_value_source(q.str("source"));
+  o.domain = gap::parse_domain(q.str("domain")).value_or(gap::Domain::Skills);
+
+  // Both lookups read this one snapshot, so the two sides never come from different datasets.
+  g->snapshot = c.cache().snapshot();
+  if (!g->snapshot) throw ApiError::no_dataset(c.cache().status().last_check_ok);
+  if (o.domain == gap::Domain::Knowledge && !g->snapshot->has_knowledge()) {
+    throw ApiError::bad_request("domain_not_loaded", "Error: Knowledge ratings are not loaded, so domain=knowledge is unavailable.");
+  }
+  auto out = c.service().call(g, c.config().request_timeout);
+  reply.send(skill_gap_success(*dag::batch_cast<gap::GapResultBatch>(out)));
+}
+
+bool skill_gap_needs_remote(ApiContext& c, const Call& call) {
+  return c.cache().needs_remote(call.query.str("from")) || c.cache().needs_remote(call.query.str("to"));
+}
+
+}  // namespace api::handlers
