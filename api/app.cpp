@@ -119,7 +119,7 @@ api::json opt_number(const std::optional<double>& v) { return v ? api::json(*v) 
 
 App::App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log)
     : cfg_(std::move(cfg)), log_(access_log ? std::move(access_log) : spdlog::default_logger()) {
-  auto repo = std::make_shared<gap::ProfileRepository>(cfg_.database_url);
+  auto repo = cfg_.repository ? cfg_.repository : std::make_shared<gap::ProfileRepository>(cfg_.database_url);
   std::shared_ptr<gap::RemoteProfileSource> remote;
   if (cfg_.onet_api) remote = std::make_shared<gap::OnetWsClient>(*cfg_.onet_api, spdlog::default_logger());
   cache_ = std::make_shared<gap::ProfileCache>(std::move(repo), cfg_.cache, std::move(remote), spdlog::default_logger());
@@ -420,19 +420,28 @@ Response App::readyz(const Request& req) {
   std::map<std::string, std::string> p;
   Response problem;
   if (!params_of(req, {}, false, p, problem)) return problem;
+  // Ready means "can answer /skill-gap": a cached dataset is served while the database is down,
+  // so a database restart must not take every replica out of a load balancer. The body says
+  // the database is down and since when; /metrics has skillgap_database_up for alerting.
   auto st = cache_->status();
+  const bool serving = st.loaded && st.version.load_run_id > 0;
+  api::json down_since = st.down_since ? api::json(sqldb::utc_iso8601(*st.down_since)) : api::json(nullptr);
   api::json result = {{"database", st.last_check_ok ? "up" : "down"},
-                           {"dataset_loaded", st.loaded && st.version.load_run_id > 0},
-                           {"load_run_id", st.version.load_run_id},
-                           {"onet_release", st.version.release.empty() ? api::json(nullptr) : api::json(st.version.release)},
-                           {"occupations", st.profiles}};
-  std::vector<std::string> why;
-  if (!st.last_check_ok) why.push_back("the database did not answer the last check");
-  if (!st.loaded || st.version.load_run_id == 0) why.push_back("no completed load run is loaded");
-  if (why.empty()) return success("ready", std::move(result));
+                      {"database_down_since", down_since},
+                      {"dataset_loaded", serving},
+                      {"load_run_id", st.version.load_run_id},
+                      {"onet_release", st.version.release.empty() ? api::json(nullptr) : api::json(st.version.release)},
+                      {"occupations", st.profiles}};
+  if (serving && st.last_check_ok) return success("ready", std::move(result));
+  if (serving) {
+    return success("ready: serving the cached dataset (load run " + std::to_string(st.version.load_run_id) +
+                       "); the database is down" +
+                       (st.down_since ? " since " + down_since.get<std::string>() : std::string()),
+                   std::move(result));
+  }
   std::string msg = "Error: Not ready: ";
-  for (std::size_t i = 0; i < why.size(); ++i) msg += (i ? "; " : "") + why[i];
-  msg += ".";
+  if (!st.last_check_ok) msg += "the database did not answer the last check; ";
+  msg += "no completed load run is loaded.";
   api::json body = {{"success", false}, {"error", "not_ready"}, {"message", msg}, {"result", std::move(result)}};
   return retry_later(json_response(503, body), 5);
 }
