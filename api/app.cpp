@@ -19,7 +19,7 @@ extern const char* const kOpenApiDocument;  // generated from api/openapi.json
 
 App::App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log)
     : cfg_(std::move(cfg)), log_(access_log ? std::move(access_log) : spdlog::default_logger()) {
-  auto repo = std::make_shared<gap::ProfileRepository>(cfg_.database_url);
+  auto repo = cfg_.repository ? cfg_.repository : std::make_shared<gap::ProfileRepository>(cfg_.database_url);
   std::shared_ptr<gap::RemoteProfileSource> remote;
   if (cfg_.onet_api) remote = std::make_shared<gap::OnetWsClient>(*cfg_.onet_api, spdlog::default_logger());
   cache_ = std::make_shared<gap::ProfileCache>(std::move(repo), cfg_.cache, std::move(remote), spdlog::default_logger());

@@ -11,6 +11,7 @@ namespace api {
 
 struct AppConfig {
   std::string database_url = "sqlite:data/onet.db";
+  std::shared_ptr<gap::ProfileRepository> repository;  // null: one on database_url (tests pass their own)
   std::string pipeline = "pipelines/skill_gap.yaml";
   std::optional<gap::OnetWsOptions> onet_api;  // set: fetch occupations unknown locally
   gap::CacheOptions cache;

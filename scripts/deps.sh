@@ -16,6 +16,7 @@ TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time
   wrk nginx-light   # bench/api: load generator and the static-file ceiling
   chromium nodejs npm docker-compose   # tests/web (headless browser, playwright-core), tests/compose
+  docker.io mmdebstrap   # tests/compose docker test: a private dockerd (20.10) and the debian:12 base it imports (no Docker Hub)
   clang libclang-rt-14-dev   # bench/fuzz: libFuzzer (fuzz/, SKILLGAP_FUZZ=ON)
 )
 # A node + npm not from Debian (e.g. NodeSource's nodejs, which bundles npm) will do: apt's npm would conflict.

@@ -152,9 +152,7 @@ bool ProfileCache::refresh() {
     auto current = snapshot();
     auto latest = repo_->latest_completed_run();
     if (current && latest == current->version()) {
-      std::lock_guard s(status_mu_);
-      last_check_ok_ = true;
-      last_error_.clear();
+      record_check_ok();
       return false;
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -162,10 +160,9 @@ bool ProfileCache::refresh() {
     auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
+    record_check_ok();
     {
       std::lock_guard s(status_mu_);
-      last_check_ok_ = true;
-      last_error_.clear();
       last_load_seconds_ = secs;
     }
     {
@@ -182,8 +179,23 @@ bool ProfileCache::refresh() {
     if (last_check_ok_ || last_error_ != e.what()) log_->warn("profile cache: database check failed: {}", e.what());
     last_check_ok_ = false;
     last_error_ = e.what();
+    if (!down_since_) down_since_ = std::chrono::system_clock::now();
     throw;
   }
+}
+
+void ProfileCache::record_check_ok() {
+  std::lock_guard s(status_mu_);
+  if (down_since_) {
+    // The other half of the "check failed" warning: how long the outage lasted, as seen here.
+    const double secs = std::chrono::duration<double>(std::chrono::system_clock::now() - *down_since_).count();
+    auto snap = snapshot();
+    log_->info("profile cache: database reachable again after {:.1f} s of failed checks (serving load run {})", secs,
+               snap ? snap->version().load_run_id : 0);
+    down_since_.reset();
+  }
+  last_check_ok_ = true;
+  last_error_.clear();
 }
 
 void ProfileCache::install(SnapshotPtr s) { snap_.store(std::move(s)); }
@@ -200,6 +212,7 @@ CacheStatus ProfileCache::status() const {
     std::lock_guard lock(status_mu_);
     st.last_check_ok = last_check_ok_;
     st.last_error = last_error_;
+    st.down_since = down_since_;
     st.last_load_seconds = last_load_seconds_;
   }
   st.hits = hits_.load();

@@ -83,6 +83,9 @@ struct CacheStatus {
   bool loaded = false;         // a snapshot exists
   bool last_check_ok = false;  // the last database check (load or poll) succeeded
   std::string last_error;      // message of the last failed check (redacted URL)
+  // While checks fail: when the first failed check of this outage happened (a cached dataset
+  // is still served meanwhile). Empty once a check succeeds again.
+  std::optional<std::chrono::system_clock::time_point> down_since;
   DatasetVersion version;
   std::size_t profiles = 0;
   std::uint64_t hits = 0, misses = 0, remote_fetches = 0, remote_not_found = 0, reloads = 0;
@@ -126,6 +129,7 @@ class ProfileCache {
   bool negative_cached(const std::string& code) const;
   ProfilePtr fetch_remote(const std::string& code, const ProfilePtr& local);
   void install(SnapshotPtr s);
+  void record_check_ok();  // status: the check succeeded (logs when the database is back)
   void run_refresher();
 
   std::shared_ptr<ProfileRepository> repo_;
@@ -139,6 +143,7 @@ class ProfileCache {
   mutable std::mutex status_mu_;
   bool last_check_ok_ = false;
   std::string last_error_;
+  std::optional<std::chrono::system_clock::time_point> down_since_;
   double last_load_seconds_ = 0;
   std::atomic<std::uint64_t> hits_{0}, misses_{0}, remote_fetches_{0}, remote_not_found_{0}, reloads_{0};
 

@@ -54,14 +54,15 @@ class ProfileRepository {
  public:
   // Throws std::invalid_argument for a malformed URL.
   explicit ProfileRepository(const std::string& database_url);
-  ~ProfileRepository();
+  virtual ~ProfileRepository();
   const sqldb::DatabaseUrl& url() const { return url_; }
 
   // Every method below throws sqldb::DatabaseUnavailable when the database cannot be reached
   // (the session is then dropped and reopened by the next call) and std::runtime_error with
   // the statement's context for anything else.
-  DatasetVersion latest_completed_run();
-  ProfileSet load_all();  // one consistent read (a single read transaction)
+  // Virtual: the cache's polls, which tests replace with a database that fails on demand.
+  virtual DatasetVersion latest_completed_run();
+  virtual ProfileSet load_all();  // one consistent read (a single read transaction)
   std::optional<OccupationProfile> find(const std::string& code);
   std::vector<OccupationSummary> search_titles(const std::string& q, std::size_t limit);
   // Stores an occupation fetched from O*NET Web Services: occupations.source = 'onet_api'

@@ -491,8 +491,10 @@ bool is_unavailable_error(const std::exception& e) {
   return false;
 }
 
-std::string utc_now_iso8601() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+std::string utc_now_iso8601() { return utc_iso8601(std::chrono::system_clock::now()); }
+
+std::string utc_iso8601(std::chrono::system_clock::time_point at) {
+  auto t = std::chrono::system_clock::to_time_t(at);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

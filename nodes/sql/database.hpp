@@ -9,6 +9,7 @@
 //                                   percent-encoded, e.g. %40 for '@')
 // Optional MySQL query parameters: socket=/path, charset=utf8mb4 (default), connect_timeout=10,
 // timeout=30 (read/write timeout in seconds; a stopped server fails the run instead of hanging).
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -99,5 +100,7 @@ bool is_unavailable_error(const std::exception& e);
 
 // ISO-8601 UTC timestamp of now, e.g. "2025-03-01T12:34:56Z" (the format of *_at columns).
 std::string utc_now_iso8601();
+// The same format for any moment.
+std::string utc_iso8601(std::chrono::system_clock::time_point t);
 
 }  // namespace sqldb

@@ -8,6 +8,7 @@
 #include "api/app.hpp"
 #include "api/envelope.hpp"
 #include "api_test_support.hpp"
+#include "failing_repository.hpp"
 #include "gap_test_db.hpp"
 #include "support/test_support.hpp"
 
@@ -472,11 +473,59 @@ TEST_CASE("503 when the database is unavailable and nothing is cached", "[api][r
   CHECK(r.r.status == 503);
   CHECK(r.body["error"] == "not_ready");
   CHECK(r.body["result"]["database"] == "down");
+  CHECK(r.body["result"]["database_down_since"].is_string());
+  CHECK(r.body["message"] == "Error: Not ready: the database did not answer the last check; no completed load run is loaded.");
   CHECK(header(r.r, "Retry-After") == "5");
   CHECK(call(down, "/healthz").r.status == 200);
   CHECK(call(down, "/occupations", "q=a").r.status == 503);
   // The cause stays in the log, not in the answer.
   CHECK(g.r.body.find("absent.db") == std::string::npos);
+}
+
+TEST_CASE("database down with a dataset cached: /readyz stays 200 and says since when", "[api][routes]") {
+  auto cfg = config_for(mini_db_url());
+  auto repo = std::make_shared<gaptest::FailingRepository>(cfg.database_url);
+  cfg.repository = repo;
+  cfg.cache.background_refresh = false;  // checks happen when the test says
+  api::App a(cfg);
+  a.start();
+  auto up = call(a, "/readyz");
+  REQUIRE(up.r.status == 200);
+  CHECK(up.body["message"] == "ready");
+  CHECK(up.body["result"]["database"] == "up");
+  CHECK(up.body["result"]["database_down_since"].is_null());
+
+  repo->down = true;
+  CHECK_THROWS(a.cache().refresh());
+  auto down = call(a, "/readyz");
+  INFO(down.r.body);
+  CHECK(down.r.status == 200);
+  CHECK(header(down.r, "Retry-After").empty());
+  CHECK(down.body["success"] == true);
+  CHECK(down.body["result"]["database"] == "down");
+  CHECK(down.body["result"]["dataset_loaded"] == true);
+  CHECK(down.body["result"]["load_run_id"] == up.body["result"]["load_run_id"]);
+  const auto since = down.body["result"]["database_down_since"];
+  REQUIRE(since.is_string());
+  CHECK(since.get<std::string>().size() == 20);  // 2025-03-01T12:34:56Z
+  CHECK(down.body["message"] == "ready: serving the cached dataset (load run " +
+                                    std::to_string(up.body["result"]["load_run_id"].get<long long>()) +
+                                    "); the database is down since " + since.get<std::string>());
+  // Served from the cache meanwhile; /metrics tells the outage apart.
+  CHECK(call(a, "/skill-gap", "from=15-9901.00&to=11-9901.00").r.status == 200);
+  CHECK(call(a, "/metrics").r.body.find("skillgap_database_up 0") != std::string::npos);
+  // A second failed check is the same outage.
+  CHECK_THROWS(a.cache().refresh());
+  CHECK(call(a, "/readyz").body["result"]["database_down_since"] == since);
+
+  repo->down = false;
+  a.cache().refresh();
+  auto back = call(a, "/readyz");
+  CHECK(back.r.status == 200);
+  CHECK(back.body["message"] == "ready");
+  CHECK(back.body["result"]["database"] == "up");
+  CHECK(back.body["result"]["database_down_since"].is_null());
+  CHECK(call(a, "/metrics").r.body.find("skillgap_database_up 1") != std::string::npos);
 }
 
 TEST_CASE("500 with a generic message when the subgraph fails unexpectedly", "[api][routes]") {

@@ -61,6 +61,52 @@ def compose_config(compose_file, project_dir, env_file):
     return 0, yaml.safe_load(p.stdout), p.stderr
 
 
+def check_local_data(repo, tmp, env_example):
+    """docker-compose.local-data.yml: with ONET_DATA_DIR the etl reads that folder, mounted read-only
+    at the path ONET_SOURCE names; without it `config` refuses, naming ONET_DATA_DIR."""
+    override = os.path.join(repo, "docker-compose.local-data.yml")
+    if not os.path.isfile(override):
+        return ["docker-compose.local-data.yml is missing"]
+    release = os.path.join(tmp, "db_29_2_text")
+    os.makedirs(release, exist_ok=True)
+    env_file = os.path.join(tmp, "local-data.env")
+    with open(env_file, "w", encoding="utf-8") as f:
+        f.write(open(env_example, encoding="utf-8").read() + f"\nONET_DATA_DIR={release}\n")
+    cmd = ["docker-compose", "--project-directory", repo, "-f", os.path.join(repo, "docker-compose.yml"),
+           "-f", override, "--env-file", env_file, "config"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MYSQL_", "ONET_", "COMPOSE_"))}
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=repo, timeout=60)
+    if p.returncode != 0:
+        return [f"config with docker-compose.local-data.yml failed ({p.returncode}): {p.stderr.strip()[:400]}"]
+    etl = yaml.safe_load(p.stdout)["services"]["etl"]
+    problems = []
+    source = (etl.get("environment") or {}).get("ONET_SOURCE", "")
+    mounts = []
+    for v in etl.get("volumes", []):  # docker-compose 1.29 prints "SRC:DST:MODE" strings
+        if isinstance(v, str):
+            parts = v.split(":")
+            v = {"source": parts[0], "target": parts[1] if len(parts) > 1 else "",
+                 "read_only": len(parts) > 2 and "ro" in parts[2].split(",")}
+        if isinstance(v, dict) and v.get("source") == release:
+            mounts.append(v)
+    if not mounts:
+        problems.append(f"etl does not mount ONET_DATA_DIR: {etl.get('volumes')}")
+    else:
+        m = mounts[0]
+        if not m.get("read_only"):
+            problems.append("the release folder is not mounted read-only")
+        if m.get("target") != source:
+            problems.append(f"ONET_SOURCE {source!r} is not the mount point {m.get('target')!r}")
+        if not source.rstrip("/").endswith("/db_29_2_text"):
+            problems.append(f"ONET_SOURCE {source!r}: the loader reads the release number from the folder name")
+    with open(env_file, "w", encoding="utf-8") as f:
+        f.write(open(env_example, encoding="utf-8").read())
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=repo, timeout=60)
+    if p.returncode == 0 or "ONET_DATA_DIR" not in p.stderr:
+        problems.append(f"without ONET_DATA_DIR: exit {p.returncode}, {p.stderr.strip()[:200]!r} (expected a refusal naming it)")
+    return problems
+
+
 def executables(repo):
     """CMake executable target name -> the source folder that defines it."""
     out = {}
@@ -327,6 +373,8 @@ def main():
                [] if rc2 != 0 and "MYSQL" in err2 and ".env" in err2 else [f"exit {rc2}: {err2.strip()[:300]}"])
 
         report("the stack, the Dockerfile and everything they name", check_all(repo, compose, dockerfile, env_file, a.dagrun))
+        report("docker-compose.local-data.yml mounts ONET_DATA_DIR read-only where ONET_SOURCE points",
+               check_local_data(repo, tmp, os.path.join(repo, ".env.example")))
 
         # The checker itself fails on broken copies (written next to the originals' content, read
         # with the repository as the project folder).

@@ -1,10 +1,14 @@
 // The read side (ProfileRepository) and the profile cache against real SQLite files.
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <thread>
 
 #include <soci/soci.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
+#include "failing_repository.hpp"
 #include "gap_test_db.hpp"
 #include "nodes/gap/profile_cache.hpp"
 #include "nodes/gap/profile_repository.hpp"
@@ -249,6 +253,58 @@ TEST_CASE("cache: serves from memory while the database is gone, and says so", "
   auto st = cache.status();
   CHECK(st.hits == 1);
   CHECK(st.misses == 1);
+}
+
+TEST_CASE("cache: an outage records since when checks fail, and its end is logged", "[gap][cache]") {
+  TempDir dir("gapcache");
+  auto repo = std::make_shared<gaptest::FailingRepository>(tiny_db(dir));
+  std::ostringstream out;
+  auto log = std::make_shared<spdlog::logger>("cache", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  log->set_pattern("%l %v");
+  gap::CacheOptions opts;
+  opts.background_refresh = false;
+  gap::ProfileCache cache(repo, opts, nullptr, log);
+  REQUIRE(cache.start());
+  CHECK(cache.status().last_check_ok);
+  CHECK_FALSE(cache.status().down_since);
+
+  repo->down = true;
+  const auto before = std::chrono::system_clock::now();
+  CHECK_THROWS_AS(cache.refresh(), sqldb::DatabaseUnavailable);
+  const auto after = std::chrono::system_clock::now();
+  auto st = cache.status();
+  CHECK_FALSE(st.last_check_ok);
+  REQUIRE(st.down_since);
+  CHECK(*st.down_since >= before);
+  CHECK(*st.down_since <= after);
+  CHECK(st.last_error.find("test: down") != std::string::npos);
+  // Later failed checks belong to the same outage: the start stays, the warning is not repeated.
+  CHECK_THROWS_AS(cache.refresh(), sqldb::DatabaseUnavailable);
+  CHECK(cache.status().down_since == st.down_since);
+  CHECK(repo->failed_calls == 2);
+  // The cached dataset is still served.
+  CHECK(cache.lookup("11-0002.00")->title == "Target Occ");
+  CHECK(cache.status().loaded);
+
+  repo->down = false;
+  CHECK_FALSE(cache.refresh());  // same load run: nothing to reload
+  st = cache.status();
+  CHECK(st.last_check_ok);
+  CHECK_FALSE(st.down_since);
+  CHECK(st.last_error.empty());
+  INFO(out.str());
+  auto count = [&](const std::string& needle) {
+    const std::string text = out.str();
+    std::size_t n = 0;
+    for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+    return n;
+  };
+  CHECK(count("warning profile cache: database check failed") == 1);
+  CHECK(count("info profile cache: database reachable again after ") == 1);
+  CHECK(count("(serving load run 1)") == 1);
+  // A check that succeeds without an outage before it logs nothing of the kind.
+  CHECK_FALSE(cache.refresh());
+  CHECK(count("reachable again") == 1);
 }
 
 TEST_CASE("cache: never loaded and database down -> NotLoaded carrying the cause", "[gap][cache]") {
