@@ -12,6 +12,7 @@
 
 #include "api/app.hpp"
 #include "api/http_server.hpp"
+#include "common/redact.hpp"
 #include "engine/diagnostics.hpp"
 
 namespace {
@@ -61,12 +62,13 @@ int main(int argc, char** argv) {
   double refresh = 2.0;
   std::string log_level = "info";
   cli.add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  // --help shows the defaults; the environment's URLs may hold a password (common/redact.hpp).
   cli.add_option("--db", db, "database URL (sqlite:PATH or mysql://user:pass@host:port/db); env DATABASE_URL")
-      ->capture_default_str();
+      ->default_str(common::redact_url(db));
   cli.add_option("--threads", threads, "HTTP I/O threads (default: one per core)")->check(CLI::Range(1, 1024))->capture_default_str();
   cli.add_option("--pipeline", pipeline, "lookup subgraph definition")->capture_default_str();
   cli.add_option("--onet-api-base", onet_base, "O*NET Web Services base URL; env ONET_API_BASE (used when ONET_API_KEY is set)")
-      ->capture_default_str();
+      ->default_str(common::redact_url(onet_base));
   cli.add_option("--refresh-seconds", refresh, "how often to check for a newer completed load run")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();

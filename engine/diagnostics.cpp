@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/redact.hpp"
+
 namespace dag {
 
 std::string SourcePos::str() const {
@@ -18,7 +20,9 @@ std::string Diagnostic::str() const {
 }
 
 void Diagnostics::add(SourcePos pos, std::string node_id, std::string code, std::string message) {
-  items_.push_back({std::move(pos), std::move(node_id), std::move(code), std::move(message)});
+  // Messages quote values from the file and the environment ("got '...'"); a URL among them
+  // keeps its password hidden.
+  items_.push_back({std::move(pos), std::move(node_id), std::move(code), common::redact_urls_in(message)});
 }
 
 bool Diagnostics::has_code(const std::string& code) const {

@@ -77,12 +77,10 @@ std::string render_mermaid(const ResolvedPipeline& p);
 std::string render_dot(const ResolvedPipeline& p);
 
 // `dagrun config`: the document after expansion and overrides, as YAML, with secrets masked
-// (params declared Secret, credentials inside URLs, settings whose name says secret/password/key).
+// (params declared Secret, credentials inside URLs, settings whose name says secret/password/key),
+// all through common/redact.hpp.
 // With `resolved`, parameters left to their defaults are filled in.
 std::string render_config(const PipelineDoc& doc, const Registry& registry,
                           const ResolvedPipeline* resolved = nullptr);
-
-// Masks the password of a URL such as mysql://user:pass@host/db -> mysql://user:***@host/db.
-std::string mask_url_password(const std::string& s);
 
 }  // namespace dag

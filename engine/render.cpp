@@ -1,6 +1,7 @@
 // Text views of a pipeline: Mermaid / DOT diagrams and the resolved, secret-masked config.
 #include <regex>
 
+#include "common/redact.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 
@@ -20,14 +21,14 @@ bool secret_name(const std::string& key) {
 
 void mask_tree(YAML::Node node) {
   if (node.IsScalar()) {
-    auto masked = mask_url_password(node.Scalar());
+    auto masked = common::redact_urls_in(node.Scalar());
     if (masked != node.Scalar()) node = masked;
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) mask_tree(node[i]);
   } else if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
       if (it->second.IsScalar() && secret_name(it->first.Scalar()) && !it->second.Scalar().empty()) {
-        it->second = "******";
+        it->second = std::string(common::kMaskedValue);
       } else {
         mask_tree(it->second);
       }
@@ -36,12 +37,6 @@ void mask_tree(YAML::Node node) {
 }
 
 }  // namespace
-
-std::string mask_url_password(const std::string& s) {
-  // scheme://user:password@host  ->  scheme://user:***@host
-  static const std::regex re(R"(([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)([^@\s]*)(@))");
-  return std::regex_replace(s, re, "$1***$3");
-}
 
 std::string render_mermaid(const ResolvedPipeline& p) {
   std::string out = "flowchart LR\n";
@@ -102,9 +97,7 @@ std::string render_config(const PipelineDoc& doc, const Registry& registry, cons
         if (ps.type != ParamType::Secret) continue;
         if (params && params.IsMap() && params[ps.name] && params[ps.name].IsScalar()) {
           // A database URL is useful to see; only its password is secret.
-          auto v = params[ps.name].Scalar();
-          auto masked = mask_url_password(v);
-          params[ps.name] = masked != v || v.find("://") != std::string::npos ? masked : std::string("******");
+          params[ps.name] = common::redact_value(params[ps.name].Scalar());
         }
       }
     }

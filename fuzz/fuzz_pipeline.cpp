@@ -1,12 +1,13 @@
 // libFuzzer target: the pipeline YAML loader and validator (engine/yaml_doc, env_expand,
 // resolve, render) with the real node registry (register_all_nodes).
 // Input: a pipeline file. Leading lines "#set KEY=VALUE" (plain YAML comments) are also passed
-// as --set overrides. ${VAR} sees a fixed environment (HOME, ONET_SOURCE, DATABASE_URL with a
-// password); everything else is unset.
+// as --set overrides. ${VAR} sees a fixed environment (HOME, ONET_SOURCE, and DATABASE_URL with
+// one of the passwords of tests/security/passwords.tsv — '@', ':', '/', '%40', '#', empty —
+// picked by the input's size); everything else is unset.
 // Oracle beyond "no crash": only the documented exceptions escape (InputError for a file that
 // is not text, PipelineError for an invalid pipeline; dagrun lets anything else terminate
-// it), a valid pipeline renders as Mermaid, DOT and config, and the rendered config never
-// shows the database password.
+// it), a valid pipeline renders as Mermaid, DOT and config, and neither the rendered config nor
+// the diagnostics show any piece of the database password (unless the input itself holds it).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
+#include "tests/security/passwords.hpp"
 
 namespace {
 
@@ -27,19 +29,32 @@ const dag::Registry& registry() {
   return *r;
 }
 
-std::optional<std::string> env(const std::string& name) {
-  if (name == "HOME") return "/home/fuzz";
-  if (name == "ONET_SOURCE") return "tests/fixtures/onet_mini";
-  if (name == "DATABASE_URL") return "mysql://user:Fuzz5ecretPW@127.0.0.1:1/db";
-  return std::nullopt;
+const std::vector<secrets_test::Password>& passwords() {
+  static const auto* p = new std::vector<secrets_test::Password>(
+      secrets_test::load_passwords(std::string(SKILLGAP_SOURCE_DIR) + "/tests/security/passwords.tsv"));
+  return *p;
+}
+
+// The output shows a piece of the password that the input did not contain itself.
+bool leaks(const std::string& output, const std::string& input, const secrets_test::Password& pw) {
+  for (const auto& piece : pw.pieces)
+    if (output.find(piece) != std::string::npos && input.find(piece) == std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
+  const auto& pw = passwords()[size % passwords().size()];
+  const std::string database_url = "mysql://user:" + pw.raw + "@127.0.0.1:1/db";
   dag::LoadOptions opts;
-  opts.env = env;
+  opts.env = [&database_url](const std::string& name) -> std::optional<std::string> {
+    if (name == "HOME") return "/home/fuzz";
+    if (name == "ONET_SOURCE") return "tests/fixtures/onet_mini";
+    if (name == "DATABASE_URL") return database_url;
+    return std::nullopt;
+  };
   for (std::size_t pos = 0; text.compare(pos, 5, "#set ") == 0 && opts.overrides.size() < 8;) {
     auto nl = text.find('\n', pos);
     opts.overrides.push_back(text.substr(pos + 5, nl == std::string::npos ? std::string::npos : nl - pos - 5));
@@ -58,10 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)dag::render_mermaid(resolved);
     (void)dag::render_dot(resolved);
     const std::string config = dag::render_config(doc, registry(), &resolved);
-    if (config.find("Fuzz5ecretPW") != std::string::npos) std::abort();
+    if (leaks(config, text, pw)) std::abort();
   } catch (const dag::PipelineError& e) {
     if (e.diagnostics().empty()) std::abort();  // "invalid" must always say why
-    (void)e.diagnostics().str();
+    if (leaks(e.diagnostics().str(), text, pw)) std::abort();  // they quote values
   }
   return 0;
 }

@@ -6,6 +6,8 @@
 #define _TURN_OFF_PLATFORM_STRING
 #include <cpprest/http_client.h>
 
+#include "common/redact.hpp"
+
 namespace llm {
 
 namespace {
@@ -59,13 +61,13 @@ class CpprestTransport final : public HttpTransport {
 std::unique_ptr<HttpTransport> make_cpprest_transport(const std::string& base_url,
                                                       std::chrono::milliseconds timeout) {
   if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
-    throw std::invalid_argument("'" + base_url + "' is not an http:// or https:// URL");
+    throw std::invalid_argument("'" + common::redact_url(base_url) + "' is not an http:// or https:// URL");
   }
   web::uri base;
   try {
     base = web::uri(base_url);
   } catch (const std::exception& e) {
-    throw std::invalid_argument("'" + base_url + "' is not a valid URL: " + e.what());
+    throw std::invalid_argument("'" + common::redact_url(base_url) + "' is not a valid URL: " + e.what());
   }
   return std::make_unique<CpprestTransport>(base, timeout);
 }

@@ -2,11 +2,15 @@
 
 #include <stdexcept>
 
+#include "common/redact.hpp"
 #include "nodes/llm/retry_policy.hpp"
 
 namespace llm {
 
 namespace {
+
+// Shorter than this is no real API key: replacing it in every answer would garble the answer.
+constexpr std::size_t kMinKeySize = 4;
 
 std::string shorten(const std::string& s, std::size_t n = 300) { return s.size() > n ? s.substr(0, n) + "..." : s; }
 
@@ -39,13 +43,13 @@ class HttpProvider final : public Provider {
     HttpResult h = t_->post(wire_->path(base_, model_), wire_->headers(key_), wire_->body(req, model_, temperature_));
     r.latency_ms = h.latency_ms;
     r.http_status = h.status;
-    r.body = scrub(std::move(h.body), key_);
+    r.body = common::scrub(std::move(h.body), key_, kMinKeySize);
     if (h.timed_out) {
       r.outcome = Outcome::Timeout;
       r.detail = "no answer within the timeout";
     } else if (h.status == 0) {
       r.outcome = Outcome::Transport;
-      r.detail = scrub(h.error, key_);
+      r.detail = common::scrub(h.error, key_, kMinKeySize);
     } else if (h.status == 429) {
       r.outcome = Outcome::RateLimited;
       r.retry_after_s = parse_retry_after(h.retry_after);
@@ -60,7 +64,7 @@ class HttpProvider final : public Provider {
       r.outcome = Outcome::ClientError;
       r.detail = "HTTP " + std::to_string(h.status) + ": " + error_message(r.body);
     }
-    r.detail = scrub(r.detail, key_);
+    r.detail = common::scrub(r.detail, key_, kMinKeySize);
     return r;
   }
 
@@ -151,14 +155,6 @@ bool retryable(Outcome o) {
     default:
       return false;
   }
-}
-
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;  // too short to be a key; replacing would garble the text
-  for (std::size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 3)) {
-    text.replace(p, secret.size(), "***");
-  }
-  return text;
 }
 
 std::string default_base_url(const std::string& provider) {

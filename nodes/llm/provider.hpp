@@ -42,7 +42,4 @@ std::unique_ptr<Provider> make_http_provider(std::unique_ptr<WireFormat> wire, s
 
 std::string default_base_url(const std::string& provider);
 
-// `text` with every occurrence of `secret` replaced by ***.
-std::string scrub(std::string text, const std::string& secret);
-
 }  // namespace llm

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/redact.hpp"
 #include "nodes/onet/sha256.hpp"
 
 namespace onet {
@@ -137,6 +138,7 @@ DownloadResult fetch_to_cache(const std::string& url, const DownloadOptions& opt
     if (opts.log) opts.log(m);
   };
   const std::string expected = lower(opts.expected_sha256);
+  const std::string shown = common::redact_url(url);  // what messages quote: user info without its password
   const fs::path dir(opts.cache_dir);
   const std::string name = cache_name_for(url);
   const fs::path target = dir / name;
@@ -185,29 +187,29 @@ DownloadResult fetch_to_cache(const std::string& url, const DownloadOptions& opt
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_data);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-  note("downloading " + url + " into " + dir.string());
+  note("downloading " + shown + " into " + dir.string());
   CURLcode rc = curl_easy_perform(c);
 
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (rc != CURLE_OK) {
-    if (sink.write_failed) throw DownloadError("cannot write the download of " + url + " into " + dir.string());
+    if (sink.write_failed) throw DownloadError("cannot write the download of " + shown + " into " + dir.string());
     std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    throw DownloadError("download of " + url + " failed: " + why);
+    throw DownloadError("download of " + shown + " failed: " + why);
   }
   if (status < 200 || status >= 300) {
-    throw DownloadError("download of " + url + " failed: HTTP " + std::to_string(status));
+    throw DownloadError("download of " + shown + " failed: HTTP " + std::to_string(status));
   }
   curl_off_t declared = -1;
   curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
   if (declared >= 0 && static_cast<std::uint64_t>(declared) != sink.bytes) {
-    throw DownloadError("download of " + url + " failed: got " + std::to_string(sink.bytes) +
+    throw DownloadError("download of " + shown + " failed: got " + std::to_string(sink.bytes) +
                         " bytes, Content-Length said " + std::to_string(declared));
   }
-  if (sink.bytes == 0) throw DownloadError("download of " + url + " failed: the response body is empty");
+  if (sink.bytes == 0) throw DownloadError("download of " + shown + " failed: the response body is empty");
   std::string actual = hash.hex();
   if (!expected.empty() && actual != expected) {
-    throw DownloadError("download of " + url + " failed: checksum mismatch: expected sha256 " + expected +
+    throw DownloadError("download of " + shown + " failed: checksum mismatch: expected sha256 " + expected +
                         ", got " + actual);
   }
   tmp.commit(target);

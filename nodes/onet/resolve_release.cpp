@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/redact.hpp"
 #include "nodes/onet/download.hpp"
 #include "nodes/onet/release_source.hpp"
 #include "nodes/onet/sha256.hpp"
@@ -48,7 +49,10 @@ std::string local_copy_advice(const std::string& node_id) {
 
 std::shared_ptr<ReleaseBatch> resolve_release(const SourceOptions& opts) {
   auto batch = std::make_shared<ReleaseBatch>();
-  batch->location = opts.location;
+  // The location as given, but with the password of a URL masked: it is logged, quoted in
+  // errors and recorded in load_runs.source.
+  const std::string shown = common::redact_url(opts.location);
+  batch->location = shown;
   std::string loc = opts.location;
   if (loc.empty()) throw SourceError("location is empty. " + local_copy_advice(opts.node_id));
 
@@ -69,13 +73,13 @@ std::shared_ptr<ReleaseBatch> resolve_release(const SourceOptions& opts) {
     }
     std::shared_ptr<ZipSource> zip;
     try {
-      zip = std::make_shared<ZipSource>(got.path, loc);
+      zip = std::make_shared<ZipSource>(got.path, shown);
     } catch (const std::exception& e) {
       // Not a zip (an HTML error page served with 200, say): do not keep it as the cached release.
       std::error_code ec;
       fs::remove(got.path, ec);
       fs::remove(got.path + ".sha256", ec);
-      throw SourceError("the download of " + loc + " is not a readable release zip (" + e.what() + "). " +
+      throw SourceError("the download of " + shown + " is not a readable release zip (" + e.what() + "). " +
                         local_copy_advice(opts.node_id));
     }
     if (!release) release = release_from_name(loc);
@@ -85,7 +89,7 @@ std::shared_ptr<ReleaseBatch> resolve_release(const SourceOptions& opts) {
   } else {
     if (starts_with_ci(loc, "file://")) loc.erase(0, 7);
     if (auto scheme = loc.find("://"); scheme != std::string::npos && loc.find('/') > scheme) {
-      throw SourceError("location '" + opts.location + "': unsupported scheme (use a folder, a .zip or an http(s) URL)");
+      throw SourceError("location '" + shown + "': unsupported scheme (use a folder, a .zip or an http(s) URL)");
     }
     std::error_code ec;
     auto status = fs::status(loc, ec);
@@ -113,7 +117,7 @@ std::shared_ptr<ReleaseBatch> resolve_release(const SourceOptions& opts) {
     }
   }
   if (!release) {
-    throw SourceError("cannot tell the O*NET release from '" + opts.location +
+    throw SourceError("cannot tell the O*NET release from '" + shown +
                       "' (expected a name like db_29_2_text); set the `release` parameter, e.g. release: \"29.2\"");
   }
   batch->release = *release;

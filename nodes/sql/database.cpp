@@ -10,6 +10,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "common/redact.hpp"
 #include "nodes/sql/schema_text.hpp"
 
 namespace sqldb {
@@ -17,19 +18,6 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
-}
-
-// For error messages about a URL we could not parse: everything between "://" and the last
-// '@' is user info and may hold a password, so only the part after the first ':' is hidden.
-std::string mask_for_message(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  auto start = scheme_end + 3;
-  auto at = url.rfind('@');
-  if (at == std::string::npos || at < start) return url;
-  auto colon = url.find(':', start);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 int hex_value(char c) {
@@ -83,13 +71,6 @@ std::string quote_connect_value(const std::string& v) {
   return out;
 }
 
-void replace_all(std::string& text, const std::string& what, const std::string& with) {
-  if (what.empty()) return;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + with.size())) {
-    text.replace(pos, what.size(), with);
-  }
-}
-
 // The driver's own message without SOCI's appended statement context, which can quote every
 // bound value of a large statement.
 std::string driver_message(const std::exception& e) {
@@ -118,34 +99,29 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
     u.backend = "sqlite3";
     u.sqlite_path = path;
     u.connect = "db=\"" + path + "\"";
-    u.redacted = url;
+    u.redacted = common::redact_url(url);  // unchanged: a sqlite: URL carries no credentials
     return u;
   }
 
   std::string scheme;
   if (starts_with(url, "mysql://")) scheme = "mysql";
   else if (starts_with(url, "mariadb://")) scheme = "mariadb";
-  const std::string shown = mask_for_message(url);
+  // Every message quotes the URL as redact_url() shows it, which hides exactly the password
+  // read below: both come from the same split_url().
+  const std::string shown = common::redact_url(url);
   if (scheme.empty()) {
     throw std::invalid_argument("unsupported database URL '" + shown +
                                 "' (expected sqlite:PATH or mysql://user:pass@host:port/db)");
   }
-  std::string rest = url.substr(scheme.size() + 3);
-
   // The last '@' ends the user info, so an unencoded '@', ':' or '/' in a password still works.
-  auto at = rest.rfind('@');
-  std::string userinfo, hostpart = rest;
-  if (at != std::string::npos) {
-    userinfo = rest.substr(0, at);
-    hostpart = rest.substr(at + 1);
-  }
-  bool has_password = false;
+  const common::UrlParts parts = *common::split_url(url);
+  const std::string userinfo(parts.userinfo);
+  std::string hostpart(parts.rest);
   if (!userinfo.empty()) {
-    auto colon = userinfo.find(':');
-    u.user = percent_decode(userinfo.substr(0, colon), "user name", shown);
-    if (colon != std::string::npos) {
-      has_password = true;
-      u.secret_ = percent_decode(std::string_view(userinfo).substr(colon + 1), "password", shown);
+    u.user = percent_decode(parts.user, "user name", shown);
+    if (parts.password) {
+      u.raw_secret_ = std::string(*parts.password);
+      u.secret_ = percent_decode(*parts.password, "password", shown);
     }
   }
 
@@ -225,11 +201,7 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
   u.backend = "mysql";
   u.database = db;
 
-  std::string r = scheme + "://";
-  if (!userinfo.empty()) r += userinfo.substr(0, userinfo.find(':')) + (has_password ? ":***" : "") + "@";
-  r += hostport + "/" + hostpart.substr(hostpart.find('/') + 1);
-  if (!query.empty()) r += "?" + query;
-  u.redacted = r;
+  u.redacted = shown;
   u.build_mysql_connect();
   return u;
 }
@@ -249,8 +221,8 @@ void DatabaseUrl::build_mysql_connect() {
 }
 
 std::string DatabaseUrl::scrub(std::string text) const {
-  replace_all(text, secret_, "***");
-  return text;
+  // Both spellings: a driver may quote the decoded password or the URL's %-encoded text.
+  return common::scrub(common::scrub(std::move(text), secret_), raw_secret_);
 }
 
 DatabaseUrl DatabaseUrl::with_database(const std::string& db) const {

@@ -26,7 +26,7 @@ struct DatabaseUrl {
   Dialect dialect = Dialect::SQLite;
   std::string backend;   // SOCI backend name: "sqlite3" | "mysql"
   std::string connect;   // SOCI connection string (holds the password: never log it)
-  std::string redacted;  // the URL with the password replaced by ***, safe for logs
+  std::string redacted;  // common::redact_url() of the URL: the password as parsed -> ***, safe for logs
   std::string sqlite_path;  // SQLite only
   // MySQL only (empty for SQLite); the password is not kept outside `connect`.
   std::string host, user, database, socket;
@@ -44,7 +44,8 @@ struct DatabaseUrl {
   DatabaseUrl with_database(const std::string& db) const;
 
  private:
-  std::string secret_;  // the password, only to scrub() messages; never printed
+  std::string secret_;      // the password, only to scrub() messages; never printed
+  std::string raw_secret_;  // the same as written in the URL (%-encoded), also scrubbed
   std::string charset_ = "utf8mb4";
   int connect_timeout_ = 10, io_timeout_ = 30;
   void build_mysql_connect();

@@ -1,6 +1,7 @@
 // Pipeline reading and validation: every error is reported with its position and node id.
 #include <catch2/catch.hpp>
 
+#include "common/redact.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "test_nodes.hpp"
@@ -317,8 +318,8 @@ nodes:
   CHECK(text.find("abc123") == std::string::npos);
   CHECK(text.find("mysql://u:***@h:3306/onet") != std::string::npos);
   CHECK(text.find("batches: 3") != std::string::npos);  // default filled in
-  CHECK(mask_url_password("see mysql://root:pw@localhost/db now") == "see mysql://root:***@localhost/db now");
-  CHECK(mask_url_password("sqlite:data/onet.db") == "sqlite:data/onet.db");
+  CHECK(common::redact_urls_in("see mysql://root:pw@localhost/db now") == "see mysql://root:***@localhost/db now");
+  CHECK(common::redact_urls_in("sqlite:data/onet.db") == "sqlite:data/onet.db");
 }
 
 TEST_CASE("registry rejects inconsistent specs", "[registry]") {

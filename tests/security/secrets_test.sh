@@ -10,7 +10,10 @@
 # password, `dagrun config` of every pipeline; skillgap-api's log, --help, and the headers and
 # bodies of /metrics, /readyz, error paths and the O*NET fallback, once over an unreachable
 # MySQL URL with a password and once over the working SQLite database, with ONET_API_KEY set.
-# Then the distinctive secret values must appear nowhere in all of it.
+# Then, for every password of tests/security/passwords.tsv ('@', ':', '/', '%40', '#', empty):
+# `dagrun config`, a validation error quoting the URL, a failing run, `skillgap-api --help` and
+# a server start-up over a MySQL URL with that password. Then the distinctive secret values, and
+# every piece of those passwords, must appear nowhere in all of it.
 set -uo pipefail
 [[ $# == 2 && -x $1 && -x $2 ]] || { echo "usage: $0 DAGRUN SKILLGAP_API (executables)"; exit 2; }
 DAGRUN=$(realpath "$1")
@@ -24,12 +27,19 @@ LLM_KEY='llm-key-Sekrit-4711'
 GEM_KEY='gemini-key-Sekrit-0815'
 ONET_KEY='onet-key-Sekrit-2342'
 SECRETS=("$PW" "$LLM_KEY" "$GEM_KEY" "$ONET_KEY")
+# name, password as written in a URL, decoded (tab-separated; '#' lines are comments).
+PASSWORDS_FILE=tests/security/passwords.tsv
+[[ -f $PASSWORDS_FILE ]] || { echo "missing $PASSWORDS_FILE"; exit 2; }
+while IFS=$'\t' read -r _ raw decoded; do
+  # Every run of 4+ letters and digits of either spelling is a piece no output may show.
+  while read -r piece; do [[ -n $piece ]] && SECRETS+=("$piece"); done < <(printf '%s\n%s\n' "$raw" "$decoded" | grep -oE '[A-Za-z0-9]{4,}')
+done < <(grep -v '^#' "$PASSWORDS_FILE")
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/skillgap-secrets.XXXXXX")
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do [[ -n $p ]] && kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do [[ -n $p ]] && wait "$p" 2>/dev/null; done
   if [[ ${FAILED:-0} == 0 ]]; then rm -rf "$OUT"; else echo "outputs kept in $OUT"; fi
 }
 trap cleanup EXIT
@@ -188,12 +198,47 @@ else
   fi
 fi
 
+step "every password of $PASSWORDS_FILE: config, validation, a failing run, --help and a server start-up"
+DATABASE_URL='mysql://root:p@ss:w0rd@db/onet' "$DAGRUN" config pipelines/full.yaml >"$OUT/config-issue10.out" 2>&1
+grep -q 'database: mysql://root:\*\*\*@db/onet$' "$OUT/config-issue10.out" ||
+  fail "dagrun config of mysql://root:p@ss:w0rd@db/onet: $(grep 'database:' "$OUT/config-issue10.out" | head -1)"
+while IFS=$'\t' read -r name raw _; do
+  url="mysql://onet:${raw}@127.0.0.1:${DEAD}/onet"
+  shown="mysql://onet:***@127.0.0.1:${DEAD}/onet"
+  DATABASE_URL="$url" "$DAGRUN" config pipelines/full.yaml >"$OUT/pw-$name-config.out" 2>&1
+  grep -qF "database: $shown" "$OUT/pw-$name-config.out" || fail "password '$name': dagrun config does not show $shown"
+  DATABASE_URL="$url" "$DAGRUN" validate pipelines/full.yaml --set "nodes.load.params.batch_rows=$url" \
+    >"$OUT/pw-$name-validate.out" 2>&1
+  grep -qF "got '$shown'" "$OUT/pw-$name-validate.out" || fail "password '$name': the validation error does not quote $shown"
+  SAMPLE_DATABASE_URL="$url" "$DAGRUN" run pipelines/sample.yaml --set nodes.validate.params.rejects_path="$OUT/pw-$name.tsv" \
+    --json "$OUT/pw-$name-run.json" >"$OUT/pw-$name-run.out" 2>"$OUT/pw-$name-run.err"
+  [[ $? != 0 ]] || fail "password '$name': a run into an unreachable database succeeded"
+  grep -qF "$shown" "$OUT/pw-$name-run.err" || fail "password '$name': the failing run does not name $shown"
+  DATABASE_URL="$url" "$API" --help >"$OUT/pw-$name-help.out" 2>&1
+  grep -qF "$shown" "$OUT/pw-$name-help.out" || fail "password '$name': --help does not show the default as $shown"
+  port=$(free_port)
+  DATABASE_URL="$url" "$API" --listen "127.0.0.1:$port" --refresh-seconds 0.2 --threads 2 >"$OUT/pw-$name-api.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  if wait_http "$port"; then
+    for t in /readyz /metrics "/skill-gap?from=11-9901.00&to=15-9901.00" /occupations/11-9901.00 /metrics; do
+      hit "$port" GET "$t" >/dev/null
+    done
+  else
+    fail "password '$name': skillgap-api did not answer /healthz"
+  fi
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  keep=(); for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done; PIDS=("${keep[@]}")
+  grep -qF "database $shown" "$OUT/pw-$name-api.log" || fail "password '$name': the start-up line does not name $shown"
+done < <(grep -v '^#' "$PASSWORDS_FILE")
+
 # Stop the servers (their shutdown lines go to the logs too), then search everything.
-for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+for p in "${PIDS[@]}"; do [[ -n $p ]] && kill -TERM "$p" 2>/dev/null; done
+for p in "${PIDS[@]}"; do [[ -n $p ]] && wait "$p" 2>/dev/null; done
 PIDS=()
 
-step "searching $(find "$OUT" -type f | wc -l) captured files ($(du -sh "$OUT" | cut -f1)) for the secrets"
+step "searching $(find "$OUT" -type f | wc -l) captured files ($(du -sh "$OUT" | cut -f1)) for ${#SECRETS[@]} secrets and password pieces"
 for s in "${SECRETS[@]}"; do
   # (One request sends the password as a query value: the server must not echo that either.)
   hits=$(grep -rlF -- "$s" "$OUT" || true)
