@@ -145,7 +145,7 @@ TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][rout
                         "Error: Invalid occupation code 'x' for parameter 'to' (expected NN-NNNN.NN or NN-NNNN).");
   check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&color=red"), 400, "unknown_parameter",
                         "Error: Unknown parameter 'color' (allowed: domain, from, include_not_relevant, min_gap, "
-                        "min_importance, source, to).");
+                        "min_importance, significant_only, source, to).");
   check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&from=11-9902.00"), 400,
                         "repeated_parameter", "Error: Parameter 'from' is given more than once.");
   struct Bad {
@@ -163,7 +163,7 @@ TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][rout
            Bad{"min_gap=", nullptr},
            Bad{"min_importance=6", "Error: Invalid value '6' for parameter 'min_importance' (expected a number from 0 to 5)."},
            Bad{"include_not_relevant=yes", "Error: Invalid value 'yes' for parameter 'include_not_relevant' (expected true or false)."},
-           Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, llm or refined)."},
+           Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, estimate, llm or refined)."},
            Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills or knowledge)."},
        }) {
     INFO(b.q);
@@ -219,7 +219,15 @@ TEST_CASE("skill-gap: options on the fixture", "[api][routes]") {
   CHECK(src.body["result"]["skill_gaps"] == all);
   auto refined = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&source=refined");
   CHECK(refined.body["result"]["value_source"] == "refined");
-  CHECK(refined.body["result"]["skill_gaps"] == all);  // no enrichment: refined falls back to O*NET's values
+  // No enrichment: refined falls back to O*NET's values (only the value-source labels differ).
+  auto without_sources = [](json gaps) {
+    for (auto& g : gaps) {
+      g.erase("from_value_source");
+      g.erase("to_value_source");
+    }
+    return gaps;
+  };
+  CHECK(without_sources(refined.body["result"]["skill_gaps"]) == without_sources(all));
 
   auto boolean = call(app(), "/skill-gap", "from=11-9902.00&to=15-9902.00&include_not_relevant=false");
   CHECK(boolean.body["result"]["skill_gaps"] == all);
@@ -236,7 +244,9 @@ TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset
   auto gaps = plain.body["result"]["skill_gaps"];
   REQUIRE(gaps.size() == 2);
   CHECK(gaps[0] == json::parse(R"({"element_id":"2.A.1.a","element_name":"Reading Comprehension","scale_id":"LV",
-      "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false,"estimated":false})"));
+      "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false,"estimated":false,
+      "from_value_source":"onet","to_value_source":"onet","from_estimated":false,"to_estimated":false,
+      "from_sd":null,"to_sd":null,"significant":null})"));
   CHECK(gaps[1]["element_id"] == "2.A.2.a");
   CHECK(gaps[1]["from_data_value"] == 0.0);
   CHECK(gaps[1]["from_missing"] == true);
@@ -269,11 +279,16 @@ TEST_CASE("skill-gap: value sources when LLM data is loaded", "[api][routes]") {
   gaptest::exec_sql(url, rows);
   api::App a(config_for(url));
   a.start();
+  // auto: both occupations are rated by O*NET, so O*NET's own values are compared.
   auto def = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00");
   REQUIRE(def.r.status == 200);
-  CHECK(def.body["result"]["value_source"] == "refined");
+  CHECK(def.body["result"]["value_source"] == "onet");
   CHECK(def.body["result"]["options"]["source"] == "auto");
-  auto gaps = def.body["result"]["skill_gaps"];
+  CHECK(def.body["result"]["skill_gaps"].size() == 2);
+  auto ref = call(a, "/skill-gap", "from=11-0001.00&to=11-0002.00&source=refined");
+  REQUIRE(ref.r.status == 200);
+  CHECK(ref.body["result"]["value_source"] == "refined");
+  auto gaps = ref.body["result"]["skill_gaps"];
   REQUIRE(gaps.size() == 1);  // 2.A.1.a: 4.50 vs 4.50 refined -> no gap
   CHECK(gaps[0]["element_id"] == "2.A.2.a");
   CHECK(gaps[0]["to_data_value"] == 1.5);
@@ -307,7 +322,9 @@ TEST_CASE("skill-gap: an occupation rated only by the LLM is served as model est
   auto to_llm = call(a, "/skill-gap", "from=11-0001.00&to=11-0003.00");
   REQUIRE(to_llm.r.status == 200);
   const auto& res = to_llm.body["result"];
-  CHECK(res["value_source"] == "refined");
+  CHECK(res["value_source"] == "mixed");  // O*NET's values for the rated source, refined for the target
+  CHECK(res["from_value_source"] == "onet");
+  CHECK(res["to_value_source"] == "refined");
   CHECK(res["to_values_estimated"] == true);
   CHECK(res["from_values_estimated"] == false);
   CHECK(res["note"] == "The skill levels of 'No Ratings Occ' are model estimates (calibrated LLM levels), not O*NET survey ratings.");
@@ -397,7 +414,14 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
   CHECK(saw_programming);
   auto none = call(app(), "/occupations/47-9901.00");
   CHECK(none.r.status == 200);
-  CHECK(none.body["result"]["ratings"] == json::array());
+  // No O*NET value anywhere: only its text estimates (the sample pipeline runs text_estimate).
+  CHECK(none.body["result"]["rated"] == false);
+  REQUIRE(none.body["result"]["ratings"].size() > 0);
+  for (const auto& r : none.body["result"]["ratings"]) {
+    CHECK(r["level"].is_null());
+    CHECK(r["importance"].is_null());
+    CHECK(r["level_estimate"].is_number());
+  }
   check_error(call(app(), "/occupations/99-9999.00"), 404, "occupation_not_found", "Error: Occupation code 99-9999.00 not found.");
   check_error(call(app(), "/occupations/abc"), 400, "invalid_occupation_code");
   check_error(call(app(), "/occupations/%zz"), 400, "bad_encoding");
@@ -456,7 +480,8 @@ TEST_CASE("openapi.json documents exactly the routes the server serves", "[api][
   // The /skill-gap parameters in the document are exactly the ones the route accepts.
   std::set<std::string> params;
   for (const auto& p : g.body["paths"]["/skill-gap"]["get"]["parameters"]) params.insert(p["name"]);
-  CHECK(params == std::set<std::string>{"from", "to", "min_gap", "min_importance", "include_not_relevant", "source", "domain"});
+  CHECK(params == std::set<std::string>{"from", "to", "min_gap", "min_importance", "include_not_relevant", "source", "domain",
+                                        "significant_only"});
   for (const auto& p : params) {
     auto resp = call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&" + p + "=x");
     CHECK(resp.body["error"] != "unknown_parameter");
