@@ -129,9 +129,13 @@ function expectMatches(view, gaps) {
   assert.equal(view.bars.length, gaps.length, 'one chart bar per gap the API returned');
   assert.equal(view.rows.length, gaps.length, 'one table row per gap the API returned');
   assert.deepEqual(view.bars.map((b) => b.id), gaps.map((g) => g.element_id), 'chart in the API order');
+  // An estimated value carries a tag after its number ("estimate" for a text estimate).
+  const tag = (estimated, source) => (estimated ? (source === 'estimate' ? ' estimate' : ' model') : '');
+  const sig = (s) => (s === true ? 'yes' : s === false ? 'no' : '–');
   gaps.forEach((g, i) => {
     assert.deepEqual(view.rows[i].cells,
-      [g.element_name, g.from_missing ? 'none' : fmt(g.from_data_value), fmt(g.to_data_value), fmt(g.gap), fmt(g.importance)],
+      [g.element_name, (g.from_missing ? 'none' : fmt(g.from_data_value)) + tag(g.from_estimated, g.from_value_source),
+        fmt(g.to_data_value) + tag(g.to_estimated, g.to_value_source), fmt(g.gap), fmt(g.importance), sig(g.significant)],
       `table row ${i} (${g.element_id})`);
     const b = view.bars[i];
     assert.ok(b.gapWidth > 0, `bar ${g.element_id}: the gap is highlighted`);
@@ -170,7 +174,7 @@ await check('fixture: the pair with the most gaps, from the API', async () => {
     for (const b of occupations) {
       if (a.code === b.code) continue;
       const r = await apiGet(`/skill-gap?from=${a.code}&to=${b.code}`);
-      if (r.status !== 200) continue;
+      if (r.status !== 200 || r.body.result.value_source !== 'onet') continue;  // O*NET's values on both sides
       const gaps = r.body.result.skill_gaps;
       if (!pair || gaps.length > pair.gaps.length) pair = { from: a, to: b, gaps };
     }
@@ -270,17 +274,19 @@ for (const [label, from] of [['an unknown code', '99-9999.00'], ['an occupation 
   await check(`${label} shows the API's error message`, async () => {
     let code = from;
     if (code === null) {
-      // The fixture's occupation without ratings (47-9901.00 Castle Moat Installers).
+      // The fixture's occupation without O*NET ratings (47-9901.00 Castle Moat Installers), with
+      // O*NET's own values asked for (under auto it is answered from its text estimates).
       for (const o of occupations) {
-        const r = await apiGet(`/skill-gap?from=${o.code}&to=${pair.to.code}`);
+        const r = await apiGet(`/skill-gap?from=${o.code}&to=${pair.to.code}&source=onet`);
         if (r.body.error === 'no_ratings') code = o.code;
       }
       assert.ok(code, 'the fixture has an occupation without ratings');
     }
-    const api = await apiGet(`/skill-gap?from=${encodeURIComponent(code)}&to=${pair.to.code}`);
+    const extra = from === null ? '&source=onet' : '';
+    const api = await apiGet(`/skill-gap?from=${encodeURIComponent(code)}&to=${pair.to.code}${extra}`);
     assert.ok(api.status === 404 || api.status === 400, `status ${api.status}`);
     const p = await newPage(context0);
-    await p.goto(`${BASE}/?from=${encodeURIComponent(code)}&to=${pair.to.code}`, { waitUntil: 'load' });
+    await p.goto(`${BASE}/?from=${encodeURIComponent(code)}&to=${pair.to.code}${extra}`, { waitUntil: 'load' });
     await waitForResult(p);
     const view = await shown(p);
     assert.ok(view.error, 'an error is shown');
@@ -317,6 +323,33 @@ await check('values from the LLM are called model estimates', async () => {
   await waitForResult(plain);
   assert.equal(await plain.locator('#estimate-note').isHidden(), true, 'O*NET values carry no such note');
   await plain.close();
+});
+
+await check('an estimated pair shows the estimate marking, the intervals and the note', async () => {
+  // A target O*NET does not rate: its values are text estimates.
+  let target = null;
+  for (const o of occupations) {
+    const r = await apiGet(`/skill-gap?from=${pair.from.code}&to=${o.code}`);
+    if (r.status === 200 && r.body.result.to_value_source === 'estimate' && r.body.result.skill_gaps.length > 0) target = o.code;
+  }
+  assert.ok(target, 'the fixture has an occupation answered from estimates');
+  const api = await apiGet(`/skill-gap?from=${pair.from.code}&to=${target}`);
+  const p = await newPage(context0);
+  await p.goto(`${BASE}/?from=${pair.from.code}&to=${target}`, { waitUntil: 'load' });
+  await waitForResult(p);
+  expectMatches(await shown(p), api.body.result.skill_gaps);
+  assert.equal(await p.locator('#estimate-note').isVisible(), true);
+  assert.equal(await p.locator('#estimate-note').textContent(), api.body.result.note);
+  assert.match(api.body.result.note, /estimated from the \d+ most similar rated occupations/);
+  const n = api.body.result.skill_gaps.length;
+  assert.equal(await p.locator('[data-testid=gap-bar] rect.bar-to.estimated').count(), n, 'every target bar hatched');
+  assert.equal(await p.locator('[data-testid=gap-bar] rect.bar-from.estimated').count(), 0, 'O*NET values are not');
+  assert.equal(await p.locator('[data-testid=interval]').count(), n, 'one interval whisker per estimated value');
+  assert.equal(await p.locator('[data-testid=estimate-tag]').count(), n, 'an estimate tag in each row');
+  assert.equal(await p.locator('[data-testid=significant]').count(), n);
+  assert.deepEqual(p.errors, []);
+  await p.screenshot({ path: path.join(OUT, 'skillgap-estimate.png'), fullPage: true });
+  await p.close();
 });
 
 await check('at 375 px wide nothing overflows horizontally', async () => {
