@@ -112,7 +112,7 @@ TEST_CASE("real 29.2: 60 random pairs against SQL", "[api][real]") {
   std::vector<std::string> rated;
   for (const auto& o : snap->search("", 2000)) {
     auto p = snap->find(o.code);
-    if (p->has_level_ratings(gap::Domain::Skills)) rated.push_back(o.code);
+    if (p->has_level_ratings(gap::Domain::Skills, gap::ValueSource::Onet)) rated.push_back(o.code);
   }
   CHECK(rated.size() > 850);
   std::mt19937 rng(29'2);
@@ -223,7 +223,7 @@ TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
   auto snap = real_app().cache().snapshot();
   std::vector<std::string> rated;
   for (const auto& o : snap->search("", 2000))
-    if (snap->find(o.code)->has_level_ratings(gap::Domain::Skills)) rated.push_back(o.code);
+    if (snap->find(o.code)->has_level_ratings(gap::Domain::Skills, gap::ValueSource::Onet)) rated.push_back(o.code);
   std::mt19937 rng(7);
   std::uniform_int_distribution<std::size_t> pick(0, rated.size() - 1);
   std::vector<std::string> queries;
