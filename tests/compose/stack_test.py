@@ -523,6 +523,10 @@ def restart_db(stack, poller, port):
     report(f"/readyz 200 throughout ({sum(1 for r in recs if r[1] == '/readyz')}), saying the database is down "
            f"({len(down)} answers)",
            non_200([r for r in recs if r[1] == "/readyz"]) + ([] if down else ["no /readyz answer said database down"]))
+    unhealthy = [f"+{t - t0:.1f} s" for t, svc, act in stack.events(t0 - 1, time.time())
+                 if svc == "api" and act.startswith("health_status: unhealthy")]
+    report("the api container stays healthy through the restart",
+           [f"turned unhealthy at {', '.join(unhealthy)}"] if unhealthy else [])
     log = stack.compose("logs", "--no-color", "api", check=False).stdout
     report("the api logs the outage and the database coming back",
            ([] if "database check failed" in log else ["no 'database check failed' in the api log"]) +
