@@ -15,7 +15,7 @@ SECONDS=0
 BUILD_DIR=$BUILD_DIR scripts/build.sh
 echo "== tests (build: $BUILD_DIR, built in ${SECONDS}s)"
 status=0
-JUNIT="$PWD/$BUILD_DIR/ctest-results.xml"
+JUNIT="$(realpath -m "$BUILD_DIR")/ctest-results.xml"
 rm -f "$JUNIT"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900 --output-junit "$JUNIT" || status=$?
 if [[ "${CI:-}" == true ]]; then
