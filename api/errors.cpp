@@ -82,6 +82,9 @@ ApiError error_for(std::exception_ptr e, const std::string& route) {
   } catch (const dag::RequestTimeout& t) {
     spdlog::warn("{}: {}", route, t.what());
     return ApiError::too_slow();
+  } catch (const dag::QueueFull& q) {
+    spdlog::warn("{}: {}", route, q.what());
+    return ApiError::too_many_waiting();
   } catch (const std::exception& x) {
     spdlog::error("GET {}: {}", route, x.what());
     return ApiError::internal();

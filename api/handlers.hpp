@@ -14,7 +14,6 @@
 namespace api::handlers {
 
 void skill_gap(ApiContext& c, const Call& call, const Reply& reply);
-bool skill_gap_needs_remote(ApiContext& c, const Call& call);
 
 void search_occupations(ApiContext& c, const Call& call, const Reply& reply);
 void occupation(ApiContext& c, const Call& call, const Reply& reply);

@@ -37,8 +37,7 @@ RouteTable build() {
                        .def("skills")
                        .doc("skills (2.A, 2.B) or knowledge (2.C, when loaded)"))
             .error_shape(ErrorShape::SkillGap)
-            .handle(handlers::skill_gap)
-            .off_thread_when(handlers::skill_gap_needs_remote));
+            .handle(handlers::skill_gap));  // the subgraph moves O*NET Web Services calls off this thread
   t.add(Route("/occupations")
             .param(RouteParam(ParamSpec::str("q").doc("Text in the title (case-insensitive) or the start of a code; empty or "
                                                       "absent lists all"))

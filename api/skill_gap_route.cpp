@@ -1,4 +1,5 @@
-// GET /skill-gap: the validated query becomes a gap.request for the skill_gap subgraph.
+// GET /skill-gap: the validated query becomes a gap.request for the skill_gap subgraph
+// (pipelines/skill_gap.yaml), which owns the request from there on.
 #include "api/envelope.hpp"
 #include "api/errors.hpp"
 #include "api/handlers.hpp"
@@ -26,12 +27,16 @@ void skill_gap(ApiContext& c, const Call& call, const Reply& reply) {
   if (o.domain == gap::Domain::Knowledge && !g->snapshot->has_knowledge()) {
     throw ApiError::bad_request("domain_not_loaded", "Error: Knowledge ratings are not loaded, so domain=knowledge is unavailable.");
   }
-  auto out = c.service().call(g, c.config().request_timeout);
-  reply.send(skill_gap_success(*dag::batch_cast<gap::GapResultBatch>(out)));
-}
-
-bool skill_gap_needs_remote(ApiContext& c, const Call& call) {
-  return c.cache().needs_remote(call.query.str("from")) || c.cache().needs_remote(call.query.str("to"));
+  // The subgraph owns the rest: a lookup from the cache answers before submit() returns; one
+  // that needs O*NET Web Services answers later, from the engine's threads.
+  c.service().submit(g, c.skill_gap_deadline(), [reply](dag::BatchPtr out, std::exception_ptr error) {
+    if (error) return reply.fail(error);
+    try {
+      reply.send(skill_gap_success(*dag::batch_cast<gap::GapResultBatch>(out)));
+    } catch (...) {
+      reply.fail(std::current_exception());
+    }
+  });
 }
 
 }  // namespace api::handlers

@@ -88,7 +88,10 @@ BatchRuntime::BatchRuntime(const ResolvedPipeline& p, const Registry& registry, 
   graph_->build(threads, w, false);
 }
 
-BatchRuntime::~BatchRuntime() { graph_.reset(); }
+BatchRuntime::~BatchRuntime() {
+  graph_->drain();  // the last tasks still deliver through this runtime
+  graph_.reset();
+}
 
 void BatchRuntime::mark_started(NodeState& st) {
   std::lock_guard lock(st.mu);

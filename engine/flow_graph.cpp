@@ -30,11 +30,19 @@ FlowGraph::FlowGraph(const ResolvedPipeline& p, const Registry& registry, Resour
   }
 }
 
-FlowGraph::~FlowGraph() {
+void FlowGraph::drain() {
   if (!graph_) return;
   arena_->execute([&] {
     if (keep_alive_) graph_->release_wait();
+    keep_alive_ = false;
     graph_->wait_for_all();
+  });
+}
+
+FlowGraph::~FlowGraph() {
+  if (!graph_) return;
+  drain();
+  arena_->execute([&] {
     drain_.reset();
     extra_.clear();
     for (auto& n : slots_) {

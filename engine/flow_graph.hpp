@@ -22,6 +22,8 @@
 
 namespace dag::detail {
 
+struct RequestState;  // request runtime: one request in flight (engine/request_runtime.hpp)
+
 struct Envelope {
   BatchPtr batch;  // null: end of stream on (from, port) (batch runs)
   std::uint32_t from = 0;
@@ -29,6 +31,7 @@ struct Envelope {
   std::uint64_t key = 0;
   std::uint64_t count = 0;      // end of stream: batches sent on that port
   std::shared_ptr<void> credit;  // batch runs: returns its producer's credit when the last copy is gone
+  std::shared_ptr<RequestState> request;  // request runs: shared by every message of the request
 };
 
 using StreamKey = std::pair<std::uint32_t, std::uint32_t>;  // (upstream node, its output port)
@@ -73,7 +76,10 @@ class FlowGraph {
 
   // Instantiates every node: a factory's exception becomes a NodeError naming the node.
   FlowGraph(const ResolvedPipeline& p, const Registry& registry, Resources& resources);
-  ~FlowGraph();  // waits for the graph's work, then tears it down inside its arena
+  ~FlowGraph();  // drain(), then tears the graph down inside its arena
+  // Waits until no task is left (ending keep_alive). Runtimes call it while they are still
+  // whole: the last tasks run their deliver. Idempotent.
+  void drain();
   FlowGraph(const FlowGraph&) = delete;
   FlowGraph& operator=(const FlowGraph&) = delete;
 

@@ -51,6 +51,10 @@ struct ResolvedNode {
   const NodeSpec* spec = nullptr;
   Params params;
   int concurrency = 1;  // 0 = unlimited
+  // Request pipelines: how many requests may wait for this (non-quick) node beyond those it
+  // is working on; one more fails with dag::QueueFull. 0 = unbounded. Batch runs bound their
+  // in-flight work with credits instead and ignore it.
+  std::size_t queue_limit = 0;
   SourcePos pos;
   std::vector<InputBinding> inputs;
 };

@@ -16,7 +16,7 @@ namespace dag {
 namespace {
 
 const std::set<std::string> kTopKeys = {"name", "description", "settings", "nodes"};
-const std::set<std::string> kNodeKeys = {"id", "type", "description", "inputs", "params", "concurrency"};
+const std::set<std::string> kNodeKeys = {"id", "type", "description", "inputs", "params", "concurrency", "queue_limit"};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -215,6 +215,16 @@ struct Builder {
         }
         if (v < 0) diags.add(at(c), rn.id, "bad-concurrency", "'concurrency' is a positive integer or 'unlimited', got " + describe_yaml(c));
         else rn.concurrency = v;
+      }
+      if (auto q = n["queue_limit"]) {
+        long v = -1;
+        if (q.IsScalar()) {
+          auto& s = q.Scalar();
+          auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+          if (ec != std::errc() || p != s.data() + s.size() || v < 1) v = -1;
+        }
+        if (v < 0) diags.add(at(q), rn.id, "bad-queue-limit", "'queue_limit' is a positive integer, got " + describe_yaml(q));
+        else rn.queue_limit = static_cast<std::size_t>(v);
       }
       if (entry) {
         rn.spec = &entry->spec;

@@ -19,6 +19,7 @@
 
 #include "api/app.hpp"
 #include "api/query.hpp"
+#include "engine/parallelism.hpp"
 
 namespace {
 
@@ -28,6 +29,8 @@ api::App& app() {
     api::AppConfig cfg;
     cfg.database_url = "sqlite:/nonexistent/skillgap-fuzz/onet.db";
     cfg.pipeline = SKILLGAP_SOURCE_DIR "/pipelines/skill_gap.yaml";
+    // libFuzzer owns main(); the harness owns the process's oneTBB parallelism instead, once.
+    static dag::Parallelism parallelism(api::App::engine_threads(cfg));
     return new api::App(cfg);
   }();
   return *a;

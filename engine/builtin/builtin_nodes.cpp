@@ -43,6 +43,35 @@ class JoinNode final : public Node {
   std::unordered_map<std::uint64_t, std::vector<std::deque<BatchPtr>>> pending_;
 };
 
+// Collects `count` batches that share a correlation key, from whichever of its inputs they
+// come, into one TupleBatch in arrival order: for branches that end in different nodes (a
+// lookup answered locally or by a fetch) but make one result.
+class GatherNode final : public Node {
+ public:
+  explicit GatherNode(std::size_t count) : count_(count) {}
+  void consume(const InputRef&, const BatchPtr& b, Emitter& out) override {
+    std::vector<BatchPtr> parts;
+    {
+      std::lock_guard lock(mu_);
+      auto& slot = pending_[out.key()];
+      slot.push_back(b);
+      if (slot.size() < count_) return;
+      parts = std::move(slot);
+      pending_.erase(out.key());
+    }
+    out.emit(std::make_shared<TupleBatch>(std::move(parts)));
+  }
+  void forget(std::uint64_t key) noexcept override {
+    std::lock_guard lock(mu_);
+    pending_.erase(key);
+  }
+
+ private:
+  std::size_t count_;
+  std::mutex mu_;
+  std::unordered_map<std::uint64_t, std::vector<BatchPtr>> pending_;
+};
+
 // Entry of a service pipeline; the Service injects requests here. In a batch run it is empty.
 class RequestNode final : public Node {};
 
@@ -60,6 +89,13 @@ void register_engine_nodes(Registry& r) {
             .input("parts", "any", "batches to combine, in input order", true)
             .output("tuple", "tuple", "one batch per input, in the order the inputs are listed"),
         [](const NodeContext& c) { return std::make_unique<JoinNode>(c.input_count); });
+  r.add(NodeSpec("gather")
+            .describe("Combines the first `count` batches that share a correlation key, from any of its inputs, into a tuple")
+            .runs_quick()
+            .param(ParamSpec::integer("count").req().range(1, 1000).doc("batches per key in one tuple"))
+            .input("parts", "any", "batches to combine, in arrival order", true)
+            .output("tuple", "tuple", "`count` batches of one key"),
+        [](const NodeContext& c) { return std::make_unique<GatherNode>(static_cast<std::size_t>(c.params.integer("count"))); });
   r.add(NodeSpec("request")
             .describe("Entry point of a service pipeline: requests submitted by the host program start here")
             .runs_quick()

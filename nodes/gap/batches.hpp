@@ -1,7 +1,8 @@
 #pragma once
-// The data kinds of the skill-gap lookup subgraph:
-//   gap.request  -> profile_lookup (from) / profile_lookup (to) -> gap.profile ×2
-//   join -> tuple -> gap_compute -> gap.result
+// The data kinds of the skill-gap lookup subgraph (pipelines/skill_gap.yaml):
+//   gap.request -> profile_lookup (from) / profile_lookup (to) -> gap.profile (hit) or gap.miss
+//   gap.miss -> profile_fetch (O*NET Web Services) -> gap.profile
+//   gather -> tuple of the two gap.profile -> gap_compute -> gap.result
 #include <memory>
 #include <string>
 
@@ -32,6 +33,17 @@ class ProfileBatch final : public dag::Batch {
   ProfilePtr profile;
   DatasetVersion version;  // of the snapshot the profile came from
   std::string_view kind() const override { return "gap.profile"; }
+  std::size_t rows() const override { return 1; }
+};
+
+// A lookup the snapshot could not answer and the remote source should: the request, the side,
+// and what the snapshot has for the code (null, or a profile without ratings).
+class ProfileMiss final : public dag::Batch {
+ public:
+  Side side = Side::From;
+  std::shared_ptr<const GapRequest> request;
+  ProfilePtr local;
+  std::string_view kind() const override { return "gap.miss"; }
   std::size_t rows() const override { return 1; }
 };
 

@@ -240,7 +240,7 @@ bool ProfileCache::needs_remote(const std::string& code) const {
   return wants_remote(s->find(code)) && !negative_cached(code);
 }
 
-ProfilePtr ProfileCache::lookup(const std::string& code, const SnapshotPtr& pinned) {
+ProfileCache::LocalLookup ProfileCache::find_local(const std::string& code, const SnapshotPtr& pinned) {
   auto s = pinned ? pinned : snapshot();
   if (!s) {
     std::string why;
@@ -253,13 +253,23 @@ ProfilePtr ProfileCache::lookup(const std::string& code, const SnapshotPtr& pinn
   ProfilePtr local = s->find(code);
   if (local) hits_.fetch_add(1, std::memory_order_relaxed);
   else misses_.fetch_add(1, std::memory_order_relaxed);
-  if (!wants_remote(local) || negative_cached(code)) return local;
+  if (!wants_remote(local) || negative_cached(code)) return {local, false};
   // Added by an earlier fetch after this request pinned its snapshot?
   if (pinned) {
     if (auto cur = snapshot(); cur && cur != pinned) {
-      if (auto added = cur->find(code); added && !wants_remote(added)) return added;
+      if (auto added = cur->find(code); added && !wants_remote(added)) return {added, false};
     }
   }
+  return {local, true};
+}
+
+ProfilePtr ProfileCache::lookup(const std::string& code, const SnapshotPtr& pinned) {
+  auto found = find_local(code, pinned);
+  return found.fetch ? fetch(code, found.profile) : found.profile;
+}
+
+ProfilePtr ProfileCache::fetch(const std::string& code, const ProfilePtr& local) {
+  if (!remote_) return local;
   return fetch_remote(code, local);
 }
 

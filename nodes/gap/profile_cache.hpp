@@ -124,6 +124,17 @@ class ProfileCache {
   // request threads).
   bool needs_remote(const std::string& code) const;
 
+  // lookup() in its two halves, for callers that must not block (a quick node) and hand the
+  // second half to a thread that may. find_local() never touches the network: the profile as
+  // the snapshot has it (counted as a hit or a miss), and whether lookup() would now ask the
+  // remote for it. fetch() is that remote half (blocks; throws RemoteUnavailable).
+  struct LocalLookup {
+    ProfilePtr profile;   // null: not in the snapshot
+    bool fetch = false;   // lookup() would call the remote: finish with fetch(code, profile)
+  };
+  LocalLookup find_local(const std::string& code, const SnapshotPtr& pinned = nullptr);
+  ProfilePtr fetch(const std::string& code, const ProfilePtr& local);
+
  private:
   bool wants_remote(const ProfilePtr& local) const;
   bool negative_cached(const std::string& code) const;

@@ -6,6 +6,8 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "api_test_support.hpp"
@@ -160,5 +162,49 @@ TEST_CASE("fallback: a wrong key is a 503, never a 404, and the key is not echoe
   CHECK(r.json()["error"] == "onet_api_unavailable");
   CHECK(r.body.find(kKey) == std::string::npos);
   // Local requests are unaffected.
+  CHECK(get(s.port(), "/skill-gap?from=15-9901.00&to=11-9901.00").status == 200);
+}
+
+TEST_CASE("fallback: requests waiting for O*NET beyond the fetch node's queue_limit get 503 busy at once", "[api][fallback]") {
+  apitest::init_http();
+  testing_support::TempDir dir("apifb");
+  const std::string db = gaptest::load_mini_sqlite(dir.path());
+  FakeOnetV2 fake(kKey);
+  fake.delay(std::chrono::milliseconds(400));  // every code is unknown there, after a while
+  // The shipped pipeline with one fetch at a time and one request allowed to wait for it.
+  std::ifstream in(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (auto [from, to] : {std::pair<std::string, std::string>{"concurrency: 4 ", "concurrency: 1 "}, {"queue_limit: 256", "queue_limit: 1"}}) {
+    auto pos = yaml.find(from);
+    REQUIRE(pos != std::string::npos);
+    yaml.replace(pos, from.size(), to);
+  }
+  testing_support::write_file(dir / "narrow.yaml", yaml);
+  auto cfg = fallback_config(db, fake);
+  cfg.pipeline = (dir / "narrow.yaml").string();
+  apitest::RunningServer s(cfg);
+  std::vector<apitest::PendingRequest> asks;
+  for (int i = 0; i < 6; ++i) asks.emplace_back(s.port(), "/skill-gap?from=11-9901.00&to=99-100" + std::to_string(i) + ".00");
+  int busy = 0, not_found = 0;
+  for (auto& a : asks) {
+    auto r = a.read();
+    INFO(r.status << " " << r.body);
+    if (r.status == 503) {
+      ++busy;
+      CHECK(r.json()["error"] == "busy");
+      CHECK(r.json()["message"] == "Error: Too many requests are waiting for O*NET Web Services; try again.");
+      CHECK(r.json()["result"]["skill_gaps"] == nlohmann::json::array());
+      CHECK(r.headers["retry-after"] == "5");
+    } else {
+      CHECK(r.status == 404);
+      ++not_found;
+    }
+  }
+  // One fetching, one waiting; the others were refused (at least 3: the first may not have
+  // started fetching yet when the next arrived).
+  CHECK(busy >= 3);
+  CHECK(not_found >= 2);
+  CHECK(busy + not_found == 6);
+  // Local answers never waited behind them.
   CHECK(get(s.port(), "/skill-gap?from=15-9901.00&to=11-9901.00").status == 200);
 }

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
@@ -149,4 +151,66 @@ TEST_CASE("without a host cache the lookups open one from `database` and share i
   REQUIRE(shared);
   CHECK(g.ask("11-0001.00", "11-0002.00")->result.gaps.size() == 2);
   CHECK(shared->status().hits == 2);  // both sides were served by the one cache
+}
+
+namespace {
+
+// An in-process remote that knows one occupation and notes the thread each fetch ran on.
+class RecordingRemote final : public gap::RemoteProfileSource {
+ public:
+  std::optional<gap::FetchedOccupation> fetch(const std::string& code) override {
+    {
+      std::lock_guard lock(mu);
+      threads.push_back(std::this_thread::get_id());
+    }
+    if (code != "15-1299.08") return std::nullopt;
+    gap::FetchedOccupation f{code, "Fetched Occ", "from the remote", {}};
+    gap::FetchedRating r;
+    r.element_id = "2.A.1.a";
+    r.element_name = "Reading Comprehension";
+    r.scale_id = "LV";
+    r.data_value = 6.0;
+    f.ratings.push_back(r);
+    return f;
+  }
+  std::mutex mu;
+  std::vector<std::thread::id> threads;
+};
+
+}  // namespace
+
+TEST_CASE("a lookup the snapshot cannot answer leaves on `miss` and is fetched by profile_fetch, off the caller's thread",
+          "[gap][subgraph]") {
+  TempDir dir("gapsub");
+  const std::string url = "sqlite:" + (dir / "tiny.db").string();
+  gaptest::exec_sql(url, gaptest::tiny_dataset());
+  gap::CacheOptions opts;
+  opts.background_refresh = false;
+  auto remote = std::make_shared<RecordingRemote>();
+  auto cache = std::make_shared<gap::ProfileCache>(std::make_shared<gap::ProfileRepository>(url), opts, remote);
+  cache->start();
+  Subgraph g(cache);
+  // The YAML says what a request does: the fetch is the one node that is not quick.
+  for (const auto& n : g.pipeline.nodes) CHECK(n.spec->quick == (n.type != "profile_fetch"));
+
+  auto r = g.ask("11-0001.00", "15-1299.08");
+  CHECK(r->to->title == "Fetched Occ");
+  CHECK(r->to->source == "onet_api");
+  REQUIRE(r->result.gaps.size() == 1);
+  CHECK(r->result.gaps[0].to_value == 6.0);
+  {
+    std::lock_guard lock(remote->mu);
+    REQUIRE(remote->threads.size() == 1);
+    CHECK(remote->threads[0] != std::this_thread::get_id());
+  }
+  // Stored and added to the snapshot: the next request is a hit, no fetch.
+  CHECK(g.ask("15-1299.08", "11-0002.00")->from->title == "Fetched Occ");
+  // Unknown at the remote too: 404's typed error, through the fetch node; then remembered.
+  CHECK_THROWS_AS(g.ask("11-0001.00", "99-0000.00"), gap::UnknownOccupation);
+  CHECK_THROWS_AS(g.ask("11-0001.00", "99-0000.00"), gap::UnknownOccupation);
+  // Known locally without ratings, nothing at the remote: NoRatings.
+  CHECK_THROWS_AS(g.ask("11-0003.00", "11-0002.00"), gap::NoRatings);
+  std::lock_guard lock(remote->mu);
+  CHECK(remote->threads.size() == 3);  // 15-1299.08, 99-0000.00 once, 11-0003.00
+  CHECK(g.service->in_flight() == 0);
 }
