@@ -1,6 +1,7 @@
 // GET /occupations (title search) and GET /occupations/{code} (one occupation with its ratings).
 #include "api/envelope.hpp"
 #include "api/errors.hpp"
+#include "api/explain_json.hpp"
 #include "api/handlers.hpp"
 
 namespace api::handlers {
@@ -49,13 +50,14 @@ void occupation(ApiContext& c, const Call& call, const Reply& reply) {
   }
   auto snap = c.cache().snapshot();
   const std::string release = snap ? snap->version().release : "";
-  reply.send(success("Occupation " + prof->code + ": " + prof->title + ".",
-                     {{"code", prof->code},
-                      {"title", prof->title},
-                      {"description", prof->description},
-                      {"source", prof->source},
-                      {"onet_release", release.empty() ? json(nullptr) : json(release)},
-                      {"ratings", std::move(ratings)}}));
+  json result = {{"code", prof->code},
+                 {"title", prof->title},
+                 {"description", prof->description},
+                 {"source", prof->source},
+                 {"onet_release", release.empty() ? json(nullptr) : json(release)},
+                 {"ratings", std::move(ratings)}};
+  if (snap) add_occupation_explanation(result, snap->explanations(), prof->code);
+  reply.send(success("Occupation " + prof->code + ": " + prof->title + ".", std::move(result)));
 }
 
 bool occupation_needs_remote(ApiContext& c, const Call& call) { return c.cache().needs_remote(call.path.at("code")); }

@@ -28,9 +28,10 @@ RouteTable build() {
             .param(ParamSpec::one_of("source", {"onet", "llm", "refined"})
                        .doc("Which values to compare: O*NET's own, the LLM estimates, or the refined blend. Default: refined "
                             "where LLM data exists, else onet."))
-            .param(ParamSpec::one_of("domain", {"skills", "knowledge"})
+            .param(ParamSpec::one_of("domain", {"skills", "knowledge", "all"})
                        .def("skills")
-                       .doc("skills (2.A, 2.B) or knowledge (2.C, when loaded)"))
+                       .doc("skills (2.A, 2.B), knowledge (2.C, when loaded), or all: both (and abilities, 1.A, when "
+                            "loaded), each gap tagged with its domain"))
             .error_shape(ErrorShape::SkillGap)
             .handle(handlers::skill_gap)
             .off_thread_when(handlers::skill_gap_needs_remote));

@@ -37,7 +37,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const auto src_end = from.ratings.end();
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
   for (const auto& target : to.ratings) {
-    if (!target.level || domain_of(*target.element) != opts.domain) continue;
+    if (!target.level || !in_domain(*target.element, opts.domain)) continue;
     auto to_v = target.level->get(out.source);
     if (!to_v) continue;
     const bool not_relevant = target.level->not_relevant == 'Y';
