@@ -221,3 +221,40 @@ TEST_CASE("explain: /occupations/{code} lists tasks core first, technology hot f
   CHECK(cloud["job_zone"].is_null());
   CHECK(cloud["education"] == json::parse(R"({"most_common":null,"distribution":[]})"));
 }
+
+TEST_CASE("explain: every field of the answers is documented in openapi.json", "[api][explain][openapi]") {
+  const json doc = ask("/openapi.json", "");
+  const auto& schemas = doc["components"]["schemas"];
+  auto documented = [&](const json& props, const json& object, const std::string& where) {
+    for (const auto& [key, value] : object.items()) {
+      INFO(where << "." << key);
+      CHECK(props.contains(key));
+    }
+  };
+  auto j = ask("/skill-gap", "from=15-9901.00&to=11-9901.00&domain=all");
+  const auto& result_props = schemas["SkillGapEnvelope"]["properties"]["result"]["properties"];
+  documented(result_props, j["result"], "result");
+  documented(schemas["SkillGap"]["properties"], j["result"]["skill_gaps"][0], "skill_gaps[]");
+  documented(schemas["Technology"]["properties"], j["result"]["technology_gaps"][0], "technology_gaps[]");
+  documented(schemas["TechnologyExample"]["properties"], j["result"]["technology_gaps"][0]["examples"][0], "examples[]");
+  documented(result_props["job_zone"]["properties"], j["result"]["job_zone"], "job_zone");
+  documented(schemas["JobZone"]["properties"], j["result"]["job_zone"]["to"], "job_zone.to");
+  documented(schemas["EducationLevel"]["properties"], j["result"]["education"]["to"], "education.to");
+  bool anchored = false;
+  for (const auto& g : j["result"]["skill_gaps"]) {
+    if (g["to_anchor"].is_null()) continue;
+    anchored = true;
+    documented(schemas["AnchorBracket"]["properties"], g["to_anchor"], "to_anchor");
+    documented(schemas["Anchor"]["properties"], g["to_anchor"]["at_or_below"], "to_anchor.at_or_below");
+  }
+  CHECK(anchored);
+  CHECK(schemas["SkillGapEnvelope"]["properties"]["result"]["properties"]["domain"]["enum"] ==
+        json::parse(R"(["skills","knowledge","all"])"));
+
+  auto o = ask("/occupations/11-9901.00", "");
+  const auto& occ_props = schemas["OccupationEnvelope"]["properties"]["result"]["properties"];
+  documented(occ_props, o["result"], "occupation");
+  documented(schemas["Task"]["properties"], o["result"]["tasks"][0], "tasks[]");
+  documented(schemas["JobZone"]["properties"], o["result"]["job_zone"], "occupation.job_zone");
+  documented(occ_props["education"]["properties"], o["result"]["education"], "occupation.education");
+}
