@@ -8,6 +8,7 @@
 #include "api/dispatch.hpp"
 #include "api/openapi.hpp"
 #include "api/routes.hpp"
+#include "engine/parallelism.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "engine/service.hpp"
@@ -42,6 +43,12 @@ App::~App() {
 
 void App::start() { cache_->start(); }
 void App::stop() { cache_->stop(); }
+
+std::size_t App::engine_threads(const AppConfig& cfg) {
+  dag::Registry registry;
+  dag::register_all_nodes(registry);
+  return dag::threads_for_requests(dag::load_pipeline(cfg.pipeline, registry));
+}
 
 const RouteTable& App::route_table() { return api_routes(); }
 

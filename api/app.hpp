@@ -52,6 +52,10 @@ class App {
   // possibly from another thread.
   void serve(const Request& req, std::function<void(Response)> respond);
 
+  // oneTBB threads the subgraph of `cfg.pipeline` needs (for the process's dag::Parallelism,
+  // created before the App). Throws what loading the pipeline throws.
+  static std::size_t engine_threads(const AppConfig& cfg);
+
   // The routes of the JSON API (those in openapi.json), from the route table.
   static const std::vector<RouteInfo>& routes();
   static const RouteTable& route_table();

@@ -89,6 +89,11 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     key(k);
     o += v ? "true," : "false,";
   };
+  auto opt_num = [&](const char* k, const std::optional<double>& v) {
+    if (v) return num(k, *v);
+    key(k);
+    o += "null,";
+  };
   o += "{\"success\":true,";
   str("message", skill_gap_message(r));
   o += "\"result\":{";
@@ -98,7 +103,10 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   str("to_occupation_title", r.to->title);
   str("scale_id", "LV");
   str("domain", gap::to_string(opts.domain));
-  str("value_source", gap::to_string(r.result.source));
+  // One name when both sides read the same values, else "mixed" (from_/to_value_source say which).
+  str("value_source", r.result.from_source == r.result.to_source ? gap::to_string(r.result.source) : "mixed");
+  str("from_value_source", gap::to_string(r.result.from_source));
+  str("to_value_source", gap::to_string(r.result.to_source));
   if (r.version.release.empty()) o += "\"onet_release\":null,";
   else str("onet_release", r.version.release);
   integer("load_run_id", r.version.load_run_id);
@@ -108,11 +116,23 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   boolean("to_values_estimated", r.result.to_estimated);
   if (r.result.from_estimated || r.result.to_estimated) {
     // Said in words too: HR software shows the message and note, not the flags.
-    std::string who;
-    if (r.result.from_estimated) who = "'" + r.from->title + "'";
-    if (r.result.to_estimated && r.to->code != r.from->code) who += (who.empty() ? "'" : " and '") + r.to->title + "'";
-    str("note", "The skill levels of " + who +
-                    " are model estimates (calibrated LLM levels), not O*NET survey ratings.");
+    std::string note;
+    auto side = [&](const gap::OccupationProfile& p, gap::ValueSource s) {
+      if (!note.empty()) note += " ";
+      if (s == gap::ValueSource::Estimate) {
+        note += p.title + " has no O*NET ratings here; its levels are estimated from the " +
+                std::to_string(p.neighbours.size()) + " most similar rated occupations by O*NET's own text";
+        std::string names;
+        for (std::size_t i = 0; i < p.neighbours.size() && i < 3; ++i) names += (i ? ", " : "") + p.neighbours[i].title;
+        if (!names.empty()) note += " (" + names + (p.neighbours.size() > 3 ? ", ..." : "") + ")";
+        note += ", with a standard deviation and an 80 % interval per value.";
+      } else {
+        note += "The skill levels of '" + p.title + "' are model estimates (calibrated LLM levels), not O*NET survey ratings.";
+      }
+    };
+    if (r.result.from_estimated) side(*r.from, r.result.from_source);
+    if (r.result.to_estimated && r.to->code != r.from->code) side(*r.to, r.result.to_source);
+    str("note", note);
   }
   integer("required_count", static_cast<long long>(r.result.required));
   integer("gap_count", static_cast<long long>(r.result.gaps.size()));
@@ -121,6 +141,7 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   if (opts.min_importance) num("min_importance", *opts.min_importance);
   else o += "\"min_importance\":null,";
   boolean("include_not_relevant", opts.include_not_relevant);
+  boolean("significant_only", opts.significant_only);
   str("source", opts.source ? gap::to_string(*opts.source) : std::string_view("auto"));
   key("domain");
   append_json_string(o, gap::to_string(opts.domain));
@@ -140,6 +161,16 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     else o += "\"importance\":null,";
     key("from_missing");
     o += g.from_missing ? "true," : "false,";
+    str("from_value_source", gap::to_string(g.from_source));
+    str("to_value_source", gap::to_string(g.to_source));
+    boolean("from_estimated", g.from_estimated);
+    boolean("to_estimated", g.to_estimated);
+    opt_num("from_sd", g.from_sd);
+    opt_num("to_sd", g.to_sd);
+    if (g.from_lower && g.from_upper) fmt::format_to(std::back_inserter(o), "\"from_interval\":[{},{}],", *g.from_lower, *g.from_upper);
+    if (g.to_lower && g.to_upper) fmt::format_to(std::back_inserter(o), "\"to_interval\":[{},{}],", *g.to_lower, *g.to_upper);
+    key("significant");
+    o += !g.significant ? "null," : *g.significant ? "true," : "false,";
     key("estimated");
     o += g.estimated ? "true" : "false";
     if (opts.include_not_relevant) {

@@ -219,7 +219,7 @@ void add_occupation_explanation(json& result, const gap::Explanations& e, const 
   }
   result["tasks"] = std::move(tasks);
   result["technology_skills"] = std::move(technology);
-  result["job_zone"] = std::move(zone);
+  result["job_zone_reference"] = std::move(zone);
   result["education"] = std::move(education);
 }
 

@@ -2,7 +2,7 @@
 // The explanation fields of the answers (nodes/gap/explain.hpp says where they come from):
 //   /skill-gap, per gap:      domain, from_anchor, to_anchor
 //   /skill-gap, per answer:   technology_gap_count, technology_gaps, job_zone, education
-//   /occupations/{code}:      tasks, technology_skills, job_zone, education
+//   /occupations/{code}:      tasks, technology_skills, job_zone_reference, education
 // The /skill-gap parts are written as text straight into the answer (its writer is the hot
 // path, see envelope.hpp); the occupation's as JSON values.
 #include <cstddef>
@@ -30,7 +30,8 @@ void append_gap_explanation(std::string& out, const gap::GapResultBatch& r, cons
 // to the result object.
 void append_result_explanation(std::string& out, const gap::GapResultBatch& r);
 
-// Adds tasks, technology_skills, job_zone and education of `code` to an occupation's result.
+// Adds tasks, technology_skills, job_zone_reference (the Job Zone Reference row of its zone) and
+// education of `code` to an occupation's result.
 void add_occupation_explanation(json& result, const gap::Explanations& e, const std::string& code);
 
 }  // namespace api

@@ -14,6 +14,7 @@
 #include "api/http_server.hpp"
 #include "common/redact.hpp"
 #include "engine/diagnostics.hpp"
+#include "engine/parallelism.hpp"
 
 namespace {
 
@@ -109,6 +110,8 @@ int main(int argc, char** argv) {
 
   try {
     const auto t0 = std::chrono::steady_clock::now();
+    // The process owns oneTBB's parallelism, once, sized for the request subgraph.
+    dag::Parallelism parallelism(api::App::engine_threads(cfg));
     api::App app(cfg, logger);
     app.start();
     api::HttpServer server(server_opts, [&app](const api::Request& req, api::HttpServer::Responder respond) {

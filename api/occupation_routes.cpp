@@ -1,4 +1,6 @@
 // GET /occupations (title search) and GET /occupations/{code} (one occupation with its ratings).
+#include <cmath>
+
 #include "api/envelope.hpp"
 #include "api/errors.hpp"
 #include "api/explain_json.hpp"
@@ -45,15 +47,29 @@ void occupation(ApiContext& c, const Call& call, const Reply& reply) {
                        {"level", r.level ? opt_number(r.level->data_value) : json(nullptr)},
                        {"level_llm", r.level ? opt_number(r.level->llm_value) : json(nullptr)},
                        {"level_refined", r.level ? opt_number(r.level->refined_value) : json(nullptr)},
+                       {"level_estimate", r.level ? opt_number(r.level->estimate) : json(nullptr)},
+                       {"level_estimate_sd", r.level ? opt_number(r.level->estimate_sd) : json(nullptr)},
+                       {"importance_estimate", r.importance ? opt_number(r.importance->estimate) : json(nullptr)},
                        {"not_relevant", r.level && r.level->not_relevant == 'Y'},
                        {"value_source", r.level ? r.level->value_source : (r.importance ? r.importance->value_source : "")}});
   }
+  // The rated occupations its text estimates came from (for an occupation O*NET does not rate,
+  // where its answers come from; for a rated one, its leave-one-out estimates).
+  json neighbours = json::array();
+  for (const auto& n : prof->neighbours) {
+    neighbours.push_back({{"code", n.code}, {"title", n.title}, {"similarity", std::round(n.similarity * 1000.0) / 1000.0}});
+  }
+  const bool rated = prof->has_level_ratings(gap::Domain::Skills, gap::ValueSource::Onet) ||
+                     prof->has_level_ratings(gap::Domain::Knowledge, gap::ValueSource::Onet);
   auto snap = c.cache().snapshot();
   const std::string release = snap ? snap->version().release : "";
   json result = {{"code", prof->code},
                  {"title", prof->title},
                  {"description", prof->description},
                  {"source", prof->source},
+                 {"rated", rated},
+                 {"job_zone", prof->job_zone > 0 ? json(prof->job_zone) : json(nullptr)},
+                 {"estimate_neighbours", std::move(neighbours)},
                  {"onet_release", release.empty() ? json(nullptr) : json(release)},
                  {"ratings", std::move(ratings)}};
   if (snap) add_occupation_explanation(result, snap->explanations(), prof->code);

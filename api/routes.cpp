@@ -25,9 +25,14 @@ RouteTable build() {
                        .doc("Only skills whose Importance (IM) for the target is at least this (0-5); skills without an IM "
                             "rating are then left out"))
             .param(ParamSpec::flag("include_not_relevant").def("false").doc("Also require the target's LV rows flagged Not Relevant"))
-            .param(ParamSpec::one_of("source", {"onet", "llm", "refined"})
-                       .doc("Which values to compare: O*NET's own, the LLM estimates, or the refined blend. Default: refined "
-                            "where LLM data exists, else onet."))
+            .param(ParamSpec::one_of("source", {"onet", "estimate", "llm", "refined"})
+                       .doc("Which values to compare, on both sides: O*NET's own, the text estimates (leave-one-out for a "
+                            "rated occupation), the LLM estimates, or the refined blend. Default (auto), per side: O*NET's "
+                            "values where O*NET rates the occupation, else the refined blend where enrichment ran, else the "
+                            "text estimate."))
+            .param(ParamSpec::flag("significant_only")
+                       .def("false")
+                       .doc("Only gaps larger than the two values' own uncertainty explains (significant = true)"))
             .param(ParamSpec::one_of("domain", {"skills", "knowledge", "all"})
                        .def("skills")
                        .doc("skills (2.A, 2.B), knowledge (2.C, when loaded), or all: both (and abilities, 1.A, when "

@@ -16,6 +16,7 @@ void skill_gap(ApiContext& c, const Call& call, const Reply& reply) {
   o.min_gap = q.number("min_gap");
   if (q.has("min_importance")) o.min_importance = q.number("min_importance");
   o.include_not_relevant = q.flag("include_not_relevant");
+  o.significant_only = q.flag("significant_only");
   if (q.has("source")) o.source = gap::parse_value_source(q.str("source"));
   o.domain = gap::parse_domain(q.str("domain")).value_or(gap::Domain::Skills);
 

@@ -18,6 +18,8 @@ std::string describe_node(const NodeSpec& s) {
                          p.description.empty() ? "" : "  — " + p.description);
   };
   if (s.quick) out += "  quick: runs inline on the delivering thread in request pipelines\n";
+  if (s.role == NodeRole::Entry) out += "  role: entry of request pipelines (requests submitted by the host start here)\n";
+  if (s.role == NodeRole::Exit) out += "  role: exit of request pipelines (the batch arriving here answers the request)\n";
   ports("inputs", s.inputs);
   ports("outputs", s.outputs);
   out += "  params:";

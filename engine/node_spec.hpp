@@ -19,6 +19,11 @@ struct PortSpec {
 
 bool kind_accepts(const std::string& expected, const std::string& actual);
 
+// What a node is to a request pipeline (dag::Service): the entry where submitted requests
+// start, the exit whose arriving batch answers them, or an ordinary step. Batch runs treat
+// every node alike.
+enum class NodeRole { Step, Entry, Exit };
+
 struct NodeSpec {
   std::string type;
   std::string summary;
@@ -30,6 +35,7 @@ struct NodeSpec {
   // whose nodes are all quick runs start to finish on the submitting thread, with no task
   // hand-offs between threads. Batch runs ignore it.
   bool quick = false;
+  NodeRole role = NodeRole::Step;
 
   bool is_source() const { return inputs.empty(); }
   bool is_sink() const { return outputs.empty(); }
@@ -40,6 +46,8 @@ struct NodeSpec {
   explicit NodeSpec(std::string t = {}) : type(std::move(t)) {}
   NodeSpec& describe(std::string s) { summary = std::move(s); return *this; }
   NodeSpec& runs_quick() { quick = true; return *this; }
+  NodeSpec& entry_point() { role = NodeRole::Entry; return *this; }  // no inputs, one output
+  NodeSpec& exit_point() { role = NodeRole::Exit; return *this; }    // inputs, no outputs
   NodeSpec& param(ParamSpec p) { params.push_back(std::move(p)); return *this; }
   NodeSpec& input(std::string name, std::string kind, std::string doc = {}, bool variadic = false) {
     inputs.push_back({std::move(name), std::move(kind), std::move(doc), variadic});

@@ -19,6 +19,10 @@ void Registry::add(NodeSpec spec, NodeFactory factory) {
   for (std::size_t i = 0; i < spec.inputs.size(); ++i)
     if (spec.inputs[i].variadic && i + 1 != spec.inputs.size())
       throw std::logic_error("node type '" + spec.type + "': only the last input may be variadic");
+  if (spec.role == NodeRole::Entry && (!spec.inputs.empty() || spec.outputs.size() != 1))
+    throw std::logic_error("node type '" + spec.type + "': an entry point has no inputs and one output");
+  if (spec.role == NodeRole::Exit && (spec.inputs.empty() || !spec.outputs.empty()))
+    throw std::logic_error("node type '" + spec.type + "': an exit point has inputs and no outputs");
   auto type = spec.type;
   entries_.emplace(type, Entry{std::move(spec), std::move(factory)});
 }

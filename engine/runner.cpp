@@ -3,7 +3,8 @@
 #include <condition_variable>
 #include <thread>
 
-#include "engine/graph_runtime.hpp"
+#include "engine/batch_runtime.hpp"
+#include "engine/parallelism.hpp"
 
 namespace dag {
 
@@ -14,12 +15,9 @@ RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Reso
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
-  std::unique_ptr<detail::GraphRuntime> rt;
+  std::unique_ptr<detail::BatchRuntime> rt;
   try {
-    detail::Hooks hooks;
-    hooks.on_node_done = opts.on_node_done;
-    rt = std::make_unique<detail::GraphRuntime>(p, registry, resources, detail::Mode::Batch, std::move(hooks),
-                                                 opts.max_in_flight);
+    rt = std::make_unique<detail::BatchRuntime>(p, registry, resources, opts.max_in_flight, opts.on_node_done);
   } catch (const NodeError& e) {
     report.ok = false;
     report.error = e.what();
@@ -30,6 +28,18 @@ RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Reso
       s.type = n.type;
       s.status = n.id == e.node_id() ? NodeStatus::Failed : NodeStatus::Cancelled;
       if (n.id == e.node_id()) s.error = e.cause();
+      report.nodes.push_back(std::move(s));
+    }
+    report.seconds = elapsed();
+    return report;
+  } catch (const NeedsParallelism& e) {
+    report.ok = false;
+    report.error = e.what();
+    for (const auto& n : p.nodes) {
+      NodeStats s;
+      s.id = n.id;
+      s.type = n.type;
+      s.status = NodeStatus::Cancelled;
       report.nodes.push_back(std::move(s));
     }
     report.seconds = elapsed();

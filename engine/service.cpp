@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "engine/graph_runtime.hpp"
+#include "engine/request_runtime.hpp"
 
 namespace dag {
 
@@ -16,8 +16,7 @@ struct Service::Impl {
   std::condition_variable idle;
   std::unordered_map<std::uint64_t, std::promise<BatchPtr>> pending;
   std::atomic<std::uint64_t> next_key{1};
-  std::size_t request_index = 0;
-  std::unique_ptr<detail::GraphRuntime> rt;
+  std::unique_ptr<detail::RequestRuntime> rt;
 
   std::pair<std::uint64_t, std::future<BatchPtr>> start(BatchPtr request) {
     if (!request) throw std::invalid_argument("null request");
@@ -27,7 +26,7 @@ struct Service::Impl {
       std::lock_guard lock(mu);
       fut = pending[key].get_future();
     }
-    rt->inject(request_index, std::move(request), key);
+    rt->inject(std::move(request), key);
     return {key, std::move(fut)};
   }
 
@@ -45,27 +44,15 @@ struct Service::Impl {
 
 Service::Service(const ResolvedPipeline& p, const Registry& registry, Resources& resources)
     : impl_(std::make_unique<Impl>()) {
-  int requests = 0, responds = 0;
-  for (std::size_t i = 0; i < p.nodes.size(); ++i) {
-    if (p.nodes[i].type == "request") {
-      ++requests;
-      impl_->request_index = i;
-    }
-    if (p.nodes[i].type == "respond") ++responds;
-  }
-  if (requests != 1 || responds != 1) {
-    throw std::invalid_argument(p.file + ": a service pipeline needs exactly one 'request' and one 'respond' node (has " +
-                                std::to_string(requests) + " and " + std::to_string(responds) + ")");
-  }
-  detail::Hooks hooks;
+  detail::RequestHooks hooks;
   Impl* impl = impl_.get();
   hooks.on_response = [impl](std::uint64_t key, BatchPtr b) {
     if (auto pr = impl->take(key)) pr->set_value(std::move(b));
   };
-  hooks.on_request_error = [impl](std::uint64_t key, std::exception_ptr ex, const std::string&) {
+  hooks.on_error = [impl](std::uint64_t key, std::exception_ptr ex) {
     if (auto pr = impl->take(key)) pr->set_exception(ex);
   };
-  impl_->rt = std::make_unique<detail::GraphRuntime>(p, registry, resources, detail::Mode::Service, std::move(hooks), 0);
+  impl_->rt = std::make_unique<detail::RequestRuntime>(p, registry, resources, std::move(hooks));
 }
 
 Service::~Service() {

@@ -1,8 +1,9 @@
 #pragma once
-// A pipeline kept alive to answer requests (request mode). Built once; every submit() pushes
-// one request batch into the graph's `request` node under a fresh key, and the batch that
-// reaches the `respond` node under that key completes the future. Requests flow concurrently
-// through the same graph and never wait on each other's work.
+// A pipeline kept alive to answer requests (request mode, engine/request_runtime.hpp). Built
+// once; every submit() pushes one request batch out of the graph's entry node (a node type
+// declared NodeRole::Entry: the built-in `request`) under a fresh key, and the batch that
+// reaches the exit node (`respond`) under that key completes the future. Requests flow
+// concurrently through the same graph and never wait on each other's work.
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -24,8 +25,9 @@ class RequestTimeout : public std::runtime_error {
 
 class Service {
  public:
-  // Throws std::invalid_argument unless the pipeline has exactly one `request` and one
-  // `respond` node; node factories' exceptions propagate (as NodeError).
+  // Throws std::invalid_argument unless the pipeline has exactly one entry and one exit node;
+  // node factories' exceptions propagate (as NodeError); NeedsParallelism when the process's
+  // dag::Parallelism is too small for the pipeline.
   Service(const ResolvedPipeline& p, const Registry& registry, Resources& resources);
   ~Service();  // drains in-flight requests, then tears the graph down
   Service(const Service&) = delete;

@@ -334,11 +334,26 @@
       tr.append(elementCell(g));
       const from = el('td', { class: 'num' }, g.from_missing ? 'none' : fmt(g.from_data_value));
       if (g.from_missing) from.title = 'The source occupation has no level rating for this element (counted as 0).';
-      tr.append(from, el('td', { class: 'num' }, fmt(g.to_data_value)), el('td', { class: 'num gap' }, fmt(g.gap)),
-        el('td', { class: 'num' }, fmt(g.importance)));
+      const to = el('td', { class: 'num' }, fmt(g.to_data_value));
+      markEstimate(from, g.from_estimated, g.from_interval, g.from_value_source);
+      markEstimate(to, g.to_estimated, g.to_interval, g.to_value_source);
+      const sig = g.significant === true ? 'yes' : g.significant === false ? 'no' : '–';
+      const sigCell = el('td', { class: 'sig', 'data-testid': 'significant' }, sig);
+      sigCell.title = g.significant === null || g.significant === undefined
+        ? 'Unknown: a value has no stated uncertainty'
+        : 'Whether the gap is larger than the two values\' own uncertainty explains (95 % test)';
+      tr.append(from, to, el('td', { class: 'num gap' }, fmt(g.gap)), el('td', { class: 'num' }, fmt(g.importance)), sigCell);
       tbody.append(tr);
     }
     $('gap-table').closest('.table-wrap').hidden = gaps.length === 0;
+  }
+
+  // An estimated value: an "estimate" tag after the number, the interval in its tooltip.
+  function markEstimate(cell, estimated, interval, source) {
+    if (!estimated) return;
+    cell.classList.add('estimated');
+    cell.append(' ', el('span', { class: 'tag', 'data-testid': 'estimate-tag' }, source === 'estimate' ? 'estimate' : 'model'));
+    if (Array.isArray(interval)) cell.title = `Estimate; 80 % interval ${fmt(interval[0])}–${fmt(interval[1])}`;
   }
 
   // One row per gap, in the API's order: the element's name and gap on a line, then the source's
@@ -376,6 +391,11 @@
       grid.append(svg('text', { x: x(t), y: 12, 'text-anchor': t === 0 ? 'start' : t === MAX_LEVEL ? 'end' : 'middle' }, String(t)));
     }
     root.append(grid);
+    const defs = svg('defs', {});
+    const hatch = svg('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+    hatch.append(svg('rect', { width: 6, height: 6, class: 'hatch-bg' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }));
+    defs.append(hatch);
+    root.append(defs);
     box.append(root);  // in the document, so text can be measured
 
     gaps.forEach((g, i) => {
@@ -390,11 +410,28 @@
       row.append(gapText);
       const name = svg('text', { x: left, y: y + 14, class: 'label' }, g.element_name);
       row.append(name);
-      row.append(svg('rect', { x: left, y: y + 20, width: Math.max(0, x(g.from_data_value) - left), height: 11, rx: 2, class: 'bar-from' }));
-      row.append(svg('rect', { x: left, y: y + 34, width: Math.max(0, x(g.to_data_value) - left), height: 11, rx: 2, class: 'bar-to' }));
+      // Estimated values are hatched (the pattern is defined once per chart), with their 80 %
+      // interval drawn as a whisker.
       row.append(svg('rect', {
-        x: x(g.from_data_value), y: y + 34, width: Math.max(1, x(g.to_data_value) - x(g.from_data_value)), height: 11, class: 'bar-gap',
+        x: left, y: y + 20, width: Math.max(0, x(g.from_data_value) - left), height: 11, rx: 2,
+        class: 'bar-from' + (g.from_estimated ? ' estimated' : ''),
       }));
+      row.append(svg('rect', {
+        x: left, y: y + 34, width: Math.max(0, x(g.to_data_value) - left), height: 11, rx: 2,
+        class: 'bar-to' + (g.to_estimated ? ' estimated' : ''),
+      }));
+      row.append(svg('rect', {
+        x: x(g.from_data_value), y: y + 34, width: Math.max(1, x(g.to_data_value) - x(g.from_data_value)), height: 11,
+        class: 'bar-gap' + (g.to_estimated ? ' estimated' : ''),
+      }));
+      for (const [iv, yy] of [[g.from_interval, y + 25.5], [g.to_interval, y + 39.5]]) {
+        if (!Array.isArray(iv)) continue;
+        const w = svg('g', { class: 'whisker', 'data-testid': 'interval' });
+        w.append(svg('line', { x1: x(iv[0]), x2: x(iv[1]), y1: yy, y2: yy }));
+        w.append(svg('line', { x1: x(iv[0]), x2: x(iv[0]), y1: yy - 4, y2: yy + 4 }));
+        w.append(svg('line', { x1: x(iv[1]), x2: x(iv[1]), y1: yy - 4, y2: yy + 4 }));
+        row.append(w);
+      }
       if (g.from_missing || !(g.from_data_value > 0)) {
         row.append(svg('text', { x: left + 2, y: y + 29, class: 'none' }, g.from_missing ? 'not rated' : '0'));
       }

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/parallelism.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
@@ -100,6 +101,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dag::Parallelism parallelism(256);  // the process owns oneTBB's threads; several pipelines run here
   Args a;
   a.data = std::getenv("ONET_DATA_DIR") ? std::getenv("ONET_DATA_DIR") : "../shared/onet/db_29_2_text";
   a.work = "build/bench-llm";

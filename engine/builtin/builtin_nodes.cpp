@@ -63,11 +63,13 @@ void register_engine_nodes(Registry& r) {
   r.add(NodeSpec("request")
             .describe("Entry point of a service pipeline: requests submitted by the host program start here")
             .runs_quick()
+            .entry_point()
             .output("request", "any", "the request batch as submitted"),
         [](const NodeContext&) { return std::make_unique<RequestNode>(); });
   r.add(NodeSpec("respond")
             .describe("Exit point of a service pipeline: the batch arriving here answers the request")
             .runs_quick()
+            .exit_point()
             .input("response", "any"),
         [](const NodeContext&) { return std::make_unique<RespondNode>(); });
   r.add(NodeSpec("discard")

@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/parallelism.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
@@ -181,6 +182,8 @@ int main(int argc, char** argv) {
     else
       spdlog::info("node {} ({}) done: {} rows in, {} rows out, {:.3f}s", s.id, s.type, s.rows_in, s.rows_out, s.seconds);
   };
+  // The process owns oneTBB's parallelism, sized for the one pipeline it runs.
+  dag::Parallelism parallelism(dag::threads_for_batch(p));
   spdlog::info("running pipeline '{}' from {} ({} nodes)", p.name, p.file, p.nodes.size());
   dag::Resources resources;
   auto report = dag::run_pipeline(p, reg, resources, opts);

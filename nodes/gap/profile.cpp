@@ -9,6 +9,7 @@ namespace gap {
 std::string_view to_string(ValueSource s) {
   switch (s) {
     case ValueSource::Onet: return "onet";
+    case ValueSource::Estimate: return "estimate";
     case ValueSource::Llm: return "llm";
     case ValueSource::Refined: return "refined";
   }
@@ -17,6 +18,7 @@ std::string_view to_string(ValueSource s) {
 
 std::optional<ValueSource> parse_value_source(std::string_view s) {
   if (s == "onet") return ValueSource::Onet;
+  if (s == "estimate") return ValueSource::Estimate;
   if (s == "llm") return ValueSource::Llm;
   if (s == "refined") return ValueSource::Refined;
   return std::nullopt;
@@ -58,6 +60,7 @@ bool in_domain(const Element& e, Domain d) {
 std::optional<double> ScaleValue::get(ValueSource s) const {
   switch (s) {
     case ValueSource::Onet: return data_value;
+    case ValueSource::Estimate: return estimate;
     case ValueSource::Llm: return llm_value;
     case ValueSource::Refined: return refined_value ? refined_value : data_value;
   }
@@ -67,10 +70,21 @@ std::optional<double> ScaleValue::get(ValueSource s) const {
 bool ScaleValue::estimated(ValueSource s) const {
   switch (s) {
     case ValueSource::Onet: return false;
+    case ValueSource::Estimate: return estimate.has_value();
     case ValueSource::Llm: return llm_value.has_value();
     case ValueSource::Refined: return !data_value && (refined_value || llm_value);
   }
   return false;
+}
+
+std::optional<double> ScaleValue::uncertainty(ValueSource s) const {
+  switch (s) {
+    case ValueSource::Onet: return data_value ? standard_error : std::nullopt;
+    case ValueSource::Estimate: return estimate ? estimate_sd : std::nullopt;
+    case ValueSource::Refined: return refined_value ? std::nullopt : (data_value ? standard_error : std::nullopt);
+    case ValueSource::Llm: return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -125,7 +139,7 @@ bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s
   for (const auto& r : ratings) {
     if (!r.level || !in_domain(*r.element, d)) continue;
     if (!s) {
-      if (r.level->data_value || r.level->llm_value || r.level->refined_value) return true;
+      if (r.level->data_value || r.level->llm_value || r.level->refined_value || r.level->estimate) return true;
     } else if (r.level->get(*s)) {
       return true;
     }

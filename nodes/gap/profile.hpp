@@ -11,11 +11,12 @@
 
 namespace gap {
 
-// Which column a rating value is read from (occupation_ratings.data_value / llm_value /
-// refined_value). `Auto` is only a request option, resolved per pair of profiles.
-enum class ValueSource { Onet, Llm, Refined };
+// Which value a rating is read from: occupation_ratings.data_value (O*NET's own), the text
+// estimate (occupation_estimates, nodes/estimate), llm_value or refined_value. `auto` is only a
+// request option, resolved per side (side_source in skill_gap.hpp).
+enum class ValueSource { Onet, Estimate, Llm, Refined };
 std::string_view to_string(ValueSource s);
-std::optional<ValueSource> parse_value_source(std::string_view s);  // "onet" | "llm" | "refined"
+std::optional<ValueSource> parse_value_source(std::string_view s);  // "onet" | "estimate" | "llm" | "refined"
 
 // `All` is a request option only: skills, knowledge and abilities together.
 enum class Domain { Skills, Knowledge, Abilities, All };
@@ -42,14 +43,21 @@ struct ScaleValue {
   std::optional<double> llm_value;      // calibrated LLM estimate
   std::optional<double> refined_value;  // blend of both, or the LLM value alone
   char not_relevant = 0;                // 'Y' | 'N' | 0 when n/a
-  std::string value_source;             // 'file' | 'onet_api' | 'llm'
+  std::string value_source;             // 'file' | 'onet_api' | 'llm' ('' for an estimate-only row)
+  std::optional<double> standard_error;  // O*NET's Standard Error of data_value (n/a -> nullopt)
+  // The text estimate (text_estimate node): value, standard deviation, interval. For an
+  // occupation O*NET rates it is the leave-one-out estimate, never a replacement of data_value.
+  std::optional<double> estimate, estimate_sd, estimate_lower, estimate_upper;
 
-  // The value under `s`: Onet -> data_value; Llm -> llm_value; Refined -> refined_value,
-  // falling back to data_value where enrichment produced nothing for the row.
+  // The value under `s`: Onet -> data_value; Estimate -> estimate; Llm -> llm_value;
+  // Refined -> refined_value, falling back to data_value where enrichment produced nothing.
   std::optional<double> get(ValueSource s) const;
-  // True when the value under `s` has no O*NET measurement behind it: an LLM value, or a
-  // refined value on a row O*NET never rated (an LLM-only occupation). A blend is not.
+  // True when the value under `s` has no O*NET measurement behind it: a text or LLM estimate,
+  // or a refined value on a row O*NET never rated (an LLM-only occupation). A blend is not.
   bool estimated(ValueSource s) const;
+  // The standard deviation of the value under `s`: O*NET's Standard Error for its own value,
+  // the estimate's sd for a text estimate; nullopt when unknown (LLM and refined values).
+  std::optional<double> uncertainty(ValueSource s) const;
 };
 
 struct ElementRating {
@@ -58,13 +66,23 @@ struct ElementRating {
   std::optional<ScaleValue> importance;  // IM row
 };
 
+// A rated occupation whose O*NET values a text estimate came from (estimate_neighbours).
+struct EstimateNeighbour {
+  std::string code;
+  std::string title;
+  double similarity = 0;  // cosine of the text profiles, 0..1
+};
+
 struct OccupationProfile {
   std::string code;  // "15-1252.00"
   std::string title;
   std::string description;
   std::string source = "file";  // occupations.source: 'file' | 'onet_api'
+  int job_zone = 0;             // Job Zones (1-5); 0 when O*NET gives none
   // Sorted by element id in O*NET order (see element_id_less), one entry per element.
   std::vector<ElementRating> ratings;
+  // The rated occupations its text estimates came from, most similar first (empty: none).
+  std::vector<EstimateNeighbour> neighbours;
 
   const ElementRating* find(std::string_view element_id) const;
   // True when at least one LV row of the domain has a value under `s` (or any source when nullopt).

@@ -226,7 +226,8 @@ CacheStatus ProfileCache::status() const {
 }
 
 bool ProfileCache::wants_remote(const ProfilePtr& local) const {
-  return remote_ && (!local || !local->has_level_ratings(Domain::Skills));
+  // Text estimates do not count: O*NET's own values, when its Web Services has them, beat them.
+  return remote_ && (!local || !(local->has_level_ratings(Domain::Skills, ValueSource::Onet) || local->has_llm_values()));
 }
 
 bool ProfileCache::negative_cached(const std::string& code) const {

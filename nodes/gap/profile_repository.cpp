@@ -73,20 +73,21 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
                                                                         const std::string* code) {
   std::unordered_map<std::string, std::vector<ElementRating>> out;
   std::vector<std::string> occ(kChunk), el(kChunk), scale(kChunk), nr(kChunk), vsrc(kChunk);
-  std::vector<double> dv(kChunk), llm(kChunk), ref(kChunk);
-  std::vector<soci::indicator> dv_i(kChunk), llm_i(kChunk), ref_i(kChunk), nr_i(kChunk);
+  std::vector<double> dv(kChunk), llm(kChunk), ref(kChunk), se(kChunk);
+  std::vector<soci::indicator> dv_i(kChunk), llm_i(kChunk), ref_i(kChunk), nr_i(kChunk), se_i(kChunk);
   std::string sql =
-      "SELECT onetsoc_code, element_id, scale_id, data_value, not_relevant, llm_value, refined_value, value_source "
-      "FROM occupation_ratings WHERE scale_id IN ('LV', 'IM')";
+      "SELECT onetsoc_code, element_id, scale_id, data_value, not_relevant, llm_value, refined_value, value_source, "
+      "standard_error FROM occupation_ratings WHERE scale_id IN ('LV', 'IM')";
   std::string code_value = code ? *code : std::string();
   if (code) sql += " AND onetsoc_code = :code";
   // sql-lint: fixed text (literals only; the code is bound as :code)
   auto st = code ? soci::statement((s.prepare << sql, soci::use(code_value, "code"), soci::into(occ), soci::into(el),
                                     soci::into(scale), soci::into(dv, dv_i), soci::into(nr, nr_i),
-                                    soci::into(llm, llm_i), soci::into(ref, ref_i), soci::into(vsrc)))
+                                    soci::into(llm, llm_i), soci::into(ref, ref_i), soci::into(vsrc),
+                                    soci::into(se, se_i)))
                  : soci::statement((s.prepare << sql, soci::into(occ), soci::into(el), soci::into(scale),
                                     soci::into(dv, dv_i), soci::into(nr, nr_i), soci::into(llm, llm_i),
-                                    soci::into(ref, ref_i), soci::into(vsrc)));
+                                    soci::into(ref, ref_i), soci::into(vsrc), soci::into(se, se_i)));
   st.execute();
   // Rows usually arrive grouped by occupation (primary key order): look the group up on change only.
   std::vector<ElementRating>* current = nullptr;
@@ -102,6 +103,7 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
       if (llm_i[i] == soci::i_ok) v.llm_value = llm[i];
       if (ref_i[i] == soci::i_ok) v.refined_value = ref[i];
       if (nr_i[i] == soci::i_ok && !nr[i].empty()) v.not_relevant = nr[i][0];
+      if (se_i[i] == soci::i_ok) v.standard_error = se[i];
       v.value_source = vsrc[i];
       ElementRating r;
       r.element = element_for(elements, el[i]);
@@ -110,10 +112,121 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
       current->push_back(std::move(r));
     }
     for (auto* v : {&occ, &el, &scale, &nr, &vsrc}) v->resize(kChunk);
-    for (auto* v : {&dv, &llm, &ref}) v->resize(kChunk);
-    for (auto* v : {&dv_i, &llm_i, &ref_i, &nr_i}) v->resize(kChunk);
+    for (auto* v : {&dv, &llm, &ref, &se}) v->resize(kChunk);
+    for (auto* v : {&dv_i, &llm_i, &ref_i, &nr_i, &se_i}) v->resize(kChunk);
   }
   return out;
+}
+
+bool table_exists(soci::session& s, const std::string& table) {
+  int n = 0;
+  if (s.get_backend_name() == "sqlite3") {
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t", soci::use(table), soci::into(n);
+  } else {
+    s << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :t",
+        soci::use(table), soci::into(n);
+  }
+  return n > 0;
+}
+
+// What a profile gets beyond its ratings: the text estimates, their neighbours, the job zone.
+// Tables a database loaded by an older dagrun lacks are read as empty.
+struct Extras {
+  struct EstimateRow {
+    std::string element_id, scale_id;
+    double value, sd, lower, upper;
+  };
+  std::unordered_map<std::string, std::vector<EstimateRow>> estimates;
+  std::unordered_map<std::string, std::vector<EstimateNeighbour>> neighbours;
+  std::unordered_map<std::string, int> job_zones;
+};
+
+Extras read_extras(soci::session& s, const std::string* code) {
+  Extras x;
+  const std::string c = code ? *code : std::string();
+  const std::string where = code ? " WHERE e.onetsoc_code = :code" : "";
+  if (table_exists(s, "occupation_estimates")) {
+    std::vector<std::string> occ(kChunk), el(kChunk), sc(kChunk);
+    std::vector<double> v(kChunk), sd(kChunk), lo(kChunk), hi(kChunk);
+    // sql-lint: fixed text (literals only; the code is bound as :code)
+    const std::string sql = "SELECT e.onetsoc_code, e.element_id, e.scale_id, e.estimate, e.sd, e.lower_bound, "
+                            "e.upper_bound FROM occupation_estimates e" + where;
+    auto st = code ? soci::statement((s.prepare << sql, soci::use(c, "code"), soci::into(occ), soci::into(el),
+                                      soci::into(sc), soci::into(v), soci::into(sd), soci::into(lo), soci::into(hi)))
+                   : soci::statement((s.prepare << sql, soci::into(occ), soci::into(el), soci::into(sc), soci::into(v),
+                                      soci::into(sd), soci::into(lo), soci::into(hi)));
+    st.execute();
+    while (st.fetch()) {
+      for (std::size_t i = 0; i < occ.size(); ++i)
+        x.estimates[occ[i]].push_back({el[i], sc[i], v[i], sd[i], lo[i], hi[i]});
+      for (auto* w : {&occ, &el, &sc}) w->resize(kChunk);
+      for (auto* w : {&v, &sd, &lo, &hi}) w->resize(kChunk);
+    }
+  }
+  if (table_exists(s, "estimate_neighbours")) {
+    // sql-lint: fixed text (literals only; the code is bound as :code)
+    const std::string sql = "SELECT e.onetsoc_code, e.neighbour_code, o.title, e.similarity FROM estimate_neighbours e "
+                            "JOIN occupations o ON o.onetsoc_code = e.neighbour_code" + where +
+                            " ORDER BY e.onetsoc_code, e.neighbour_rank";
+    auto take = [&](const soci::row& r) {
+      x.neighbours[r.get<std::string>(0)].push_back({r.get<std::string>(1), r.get<std::string>(2), r.get<double>(3)});
+    };
+    if (code) {
+      soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(c, "code"));
+      for (const auto& r : rs) take(r);
+    } else {
+      soci::rowset<soci::row> rs = (s.prepare << sql);
+      for (const auto& r : rs) take(r);
+    }
+  }
+  if (table_exists(s, "job_zones")) {
+    // sql-lint: fixed text (literals only; the code is bound as :code)
+    const std::string sql = "SELECT e.onetsoc_code, e.job_zone FROM job_zones e" + where;
+    auto take = [&](const soci::row& r) {
+      const auto& p = r.get_properties(1);
+      x.job_zones[r.get<std::string>(0)] = p.get_data_type() == soci::dt_integer ? r.get<int>(1)
+                                                                                 : static_cast<int>(r.get<long long>(1));
+    };
+    if (code) {
+      soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(c, "code"));
+      for (const auto& r : rs) take(r);
+    } else {
+      soci::rowset<soci::row> rs = (s.prepare << sql);
+      for (const auto& r : rs) take(r);
+    }
+  }
+  return x;
+}
+
+// Puts the estimates, neighbours and job zone of `p` (by code) into it.
+void attach_extras(OccupationProfile& p, Extras& x, Elements& elements) {
+  if (auto it = x.job_zones.find(p.code); it != x.job_zones.end()) p.job_zone = it->second;
+  if (auto it = x.neighbours.find(p.code); it != x.neighbours.end()) p.neighbours = std::move(it->second);
+  auto it = x.estimates.find(p.code);
+  if (it == x.estimates.end()) return;
+  std::vector<ElementRating> added;
+  for (const auto& e : it->second) {
+    auto pos = std::lower_bound(p.ratings.begin(), p.ratings.end(), e.element_id, [](const ElementRating& r, const std::string& id) {
+      return element_id_less(r.element->id, id);
+    });
+    ElementRating* r = nullptr;
+    if (pos != p.ratings.end() && pos->element->id == e.element_id) {
+      r = &*pos;
+    } else {
+      added.push_back(ElementRating{element_for(elements, e.element_id), std::nullopt, std::nullopt});
+      r = &added.back();
+    }
+    auto& slot = e.scale_id == "LV" ? r->level : r->importance;
+    if (!slot) slot.emplace();
+    slot->estimate = e.value;
+    slot->estimate_sd = e.sd;
+    slot->estimate_lower = e.lower;
+    slot->estimate_upper = e.upper;
+  }
+  if (!added.empty()) {
+    for (auto& a : added) p.ratings.push_back(std::move(a));
+    p.finalize();  // sorts and folds an estimate-only element's LV and IM entries together
+  }
 }
 
 struct OccupationRow {
@@ -250,12 +363,15 @@ ProfileSet ProfileRepository::load_all() {
     auto elements = read_elements(s);
     auto occupations = read_occupations(s, nullptr);
     auto ratings = read_ratings(s, elements, nullptr);
+    auto extras = read_extras(s, nullptr);
     tx.commit();
     set.profiles.reserve(occupations.size());
     for (auto& row : occupations) {
       std::vector<ElementRating> rs;
       if (auto it = ratings.find(row.code); it != ratings.end()) rs = std::move(it->second);
-      set.profiles.push_back(std::make_shared<const OccupationProfile>(make_profile(std::move(row), std::move(rs))));
+      auto p = make_profile(std::move(row), std::move(rs));
+      attach_extras(p, extras, elements);
+      set.profiles.push_back(std::make_shared<const OccupationProfile>(std::move(p)));
     }
     std::sort(set.profiles.begin(), set.profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
     return set;
@@ -269,10 +385,13 @@ std::optional<OccupationProfile> ProfileRepository::find(const std::string& code
     if (rows.empty()) return std::nullopt;
     auto elements = read_elements(s);
     auto ratings = read_ratings(s, elements, &code);
+    auto extras = read_extras(s, &code);
     tx.commit();
     std::vector<ElementRating> rs;
     if (auto it = ratings.find(code); it != ratings.end()) rs = std::move(it->second);
-    return make_profile(std::move(rows.front()), std::move(rs));
+    auto p = make_profile(std::move(rows.front()), std::move(rs));
+    attach_extras(p, extras, elements);
+    return p;
   });
 }
 

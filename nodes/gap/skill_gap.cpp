@@ -1,31 +1,43 @@
 #include "nodes/gap/skill_gap.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gap {
 
-ValueSource effective_source(const OccupationProfile& from, const OccupationProfile& to,
-                             const GapOptions& opts) {
-  if (opts.source) return *opts.source;
-  return from.has_llm_values() || to.has_llm_values() ? ValueSource::Refined : ValueSource::Onet;
+ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<ValueSource> requested) {
+  if (requested) return *requested;
+  if (p.has_level_ratings(d, ValueSource::Onet)) return ValueSource::Onet;
+  for (const auto& r : p.ratings) {
+    if (r.level && domain_of(*r.element) == d && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
+  }
+  if (p.has_level_ratings(d, ValueSource::Estimate)) return ValueSource::Estimate;
+  return ValueSource::Onet;
 }
+
+bool has_values(const OccupationProfile& p, Domain d) { return p.has_level_ratings(d); }
 
 namespace {
 
-// Importance is rated by O*NET only; enrichment values are used only where O*NET has none.
-std::optional<double> importance_of(const ElementRating& r) {
+// Importance is rated by O*NET; where it has none, the estimate under the side's source
+// (text estimate, refined or LLM value), in that order of preference for that source.
+std::optional<double> importance_of(const ElementRating& r, ValueSource s) {
   if (!r.importance) return std::nullopt;
   const auto& im = *r.importance;
   if (im.data_value) return im.data_value;
+  if (s == ValueSource::Estimate && im.estimate) return im.estimate;
   if (im.refined_value) return im.refined_value;
-  return im.llm_value;
+  if (im.llm_value) return im.llm_value;
+  return im.estimate;
 }
 
 }  // namespace
 
 GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts) {
   GapResult out;
-  out.source = effective_source(from, to, opts);
+  out.from_source = side_source(from, opts.domain, opts.source);
+  out.to_source = side_source(to, opts.domain, opts.source);
+  out.source = out.to_source;
   const std::int64_t min_gap = std::max<std::int64_t>(0, hundredths(opts.min_gap));
   const bool filter_im = opts.min_importance.has_value();
   const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
@@ -38,12 +50,12 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
   for (const auto& target : to.ratings) {
     if (!target.level || !in_domain(*target.element, opts.domain)) continue;
-    auto to_v = target.level->get(out.source);
+    auto to_v = target.level->get(out.to_source);
     if (!to_v) continue;
     const bool not_relevant = target.level->not_relevant == 'Y';
     if (not_relevant && !opts.include_not_relevant) continue;
     ++out.required;
-    const bool to_is_estimate = target.level->estimated(out.source);
+    const bool to_is_estimate = target.level->estimated(out.to_source);
     to_est += to_is_estimate ? 1 : 0;
 
     const std::int64_t to_h = hundredths(*to_v);
@@ -56,9 +68,9 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     std::optional<std::int64_t> from_h;
     bool from_is_estimate = false;
     if (src && src->level) {
-      if (auto v = src->level->get(out.source)) {
+      if (auto v = src->level->get(out.from_source)) {
         from_h = hundredths(*v);
-        from_is_estimate = src->level->estimated(out.source);
+        from_is_estimate = src->level->estimated(out.from_source);
         ++from_seen;
         from_est += from_is_estimate ? 1 : 0;
       }
@@ -66,7 +78,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     const std::int64_t gap_h = to_h - from_h.value_or(0);
     if (gap_h <= 0 || gap_h < min_gap) continue;
 
-    auto im = importance_of(target);
+    auto im = importance_of(target, out.to_source);
     std::optional<std::int64_t> im_h = im ? std::optional(hundredths(*im)) : std::nullopt;
     if (filter_im && (!im_h || *im_h < min_im)) continue;
 
@@ -80,6 +92,37 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     g.from_missing = !from_h;
     g.not_relevant = not_relevant;
     g.estimated = to_is_estimate || from_is_estimate;
+    g.from_source = out.from_source;
+    g.to_source = out.to_source;
+    g.from_estimated = from_is_estimate;
+    g.to_estimated = to_is_estimate;
+    // Uncertainties at 4 decimals (O*NET's Standard Error precision), intervals at 2 (the values').
+    auto sd4 = [](std::optional<double> v) -> std::optional<double> {
+      if (!v) return v;
+      return std::round(*v * 10000.0) / 10000.0;
+    };
+    auto at2 = [](std::optional<double> v) -> std::optional<double> {
+      if (!v) return v;
+      return static_cast<double>(hundredths(*v)) / 100.0;
+    };
+    g.to_sd = sd4(target.level->uncertainty(out.to_source));
+    if (out.to_source == ValueSource::Estimate) {
+      g.to_lower = at2(target.level->estimate_lower);
+      g.to_upper = at2(target.level->estimate_upper);
+    }
+    if (from_h) {
+      g.from_sd = sd4(src->level->uncertainty(out.from_source));
+      if (out.from_source == ValueSource::Estimate) {
+        g.from_lower = at2(src->level->estimate_lower);
+        g.from_upper = at2(src->level->estimate_upper);
+      }
+    }
+    if (g.from_sd && g.to_sd) {
+      // 95 % two-sided test of the difference of two independent values.
+      const double se = std::sqrt(*g.from_sd * *g.from_sd + *g.to_sd * *g.to_sd);
+      g.significant = se > 0 ? g.gap > 1.959963984540054 * se : true;
+    }
+    if (opts.significant_only && g.significant != true) continue;
     out.gaps.push_back(std::move(g));
   }
 

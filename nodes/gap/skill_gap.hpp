@@ -9,7 +9,12 @@
 //               equal is not a gap
 //   filters   = gap >= min_gap; target importance (IM) >= min_importance when given
 //   order     = largest gap first, then element id in O*NET order
-//   source    = auto: refined where either profile carries LLM/refined values, else onet
+//   source    = per side (side_source): the requested one; under auto O*NET's value where O*NET
+//               rates that occupation in the domain, else the refined blend where enrichment
+//               produced one, else the text estimate
+//   significant = |to - from| > 1.96 sqrt(sd_from^2 + sd_to^2): more than the two values' own
+//               uncertainty explains at 95 % (O*NET's Standard Error for its values, the sd for
+//               estimates); unknown (nullopt) when either uncertainty is missing
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +30,7 @@ struct GapOptions {
   bool include_not_relevant = false;
   std::optional<ValueSource> source;      // nullopt = auto
   Domain domain = Domain::Skills;
+  bool significant_only = false;          // keep only gaps whose `significant` is true
 };
 
 struct SkillGap {
@@ -38,10 +44,16 @@ struct SkillGap {
   bool from_missing = false;         // the source has no LV value for the element
   bool not_relevant = false;         // target flagged the element Not Relevant (only with include_not_relevant)
   bool estimated = false;            // either value is a model estimate (ScaleValue::estimated)
+  ValueSource from_source = ValueSource::Onet, to_source = ValueSource::Onet;  // where each value came from
+  bool from_estimated = false, to_estimated = false;
+  std::optional<double> from_sd, to_sd;  // each value's uncertainty (ScaleValue::uncertainty)
+  std::optional<double> from_lower, from_upper, to_lower, to_upper;  // an estimate's interval
+  std::optional<bool> significant;
 };
 
 struct GapResult {
-  ValueSource source = ValueSource::Onet;  // the source actually used
+  ValueSource source = ValueSource::Onet;  // the target side's source (= from_source when they agree)
+  ValueSource from_source = ValueSource::Onet, to_source = ValueSource::Onet;
   std::size_t required = 0;                // target elements compared (after the relevance rule)
   // Every compared value of that side is a model estimate (e.g. an occupation O*NET never
   // rated, served from calibrated LLM levels). Judged on the target's required elements and
@@ -51,9 +63,10 @@ struct GapResult {
   std::vector<SkillGap> gaps;
 };
 
-// Resolves `auto` for this pair of profiles.
-ValueSource effective_source(const OccupationProfile& from, const OccupationProfile& to,
-                             const GapOptions& opts);
+// The source one side's values are read from (see the header comment).
+ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<ValueSource> requested);
+// True when the profile has values of the domain under some source (else: no ratings at all).
+bool has_values(const OccupationProfile& p, Domain d);
 
 GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts);
 

@@ -54,7 +54,11 @@ TEST_CASE("mariadb: skill gaps on the fixture agree with SQL run on MariaDB", "[
       }
     }
   }
-  CHECK(call(app, "/skill-gap", "from=11-9901.00&to=47-9901.00")["error"] == "no_ratings");
+  CHECK(call(app, "/skill-gap", "from=11-9901.00&to=47-9901.00&source=onet")["error"] == "no_ratings");
+  // Under auto the unrated occupation is answered from its text estimates (stored on MariaDB too).
+  auto est = call(app, "/skill-gap", "from=11-9901.00&to=47-9901.00");
+  CHECK(est["success"] == true);
+  CHECK(est["result"]["to_value_source"] == "estimate");
   CHECK(call(app, "/skill-gap", "from=11-9901.00&to=99-9999.00")["error"] == "occupation_not_found");
   CHECK(call(app, "/occupations", "q=moon")["result"]["count"] == 1);
 

@@ -183,11 +183,12 @@ TEST_CASE("skill-gap: unknown occupations and occupations without ratings", "[ap
   auto msg = both.body["message"].get<std::string>();
   CHECK((msg.find("99-0001.00") != std::string::npos || msg.find("99-0002.00") != std::string::npos));
 
-  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=47-9901.00"), 404, "no_ratings",
-                        "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill ratings, so no skill gap can be computed.");
-  check_skill_gap_error(call(app(), "/skill-gap", "from=47-9901.00&to=11-9901.00"), 404, "no_ratings");
+  // O*NET's own values asked for explicitly (under `auto` these occupations are answered from
+  // their text estimates: see "skill-gap: unrated occupations are answered from text estimates").
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=47-9901.00&source=onet"), 404, "no_ratings");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=47-9901.00&to=11-9901.00&source=onet"), 404, "no_ratings");
   // Knowledge but no skills: no skill ratings; the knowledge domain works.
-  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=29-9901.00"), 404, "no_ratings");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=11-9901.00&to=29-9901.00&source=onet"), 404, "no_ratings");
   auto k = call(app(), "/skill-gap", "from=11-9901.00&to=29-9901.00&domain=knowledge");
   REQUIRE(k.r.status == 200);
   CHECK(k.body["result"]["domain"] == "knowledge");
@@ -544,4 +545,57 @@ TEST_CASE("500 with a generic message when the subgraph fails unexpectedly", "[a
   auto g = call(broken, "/skill-gap", "from=15-9901.00&to=11-9901.00");
   check_skill_gap_error(g, 500, "internal_error", "Error: Internal server error.");
   CHECK(g.r.body.find("gap_compute") == std::string::npos);
+}
+
+TEST_CASE("skill-gap: unrated occupations are answered from text estimates", "[api][routes][estimate]") {
+  // 47-9901.00 has no Skills rows in the fixture; the sample pipeline's text_estimate gives it
+  // estimates from its most similar rated fixture occupations.
+  auto r = call(app(), "/skill-gap", "from=11-9901.00&to=47-9901.00");
+  REQUIRE(r.r.status == 200);
+  const auto& res = r.body["result"];
+  CHECK(res["from_value_source"] == "onet");
+  CHECK(res["to_value_source"] == "estimate");
+  CHECK(res["value_source"] == "mixed");
+  CHECK(res["to_values_estimated"] == true);
+  CHECK(res["from_values_estimated"] == false);
+  const std::string note = res["note"];
+  CHECK(note.find("Castle Moat Installers has no O*NET ratings here; its levels are estimated from the") == 0);
+  REQUIRE(res["skill_gaps"].size() > 0);
+  for (const auto& g : res["skill_gaps"]) {
+    CHECK(g["to_value_source"] == "estimate");
+    CHECK(g["to_estimated"] == true);
+    CHECK(g["estimated"] == true);
+    REQUIRE(g["to_sd"].is_number());
+    CHECK(g["to_sd"].get<double>() > 0);
+    REQUIRE(g["to_interval"].is_array());
+    CHECK(g["to_interval"][0].get<double>() <= g["to_data_value"].get<double>());
+    CHECK(g["to_interval"][1].get<double>() >= g["to_data_value"].get<double>());
+    CHECK(g.contains("significant"));
+  }
+  // The occupation page names the neighbours.
+  auto o = call(app(), "/occupations/47-9901.00", "");
+  REQUIRE(o.r.status == 200);
+  CHECK(o.body["result"]["rated"] == false);
+  REQUIRE(o.body["result"]["estimate_neighbours"].size() > 0);
+  for (const auto& n : o.body["result"]["estimate_neighbours"]) CHECK(n["code"] != "47-9901.00");
+}
+
+TEST_CASE("skill-gap: source=estimate on rated occupations gives their leave-one-out estimates", "[api][routes][estimate]") {
+  auto r = call(app(), "/skill-gap", "from=11-9901.00&to=15-9901.00&source=estimate");
+  REQUIRE(r.r.status == 200);
+  CHECK(r.body["result"]["value_source"] == "estimate");
+  CHECK(r.body["result"]["from_values_estimated"] == true);
+  auto onet = call(app(), "/skill-gap", "from=11-9901.00&to=15-9901.00");
+  REQUIRE(onet.r.status == 200);
+  CHECK(onet.body["result"]["value_source"] == "onet");
+  CHECK_FALSE(onet.body["result"].contains("note"));
+  // O*NET values carry their Standard Error as sd (null where the release has n/a).
+  for (const auto& g : onet.body["result"]["skill_gaps"]) CHECK((g["to_sd"].is_null() || g["to_sd"].get<double>() >= 0));
+  // significant_only keeps exactly the gaps marked significant.
+  auto sig = call(app(), "/skill-gap", "from=11-9901.00&to=15-9901.00&significant_only=true");
+  REQUIRE(sig.r.status == 200);
+  std::size_t marked = 0;
+  for (const auto& g : onet.body["result"]["skill_gaps"]) marked += g["significant"] == true;
+  CHECK(sig.body["result"]["skill_gaps"].size() == marked);
+  for (const auto& g : sig.body["result"]["skill_gaps"]) CHECK(g["significant"] == true);
 }

@@ -2,8 +2,9 @@
 
 PrivateDockerd starts Debian's dockerd with everything under one temporary directory
 (--data-root, --exec-root, a unix socket -H, --pidfile), waits until it answers, and on stop()
-shuts it down by its pid (TERM, then KILL after 30 s), unmounts what it left mounted and removes
-the directory. A detached watcher does the same if the test process dies first (a ctest
+shuts it down by its pid (TERM, then KILL after 30 s), unmounts what it left mounted, removes
+the directory and puts back the host's iptables rules and ip_forward setting as they were
+(dockerd adds NAT rules and sets the FORWARD policy to DROP, which would outlive it). A detached watcher does the same if the test process dies first (a ctest
 timeout kills it), so no daemon outlives the run. Only one private daemon runs on a machine at a
 time (a lock file): two would share the default bridge `docker0` and its iptables rules.
 
@@ -42,7 +43,8 @@ class PrivateDockerd:
         self.pid = None
         self._lock = None
         self._watcher = None
-        self._made_bridge = False
+        self._links_before = None  # network interfaces before the daemon started
+        self._saved = {}
 
     # -- paths ---------------------------------------------------------------------------------
     @property
@@ -76,7 +78,10 @@ class PrivateDockerd:
         self.root = tempfile.mkdtemp(prefix="skgd-", dir="/tmp")
         os.makedirs(os.path.join(self.root, "data"))
         os.makedirs(os.path.join(self.root, "exec"))
-        self._made_bridge = not os.path.exists("/sys/class/net/docker0")
+        self._links_before = set(os.listdir("/sys/class/net"))
+        with open(os.path.join(self.root, "links-before"), "w") as f:  # for the watcher
+            f.write("\n".join(sorted(self._links_before)) + "\n")
+        self._save_host_network()
         cmd = [DOCKERD, f"--data-root={self.root}/data", f"--exec-root={self.root}/exec",
                f"-H", self.host, f"--pidfile={self.root}/docker.pid", "--storage-driver=overlay2"]
         logf = open(self.daemon_log, "wb")
@@ -114,12 +119,11 @@ class PrivateDockerd:
                 self.proc.wait(timeout=30)
         if self.root and os.path.isdir(self.root):
             unmount_under(self.root)
-            shutil.rmtree(self.root, ignore_errors=True)
+            # rm, not shutil.rmtree: a data root holds ~100k files (4x faster here).
+            subprocess.run(["rm", "-rf", "--one-file-system", "--", self.root], capture_output=True)
             if os.path.isdir(self.root):
                 self.log(f"warning: could not remove all of {self.root}")
-        if self._made_bridge and os.path.exists("/sys/class/net/docker0"):
-            subprocess.run(["ip", "link", "delete", "docker0"], capture_output=True)
-        self._made_bridge = False
+        self._restore_host_network()
         if self._watcher is not None:
             try:
                 os.kill(self._watcher.pid, signal.SIGTERM)
@@ -161,6 +165,40 @@ class PrivateDockerd:
                     raise DockerdUnavailable(f"another private dockerd held {LOCK_FILE} for {self.lock_timeout} s")
                 time.sleep(2)
 
+    def _save_host_network(self):
+        self._saved = {}
+        for table in ("filter", "nat"):
+            p = subprocess.run(["iptables-save", "-t", table], capture_output=True, text=True)
+            if p.returncode == 0:
+                self._saved[table] = p.stdout
+                with open(os.path.join(self.root, f"iptables-{table}.rules"), "w") as f:
+                    f.write(p.stdout)
+        try:
+            self._saved["ip_forward"] = open("/proc/sys/net/ipv4/ip_forward").read().strip()
+            with open(os.path.join(self.root, "ip_forward"), "w") as f:
+                f.write(self._saved["ip_forward"])
+        except OSError:
+            pass
+
+    def _restore_host_network(self):
+        # The bridges the daemon made (docker0, br-<network> of networks not removed) outlive it.
+        if self._links_before is not None:
+            for link in sorted(set(os.listdir("/sys/class/net")) - self._links_before):
+                if link == "docker0" or link.startswith("br-"):
+                    subprocess.run(["ip", "link", "delete", link], capture_output=True)
+        self._links_before = None
+        saved, self._saved = self._saved, {}
+        for table in ("filter", "nat"):
+            if table in saved:
+                # -T TABLE: only that table, replaced whole (docker's chains and rules go).
+                subprocess.run(["iptables-restore", "-T", table], input=saved[table], text=True, capture_output=True)
+        if "ip_forward" in saved:
+            try:
+                with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
+                    f.write(saved["ip_forward"])
+            except OSError:
+                pass
+
     def _start_watcher(self):
         # Waits for this process; if it dies with the daemon still running, stops the daemon by
         # its pid and removes the directory (umount first: overlay mounts block rm).
@@ -173,6 +211,11 @@ if kill -0 "$daemon" 2>/dev/null; then
   kill -KILL "$daemon" 2>/dev/null
 fi
 awk -v r="$root" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+for t in filter nat; do [[ -f "$root/iptables-$t.rules" ]] && iptables-restore -T "$t" <"$root/iptables-$t.rules"; done
+[[ -f "$root/ip_forward" ]] && cat "$root/ip_forward" >/proc/sys/net/ipv4/ip_forward
+for l in $(ls /sys/class/net); do
+  case "$l" in docker0|br-*) grep -qx "$l" "$root/links-before" 2>/dev/null || ip link delete "$l" ;; esac
+done
 case "$root" in /tmp/skgd-*) rm -rf -- "$root" ;; esac
 '''
         self._watcher = subprocess.Popen(["bash", "-c", script, "watcher", str(os.getpid()), str(self.pid), self.root],

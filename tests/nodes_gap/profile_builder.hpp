@@ -39,6 +39,21 @@ class ProfileBuilder {
     rating(id).level = s;
     return *this;
   }
+  // O*NET's Standard Error on the LV row of `id` (added by lv() first).
+  ProfileBuilder& se(const std::string& id, double v) {
+    rating(id).level->standard_error = v;
+    return *this;
+  }
+  // A text estimate (value, sd, interval) on the LV row of `id`, beside any O*NET value.
+  ProfileBuilder& lv_estimate(const std::string& id, double v, double sd) {
+    auto& r = rating(id);
+    if (!r.level) r.level.emplace();
+    r.level->estimate = v;
+    r.level->estimate_sd = sd;
+    r.level->estimate_lower = v - 1.2816 * sd;
+    r.level->estimate_upper = v + 1.2816 * sd;
+    return *this;
+  }
   ProfileBuilder& im(const std::string& id, double v) {
     gap::ScaleValue s;
     s.data_value = v;

@@ -156,12 +156,29 @@ TEST_CASE("value sources", "[gap]") {
                 .lv("2.A.1.b", 2.0)                                        // no enrichment
                 .lv_values("2.A.1.c", std::nullopt, 4.0, 4.0)              // LLM-only row
                 .build();
-  SECTION("auto resolves to refined when LLM data exists") {
+  SECTION("auto: O*NET's values on a side O*NET rates, even where LLM data exists") {
     auto r = compute_gap(from, to, {});
+    CHECK(r.from_source == gap::ValueSource::Onet);
+    CHECK(r.to_source == gap::ValueSource::Onet);
+    CHECK(ids(r) == std::vector<std::string>{"2.A.1.a", "2.A.1.b"});  // the LLM-only row is not O*NET's
+  }
+  SECTION("explicit refined: the blend, O*NET where enrichment produced nothing, LLM-only rows") {
+    GapOptions o;
+    o.source = gap::ValueSource::Refined;
+    auto r = compute_gap(from, to, o);
     CHECK(r.source == gap::ValueSource::Refined);
     // refined: 2.5 -> 3.0; 2.A.1.b falls back to O*NET's 1 -> 2; LLM-only row from 0.
     CHECK(ids(r) == std::vector<std::string>{"2.A.1.c", "2.A.1.b", "2.A.1.a"});
     CHECK(r.gaps[2].gap == 0.5);
+  }
+  SECTION("auto: a side O*NET does not rate reads its refined (LLM) values") {
+    auto llm_only = ProfileBuilder("c").lv_values("2.A.1.a", std::nullopt, 4.0, 4.0).build();
+    auto r = compute_gap(from, llm_only, {});
+    CHECK(r.from_source == gap::ValueSource::Onet);
+    CHECK(r.to_source == gap::ValueSource::Refined);
+    REQUIRE(ids(r) == std::vector<std::string>{"2.A.1.a"});
+    CHECK(r.gaps[0].gap == 2.0);  // O*NET's 2.0 -> the LLM-only 4.0
+    CHECK(r.to_estimated);
   }
   SECTION("onet ignores enrichment and LLM-only rows") {
     GapOptions o;
@@ -259,4 +276,54 @@ TEST_CASE("occupation codes: full and 6-digit SOC forms", "[gap][model]") {
     INFO(bad);
     CHECK_FALSE(normalize_occupation_code(bad).has_value());
   }
+}
+
+TEST_CASE("estimates: auto reads a side O*NET does not rate from its text estimate, with its uncertainty", "[gap]") {
+  auto rated = ProfileBuilder("a").lv("2.A.1.a", 2.0).se("2.A.1.a", 0.1).lv("2.A.1.b", 3.0).se("2.A.1.b", 0.1)
+                   .lv_estimate("2.A.1.a", 2.2, 0.3).build();
+  auto unrated = ProfileBuilder("b").lv_estimate("2.A.1.a", 4.0, 0.4).lv_estimate("2.A.1.b", 3.2, 0.4).build();
+  auto r = compute_gap(rated, unrated, {});
+  CHECK(r.from_source == gap::ValueSource::Onet);
+  CHECK(r.to_source == gap::ValueSource::Estimate);
+  CHECK(r.to_estimated);
+  CHECK_FALSE(r.from_estimated);
+  REQUIRE(ids(r) == std::vector<std::string>{"2.A.1.a", "2.A.1.b"});
+  const auto& a = r.gaps[0];
+  CHECK(a.gap == 2.0);
+  CHECK(a.from_source == gap::ValueSource::Onet);
+  CHECK(a.to_source == gap::ValueSource::Estimate);
+  CHECK(a.from_sd == 0.1);
+  CHECK(a.to_sd == 0.4);
+  REQUIRE(a.to_lower);
+  CHECK(*a.to_lower == 3.49);  // 4.0 - 1.2816 * 0.4 at 2 decimals
+  CHECK_FALSE(a.from_lower);   // O*NET's value: no estimate interval
+  // 2.0 > 1.96 * sqrt(0.1^2 + 0.4^2) = 0.81: significant; 0.2 is not.
+  CHECK(a.significant == true);
+  CHECK(r.gaps[1].gap == Approx(0.2));
+  CHECK(r.gaps[1].significant == false);
+  GapOptions sig;
+  sig.significant_only = true;
+  CHECK(ids(compute_gap(rated, unrated, sig)) == std::vector<std::string>{"2.A.1.a"});
+  // An explicit source applies to both sides: the rated side's own leave-one-out estimate.
+  GapOptions est;
+  est.source = gap::ValueSource::Estimate;
+  auto e = compute_gap(rated, unrated, est);
+  CHECK(e.from_source == gap::ValueSource::Estimate);
+  REQUIRE(ids(e) == std::vector<std::string>{"2.A.1.b", "2.A.1.a"});  // 3.2 (from 0), then 1.8
+  CHECK(e.gaps[0].from_missing);  // the rated side has no estimate for 2.A.1.b
+  CHECK_FALSE(e.gaps[0].significant.has_value());  // no uncertainty for a missing value
+  CHECK(e.gaps[1].from_value == 2.2);
+}
+
+TEST_CASE("estimates: significance is unknown when an uncertainty is missing", "[gap]") {
+  auto from = ProfileBuilder("a").lv("2.A.1.a", 1.0).build();  // no Standard Error (n/a)
+  auto to = ProfileBuilder("b").lv("2.A.1.a", 5.0).se("2.A.1.a", 0.2).build();
+  auto r = compute_gap(from, to, {});
+  REQUIRE(r.gaps.size() == 1);
+  CHECK_FALSE(r.gaps[0].from_sd);
+  CHECK(r.gaps[0].to_sd == 0.2);
+  CHECK_FALSE(r.gaps[0].significant.has_value());
+  GapOptions sig;
+  sig.significant_only = true;
+  CHECK(compute_gap(from, to, sig).gaps.empty());
 }

@@ -48,6 +48,10 @@ TEST_CASE("the committed cassette replays pipelines/sample.yaml offline", "[llm]
   CHECK(summary["provider"] == "replay");
   CHECK(summary["failed_occupations"] == 0);
   CHECK(summary["calibration"]["fitted"] == true);
+  // An active llm_enrich forwards the tables it does not enrich unchanged (the descriptive ones).
+  CHECK(scalar(db, "SELECT COUNT(*) FROM task_statements") == "12");
+  CHECK(scalar(db, "SELECT COUNT(*) FROM technology_skills") == "12");
+  CHECK(scalar(db, "SELECT COUNT(*) FROM ete_ratings") == "21");
 }
 
 // Hidden; writes the cassette: LLM_FIXTURE_OUT=$PWD/tests/fixtures/llm/onet_mini.cassette.jsonl

@@ -23,10 +23,11 @@ std::string header_of(const std::string& table) {
   return h + "\r\n";
 }
 
-// Every reference table of the fixture, checked (and so remembered) by `v`.
-void load_references(Validator& v) {
+// Every reference table of the fixture but `except`, checked (and so remembered) by `v`.
+void load_references(Validator& v, const std::string& except = "") {
   for (auto t : {"Occupation Data", "Content Model Reference", "Scales Reference", "Job Zone Reference",
                  "Education, Training, and Experience Categories"}) {
+    if (t == except) continue;
     auto r = v.check(fixture(t));
     REQUIRE(r.problems.empty());
   }
@@ -40,7 +41,7 @@ struct Checked {
 // `table` made of `rows` (after its header), checked against the fixture's references.
 Checked check(const std::string& table, const V& rows) {
   Validator v;
-  load_references(v);
+  load_references(v, table);
   std::string content = header_of(table);
   for (const auto& r : rows) content += r + "\r\n";
   auto in = parse_table(content, table);

@@ -99,7 +99,7 @@ TEST_CASE("fixture release flows source -> tables -> validate in the documented 
   CHECK(release->release == "0.0-mini");
   CHECK(release->checksum.size() == 64);
   CHECK(stats(r.report, "validate").counters.at("rejected_rows") == 0);
-  CHECK(stats(r.report, "validate").counters.at("checked_rows") == 175);
+  CHECK(stats(r.report, "validate").counters.at("checked_rows") == 180);  // 8 + 29 + 7 + 96 + 40
   CHECK(stats(r.report, "skills").batches_out == 10);
   CHECK(stats(r.report, "abilities").rows_out == 0);  // not in the fixture, not required
   CHECK_FALSE(fs::exists(tmp / "out" / "rejects.tsv"));  // on_error=fail writes no rejects file
