@@ -495,7 +495,7 @@
     if (ed.to) {
       const pct = Math.round(ed.to.percent);
       parts.push(`${shortEducation(ed.to.description)} ${pct >= 50 ? 'usually needed' : 'most common'} ` +
-        `(${pct} % of ${r.to_occupation_title} workers` +
+        `(${pct} % of ${r.to_occupation_title}` +
         (ed.from ? `; ${shortEducation(ed.from.description)} for ${Math.round(ed.from.percent)} % of ${r.from_occupation_title})` : ')'));
     }
     if (parts.length === 0) {

@@ -9,7 +9,7 @@ ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<Valu
   if (requested) return *requested;
   if (p.has_level_ratings(d, ValueSource::Onet)) return ValueSource::Onet;
   for (const auto& r : p.ratings) {
-    if (r.level && domain_of(*r.element) == d && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
+    if (r.level && in_domain(*r.element, d) && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
   }
   if (p.has_level_ratings(d, ValueSource::Estimate)) return ValueSource::Estimate;
   return ValueSource::Onet;
