@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/explain_json.hpp"
 #include "api/query.hpp"
 #include "nodes/gap/batches.hpp"
 
@@ -31,7 +32,8 @@ Response error_response(const ErrorSpec& e, bool skill_gap_shape) {
 }
 
 std::string skill_gap_message(const gap::GapResultBatch& r) {
-  return "Successfully identified skill gap from '" + r.from->title + "' to '" + r.to->title + "' based on 'LV' scale.";
+  const std::string what = gap::compared_domains_noun(*r.to, r.request->options, r.result.source);
+  return "Successfully identified " + what + " gap from '" + r.from->title + "' to '" + r.to->title + "' based on 'LV' scale.";
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -176,9 +178,12 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
       key("not_relevant");
       o += g.not_relevant ? "true" : "false";
     }
+    append_gap_explanation(o, r, g);
     o += '}';
   }
-  o += "]}}";
+  o += ']';
+  append_result_explanation(o, r);
+  o += "}}";
   Response resp;
   resp.body = std::move(o);
   return resp;

@@ -66,7 +66,7 @@ ApiError error_for(std::exception_ptr e, const std::string& route) {
   } catch (const gap::UnknownOccupation& u) {
     return ApiError::occupation_not_found(u.code());
   } catch (const gap::NoRatings& n) {
-    const std::string what = n.domain() == "knowledge" ? "knowledge" : "skill";
+    const std::string what = n.domain() == "knowledge" ? "knowledge" : n.domain() == "all" ? "skill or knowledge" : "skill";
     return ApiError(404, "no_ratings",
                     "Error: Occupation code " + n.code() + " (" + n.title() + ") has no " + what + " ratings" +
                         (n.source().empty() ? "" : " from source '" + n.source() + "'") +

@@ -3,6 +3,7 @@
 
 #include "api/envelope.hpp"
 #include "api/errors.hpp"
+#include "api/explain_json.hpp"
 #include "api/handlers.hpp"
 
 namespace api::handlers {
@@ -62,16 +63,17 @@ void occupation(ApiContext& c, const Call& call, const Reply& reply) {
                      prof->has_level_ratings(gap::Domain::Knowledge, gap::ValueSource::Onet);
   auto snap = c.cache().snapshot();
   const std::string release = snap ? snap->version().release : "";
-  reply.send(success("Occupation " + prof->code + ": " + prof->title + ".",
-                     {{"code", prof->code},
-                      {"title", prof->title},
-                      {"description", prof->description},
-                      {"source", prof->source},
-                      {"rated", rated},
-                      {"job_zone", prof->job_zone > 0 ? json(prof->job_zone) : json(nullptr)},
-                      {"estimate_neighbours", std::move(neighbours)},
-                      {"onet_release", release.empty() ? json(nullptr) : json(release)},
-                      {"ratings", std::move(ratings)}}));
+  json result = {{"code", prof->code},
+                 {"title", prof->title},
+                 {"description", prof->description},
+                 {"source", prof->source},
+                 {"rated", rated},
+                 {"job_zone", prof->job_zone > 0 ? json(prof->job_zone) : json(nullptr)},
+                 {"estimate_neighbours", std::move(neighbours)},
+                 {"onet_release", release.empty() ? json(nullptr) : json(release)},
+                 {"ratings", std::move(ratings)}};
+  if (snap) add_occupation_explanation(result, snap->explanations(), prof->code);
+  reply.send(success("Occupation " + prof->code + ": " + prof->title + ".", std::move(result)));
 }
 
 bool occupation_needs_remote(ApiContext& c, const Call& call) { return c.cache().needs_remote(call.path.at("code")); }

@@ -33,9 +33,10 @@ RouteTable build() {
             .param(ParamSpec::flag("significant_only")
                        .def("false")
                        .doc("Only gaps larger than the two values' own uncertainty explains (significant = true)"))
-            .param(ParamSpec::one_of("domain", {"skills", "knowledge"})
+            .param(ParamSpec::one_of("domain", {"skills", "knowledge", "all"})
                        .def("skills")
-                       .doc("skills (2.A, 2.B) or knowledge (2.C, when loaded)"))
+                       .doc("skills (2.A, 2.B), knowledge (2.C, when loaded), or all: both (and abilities, 1.A, when "
+                            "loaded), each gap tagged with its domain"))
             .error_shape(ErrorShape::SkillGap)
             .handle(handlers::skill_gap));  // the subgraph moves O*NET Web Services calls off this thread
   t.add(Route("/occupations")

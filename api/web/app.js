@@ -288,7 +288,7 @@
   }
 
   function render(r) {
-    const what = r.domain === 'knowledge' ? 'knowledge areas' : 'skills';
+    const what = r.domain === 'knowledge' ? 'knowledge areas' : r.domain === 'all' ? 'skills and knowledge areas' : 'skills';
     $('result-title').textContent = `${r.from_occupation_title} → ${r.to_occupation_title}`;
     const release = r.onet_release ? `O*NET ${r.onet_release}` : 'O*NET';
     $('summary').textContent = r.gap_count === 0
@@ -314,8 +314,10 @@
 
     $('result').hidden = false;  // first: the chart is drawn to the width it gets
     lastGaps = r.skill_gaps;
+    $('gap-table').dataset.domains = r.domain;
     drawChart();
     fillTable(r.skill_gaps);
+    renderExplanations(r);
     $('share-link').href = location.href;
   }
 
@@ -329,7 +331,7 @@
     tbody.replaceChildren();
     for (const g of gaps) {
       const tr = el('tr', { 'data-testid': 'gap-row', 'data-element-id': g.element_id });
-      tr.append(el('th', { scope: 'row' }, g.element_name));
+      tr.append(elementCell(g));
       const from = el('td', { class: 'num' }, g.from_missing ? 'none' : fmt(g.from_data_value));
       if (g.from_missing) from.title = 'The source occupation has no level rating for this element (counted as 0).';
       const to = el('td', { class: 'num' }, fmt(g.to_data_value));
@@ -444,6 +446,94 @@
         }
       }
     });
+  }
+
+  // ---- explanations: level anchors, technologies, job zone and education -------------------
+
+  // "Between “…” (2) and “…” (4)": what a level means, in O*NET's anchor texts.
+  function anchorText(value, a) {
+    const low = a.at_or_below;
+    const high = a.above;
+    const q = (x) => `“${x.description}” (${x.value})`;
+    if (low && Number(low.value).toFixed(2) === Number(value).toFixed(2)) return `at ${q(low)}`;
+    if (low && high) return `between ${q(low)} and ${q(high)}`;
+    if (high) return `below ${q(high)}`;
+    return `above ${q(low)}`;
+  }
+
+  // The element cell of a gap row: the name, its domain when several are compared, and the
+  // anchor texts of both levels as a second line (plain text: readable on touch screens too).
+  function elementCell(g) {
+    const th = el('th', { scope: 'row' });
+    th.append(el('span', { class: 'el-name' }, g.element_name));
+    if ($('gap-table').dataset.domains === 'all' && g.domain) {
+      th.append(el('span', { class: 'domain-tag', 'data-testid': 'domain-tag' }, g.domain));
+    }
+    if (g.from_anchor || g.to_anchor) {
+      const box = el('div', { class: 'anchors', 'data-testid': 'gap-anchors' });
+      if (g.from_anchor) {
+        box.append(el('div', { class: 'anchor-from' },
+          `From ${g.from_missing ? 'none' : fmt(g.from_data_value)}: ${anchorText(g.from_data_value, g.from_anchor)}`));
+      }
+      if (g.to_anchor) box.append(el('div', { class: 'anchor-to' }, `To ${fmt(g.to_data_value)}: ${anchorText(g.to_data_value, g.to_anchor)}`));
+      th.append(box);
+    }
+    return th;
+  }
+
+  // "Post-Secondary Certificate - awarded for …" -> "Post-Secondary Certificate".
+  const shortEducation = (d) => d.split(/ - | \(/)[0];
+
+  function renderZoneBanner(r) {
+    const box = $('zone-banner');
+    box.replaceChildren();
+    const z = r.job_zone || {};
+    const ed = r.education || {};
+    const parts = [];
+    if (z.from && z.to) parts.push(`Job zone ${z.from.job_zone} → ${z.to.job_zone} (${z.step_label})`);
+    else if (z.to) parts.push(`Job zone ${z.to.job_zone}`);
+    if (ed.to) {
+      const pct = Math.round(ed.to.percent);
+      parts.push(`${shortEducation(ed.to.description)} ${pct >= 50 ? 'usually needed' : 'most common'} ` +
+        `(${pct} % of ${r.to_occupation_title}` +
+        (ed.from ? `; ${shortEducation(ed.from.description)} for ${Math.round(ed.from.percent)} % of ${r.from_occupation_title})` : ')'));
+    }
+    if (parts.length === 0) {
+      box.hidden = true;
+      return;
+    }
+    box.append(el('strong', { 'data-testid': 'zone-line' }, parts.join(': ')));
+    if (z.to) box.append(el('p', { class: 'zone-detail' }, `${z.to.name}. ${z.to.education}`));
+    box.hidden = false;
+  }
+
+  function renderTechnologies(r) {
+    const list = $('tech-list');
+    list.replaceChildren();
+    const techs = r.technology_gaps || [];
+    const total = r.technology_gap_count || 0;
+    $('tech').hidden = total === 0;
+    if (total === 0) return;
+    $('tech-summary').textContent = `${total} kind${total === 1 ? '' : 's'} of technology ${r.to_occupation_title} use that ` +
+      `${r.from_occupation_title} do not list` + (total > techs.length ? ` (the first ${techs.length} shown)` : '') +
+      '. Hot technologies and those in demand first.';
+    for (const t of techs) {
+      const li = el('li', { 'data-testid': 'tech-item', 'data-code': String(t.commodity_code) });
+      const head = el('div', { class: 'tech-head' });
+      head.append(el('span', { class: 'tech-title' }, t.commodity_title));
+      if (t.hot_technology) head.append(el('span', { class: 'badge hot', 'data-testid': 'badge-hot' }, 'Hot'));
+      if (t.in_demand) head.append(el('span', { class: 'badge demand', 'data-testid': 'badge-demand' }, 'In demand'));
+      li.append(head);
+      const names = t.examples.map((e) => e.name + (e.hot_technology ? ' (hot)' : ''));
+      const more = t.example_count - t.examples.length;
+      li.append(el('div', { class: 'tech-examples' }, names.join(', ') + (more > 0 ? `, and ${more} more` : '')));
+      list.append(li);
+    }
+  }
+
+  function renderExplanations(r) {
+    renderZoneBanner(r);
+    renderTechnologies(r);
   }
 
   // ---- wiring --------------------------------------------------------------------------------

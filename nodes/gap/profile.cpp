@@ -24,22 +24,37 @@ std::optional<ValueSource> parse_value_source(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view to_string(Domain d) { return d == Domain::Skills ? "skills" : "knowledge"; }
+std::string_view to_string(Domain d) {
+  switch (d) {
+    case Domain::Skills: return "skills";
+    case Domain::Knowledge: return "knowledge";
+    case Domain::Abilities: return "abilities";
+    case Domain::All: return "all";
+  }
+  return "skills";
+}
 
 std::optional<Domain> parse_domain(std::string_view s) {
-  if (s == "skills") return Domain::Skills;
-  if (s == "knowledge") return Domain::Knowledge;
+  for (Domain d : {Domain::Skills, Domain::Knowledge, Domain::Abilities, Domain::All})
+    if (s == to_string(d)) return d;
   return std::nullopt;
 }
 
 std::optional<Domain> domain_of(const Element& e) {
   if (e.domain == "skills") return Domain::Skills;
   if (e.domain == "knowledge") return Domain::Knowledge;
+  if (e.domain == "abilities") return Domain::Abilities;
   if (!e.domain.empty()) return std::nullopt;
   std::string_view id = e.id;
   if (id.starts_with("2.A.") || id.starts_with("2.B.")) return Domain::Skills;
   if (id.starts_with("2.C.")) return Domain::Knowledge;
+  if (id.starts_with("1.A.")) return Domain::Abilities;
   return std::nullopt;
+}
+
+bool in_domain(const Element& e, Domain d) {
+  auto own = domain_of(e);
+  return own && (d == Domain::All || *own == d);
 }
 
 std::optional<double> ScaleValue::get(ValueSource s) const {
@@ -122,7 +137,7 @@ const ElementRating* OccupationProfile::find(std::string_view element_id) const 
 
 bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
   for (const auto& r : ratings) {
-    if (!r.level || domain_of(*r.element) != d) continue;
+    if (!r.level || !in_domain(*r.element, d)) continue;
     if (!s) {
       if (r.level->data_value || r.level->llm_value || r.level->refined_value || r.level->estimate) return true;
     } else if (r.level->get(*s)) {

@@ -18,9 +18,10 @@ enum class ValueSource { Onet, Estimate, Llm, Refined };
 std::string_view to_string(ValueSource s);
 std::optional<ValueSource> parse_value_source(std::string_view s);  // "onet" | "estimate" | "llm" | "refined"
 
-enum class Domain { Skills, Knowledge };
-std::string_view to_string(Domain d);
-std::optional<Domain> parse_domain(std::string_view s);  // "skills" | "knowledge"
+// `All` is a request option only: skills, knowledge and abilities together.
+enum class Domain { Skills, Knowledge, Abilities, All };
+std::string_view to_string(Domain d);  // "skills" | "knowledge" | "abilities" | "all"
+std::optional<Domain> parse_domain(std::string_view s);  // "skills" | "knowledge" | "abilities" | "all"
 
 // A content element (row of content_elements). Shared by every profile that rates it.
 struct Element {
@@ -31,8 +32,10 @@ struct Element {
 using ElementPtr = std::shared_ptr<const Element>;
 
 // The domain an element belongs to: its stored domain when known, else O*NET's id scheme
-// (2.A / 2.B skills, 2.C knowledge). nullopt for anything else (abilities, work styles...).
+// (2.A / 2.B skills, 2.C knowledge, 1.A abilities). nullopt for anything else (work styles...).
 std::optional<Domain> domain_of(const Element& e);
+// True when the element is in `d` (for `All`: in any of skills, knowledge, abilities).
+bool in_domain(const Element& e, Domain d);
 
 // One occupation_ratings row (one scale of one element).
 struct ScaleValue {

@@ -4,14 +4,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/gap/explain_repository.hpp"
 #include "nodes/sql/database.hpp"
 
 namespace gap {
 
 // ---- Snapshot ---------------------------------------------------------------------------------
 
-Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles)
-    : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()) {
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations)
+    : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()),
+      explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()) {
   by_code_.reserve(profiles.size());
   std::sort(profiles.begin(), profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
   titles_.reserve(profiles.size());
@@ -51,7 +53,7 @@ std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   for (const auto& [code, existing] : by_code_)
     if (code != p->code) all.push_back(existing);
   all.push_back(std::move(p));
-  auto out = std::make_shared<Snapshot>(version_, std::move(all));
+  auto out = std::make_shared<Snapshot>(version_, std::move(all), explanations_);
   out->loaded_at_ = loaded_at_;
   return out;
 }
@@ -156,8 +158,8 @@ bool ProfileCache::refresh() {
       return false;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto set = repo_->load_all();
-    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles));
+    auto [set, explanations] = load_explained(*repo_);  // profiles and explanations of one load run
+    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
     record_check_ok();

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nodes/gap/explain.hpp"
 #include "nodes/gap/profile.hpp"
 #include "nodes/gap/profile_repository.hpp"
 
@@ -30,7 +31,8 @@ namespace gap {
 
 class Snapshot {
  public:
-  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles);
+  // `explanations`: of the same load run (null = none).
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations = nullptr);
   const DatasetVersion& version() const { return version_; }
   std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
   std::size_t size() const { return by_code_.size(); }
@@ -38,6 +40,8 @@ class Snapshot {
   ProfilePtr find(const std::string& code) const;
   // Same semantics as ProfileRepository::search_titles (see title_search_less).
   std::vector<OccupationSummary> search(const std::string& q, std::size_t limit) const;
+  // Level anchors, technologies, job zones, education and tasks (nodes/gap/explain.hpp).
+  const Explanations& explanations() const { return *explanations_; }
   // A copy with `p` added or replaced (the fallback's additions).
   std::shared_ptr<const Snapshot> with(ProfilePtr p) const;
 
@@ -51,6 +55,7 @@ class Snapshot {
   std::unordered_map<std::string, ProfilePtr> by_code_;
   std::vector<TitleEntry> titles_;  // by code
   bool has_knowledge_ = false;
+  ExplanationsPtr explanations_;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

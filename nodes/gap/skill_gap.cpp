@@ -9,7 +9,7 @@ ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<Valu
   if (requested) return *requested;
   if (p.has_level_ratings(d, ValueSource::Onet)) return ValueSource::Onet;
   for (const auto& r : p.ratings) {
-    if (r.level && domain_of(*r.element) == d && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
+    if (r.level && in_domain(*r.element, d) && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
   }
   if (p.has_level_ratings(d, ValueSource::Estimate)) return ValueSource::Estimate;
   return ValueSource::Onet;
@@ -49,7 +49,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const auto src_end = from.ratings.end();
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
   for (const auto& target : to.ratings) {
-    if (!target.level || domain_of(*target.element) != opts.domain) continue;
+    if (!target.level || !in_domain(*target.element, opts.domain)) continue;
     auto to_v = target.level->get(out.to_source);
     if (!to_v) continue;
     const bool not_relevant = target.level->not_relevant == 'Y';

@@ -164,7 +164,7 @@ TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][rout
            Bad{"min_importance=6", "Error: Invalid value '6' for parameter 'min_importance' (expected a number from 0 to 5)."},
            Bad{"include_not_relevant=yes", "Error: Invalid value 'yes' for parameter 'include_not_relevant' (expected true or false)."},
            Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, estimate, llm or refined)."},
-           Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills or knowledge)."},
+           Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills, knowledge or all)."},
        }) {
     INFO(b.q);
     auto g = call(app(), "/skill-gap", std::string("from=15-9901.00&to=11-9901.00&") + b.q);

@@ -118,7 +118,8 @@ async function shown(page) {
     })),
     rows: [...document.querySelectorAll('#gap-table tbody tr')].map((tr) => ({
       id: tr.getAttribute('data-element-id'),
-      cells: [...tr.children].map((c) => c.textContent.trim()),
+      // The element cell also holds the anchor texts (checked separately): its name part here.
+      cells: [...tr.children].map((c) => (c.querySelector('.el-name') || c).textContent.trim()),
     })),
     title: document.getElementById('result-title').textContent,
     error: document.getElementById('error').hidden ? null : document.getElementById('error').textContent,
@@ -380,6 +381,134 @@ await check('at 375 px wide nothing overflows horizontally', async () => {
   await p.goto(shared, { waitUntil: 'load' });
   await waitForResult(p);
   await p.screenshot({ path: path.join(OUT, 'skillgap-375.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+// ---- explanations: anchor texts per gap, technologies to learn, job zone and education ------------
+
+// What the page shows beyond the numbers.
+async function explained(page) {
+  return page.evaluate(() => ({
+    anchors: [...document.querySelectorAll('#gap-table tbody tr')].map((tr) => {
+      const a = tr.querySelector('[data-testid=gap-anchors]');
+      return a ? [...a.children].map((d) => d.textContent.trim()) : null;
+    }),
+    domains: [...document.querySelectorAll('#gap-table tbody tr')].map((tr) => {
+      const t = tr.querySelector('[data-testid=domain-tag]');
+      return t ? t.textContent : null;
+    }),
+    techVisible: !document.getElementById('tech').hidden,
+    tech: [...document.querySelectorAll('[data-testid=tech-item]')].map((li) => ({
+      code: Number(li.getAttribute('data-code')),
+      title: li.querySelector('.tech-title').textContent,
+      hot: !!li.querySelector('[data-testid=badge-hot]'),
+      demand: !!li.querySelector('[data-testid=badge-demand]'),
+      examples: li.querySelector('.tech-examples').textContent,
+    })),
+    banner: document.getElementById('zone-banner').hidden ? null : document.querySelector('[data-testid=zone-line]').textContent,
+  }));
+}
+
+function expectExplained(view, r) {
+  r.skill_gaps.forEach((g, i) => {
+    const lines = view.anchors[i];
+    if (!g.from_anchor && !g.to_anchor) {
+      assert.equal(lines, null, `${g.element_id}: no anchors, no anchor line`);
+      return;
+    }
+    assert.ok(lines && lines.length === 2, `${g.element_id}: a line for each level`);
+    for (const [line, a, prefix] of [[lines[0], g.from_anchor, 'From '], [lines[1], g.to_anchor, 'To ']]) {
+      assert.ok(line.startsWith(prefix), `${g.element_id}: "${line}"`);
+      for (const x of [a.at_or_below, a.above]) {
+        if (x) assert.ok(line.includes(`“${x.description}” (${x.value})`), `${g.element_id}: "${line}" names "${x.description}"`);
+      }
+    }
+  });
+  assert.equal(view.techVisible, r.technology_gap_count > 0, 'the technology list is shown when there are technologies to learn');
+  assert.deepEqual(view.tech.map((t) => [t.code, t.title, t.hot, t.demand]),
+    r.technology_gaps.map((t) => [t.commodity_code, t.commodity_title, t.hot_technology, t.in_demand]),
+    'technologies in the API order with their badges');
+  view.tech.forEach((t, i) => {
+    for (const e of r.technology_gaps[i].examples) assert.ok(t.examples.includes(e.name), `${t.title}: example ${e.name}`);
+  });
+  const z = r.job_zone;
+  if (z.from && z.to) {
+    assert.ok(view.banner && view.banner.startsWith(`Job zone ${z.from.job_zone} → ${z.to.job_zone} (${z.step_label})`),
+      `banner "${view.banner}"`);
+  }
+  if (r.education.to) assert.ok(view.banner.includes(`${Math.round(r.education.to.percent)} % of ${r.to_occupation_title}`), view.banner);
+}
+
+let explainPair = null;  // a fixture pair with anchored gaps and a hot technology to learn
+await check('explanations: anchor texts per gap, technologies with badges and the job-zone banner match the API', async () => {
+  for (const a of occupations) {
+    for (const b of occupations) {
+      const r = await apiGet(`/skill-gap?from=${a.code}&to=${b.code}`);
+      if (r.status !== 200) continue;
+      const res = r.body.result;
+      const anchored = res.skill_gaps.filter((g) => g.to_anchor).length;
+      const hot = res.technology_gaps.some((t) => t.hot_technology);
+      if (anchored > 0 && hot && res.job_zone.step !== null && (!explainPair || anchored > explainPair.anchored)) {
+        explainPair = { from: a.code, to: b.code, anchored, r: res };
+      }
+    }
+  }
+  assert.ok(explainPair, 'the fixture has a pair with anchors, a hot technology and two job zones');
+  console.log(`    explained pair: ${explainPair.from} -> ${explainPair.to}: ${explainPair.anchored} anchored gaps, ` +
+    `${explainPair.r.technology_gap_count} technologies`);
+  const p = await newPage(context0);
+  await p.goto(`${BASE}/?from=${explainPair.from}&to=${explainPair.to}`, { waitUntil: 'load' });
+  await waitForResult(p);
+  expectMatches(await shown(p), explainPair.r.skill_gaps);
+  const view = await explained(p);
+  expectExplained(view, explainPair.r);
+  assert.ok(view.tech.some((t) => t.hot), 'a Hot badge is shown');
+  assert.ok(view.anchors.some((x) => x !== null), 'some row shows anchor texts');
+  assert.deepEqual(view.domains.filter((d) => d !== null), [], 'one domain: no domain tags');
+  // The pair with the most gaps too.
+  await p.goto(shared, { waitUntil: 'load' });
+  await waitForResult(p);
+  expectExplained(await explained(p), (await apiGet(`/skill-gap?from=${pair.from.code}&to=${pair.to.code}`)).body.result);
+  assert.deepEqual(p.errors, []);
+  await p.screenshot({ path: path.join(OUT, 'skillgap-explained.png'), fullPage: true });
+  await p.close();
+});
+
+await check('explanations: domain=all shows skills and knowledge together, each row tagged', async () => {
+  const api = await apiGet(`/skill-gap?from=${explainPair.from}&to=${explainPair.to}&domain=all`);
+  assert.equal(api.status, 200);
+  const r = api.body.result;
+  assert.ok(r.skill_gaps.some((g) => g.domain === 'knowledge') && r.skill_gaps.some((g) => g.domain === 'skills'),
+    'the pair has gaps in both domains');
+  const p = await newPage(context0);
+  await p.goto(`${BASE}/?from=${explainPair.from}&to=${explainPair.to}&domain=all`, { waitUntil: 'load' });
+  await waitForResult(p);
+  expectMatches(await shown(p), r.skill_gaps);
+  const view = await explained(p);
+  assert.deepEqual(view.domains, r.skill_gaps.map((g) => g.domain), 'each row tagged with its domain');
+  expectExplained(view, r);
+  assert.equal(await p.locator('#domain').inputValue(), 'all');
+  assert.match(await p.locator('#summary').textContent(), /skills and knowledge areas/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+await check('explanations: at 375 px the anchor texts are on screen (no hover needed) and nothing overflows', async () => {
+  const ctx = await freshContext();
+  const p = await newPage(ctx);
+  await p.setViewportSize({ width: 375, height: 740 });
+  await p.goto(`${BASE}/?from=${explainPair.from}&to=${explainPair.to}&domain=all`, { waitUntil: 'load' });
+  await waitForResult(p);
+  const first = p.locator('[data-testid=gap-anchors]').first();
+  assert.ok(await first.isVisible(), 'the anchor line is visible text, not a hover tooltip');
+  assert.ok(await p.locator('[data-testid=tech-item]').first().isVisible());
+  assert.ok(await p.locator('[data-testid=zone-banner]').isVisible());
+  const m = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+    table: document.getElementById('gap-table').scrollWidth, box: document.querySelector('.table-wrap').clientWidth }));
+  assert.ok(m.scroll <= m.inner, `document ${m.scroll} px wide in a ${m.inner} px window`);
+  assert.ok(m.table <= m.box, `table ${m.table} px in its ${m.box} px box`);
+  await p.screenshot({ path: path.join(OUT, 'skillgap-explained-375.png'), fullPage: true });
   assert.deepEqual(p.errors, []);
   await p.close();
 });
