@@ -1,6 +1,7 @@
 #pragma once
 // The handlers the route table (api/routes.cpp) points at, one file per group:
 //   skill_gap_route.cpp    /skill-gap
+//   transitions_route.cpp  /transitions
 //   occupation_routes.cpp  /occupations, /occupations/{code}
 //   ops_routes.cpp         /healthz, /readyz, /metrics, /openapi.json
 //   web_page.cpp           /, /app.js, /style.css
@@ -15,6 +16,8 @@ namespace api::handlers {
 
 void skill_gap(ApiContext& c, const Call& call, const Reply& reply);
 bool skill_gap_needs_remote(ApiContext& c, const Call& call);
+
+void transitions(ApiContext& c, const Call& call, const Reply& reply);
 
 void search_occupations(ApiContext& c, const Call& call, const Reply& reply);
 void occupation(ApiContext& c, const Call& call, const Reply& reply);

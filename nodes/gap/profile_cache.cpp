@@ -4,13 +4,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/gap/similarity_view.hpp"
 #include "nodes/sql/database.hpp"
 
 namespace gap {
 
 // ---- Snapshot ---------------------------------------------------------------------------------
 
-Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles)
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, std::shared_ptr<const OccupationTexts> texts)
+    : Snapshot(std::move(version), std::move(profiles), NoView{}) {
+  std::vector<ProfilePtr> all;
+  all.reserve(titles_.size());
+  for (const auto& t : titles_) all.push_back(by_code_.at(t.summary.code));
+  similarity_ = std::make_shared<const SimilarityView>(std::move(all), texts.get());
+}
+
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, NoView)
     : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()) {
   by_code_.reserve(profiles.size());
   std::sort(profiles.begin(), profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
@@ -51,8 +60,9 @@ std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   for (const auto& [code, existing] : by_code_)
     if (code != p->code) all.push_back(existing);
   all.push_back(std::move(p));
-  auto out = std::make_shared<Snapshot>(version_, std::move(all));
+  std::shared_ptr<Snapshot> out(new Snapshot(version_, std::move(all), NoView{}));
   out->loaded_at_ = loaded_at_;
+  out->similarity_ = similarity_;
   return out;
 }
 
@@ -157,7 +167,7 @@ bool ProfileCache::refresh() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto set = repo_->load_all();
-    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles));
+    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(set.texts));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
     record_check_ok();

@@ -28,9 +28,13 @@ namespace spdlog { class logger; }
 
 namespace gap {
 
+class SimilarityView;  // nodes/gap/similarity_view.hpp
+
 class Snapshot {
  public:
-  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles);
+  // Builds the transitions view too (similarity_view.hpp: ~0.5 s on O*NET 29.2, once per load
+  // run); `texts` nullptr: titles and descriptions only.
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, std::shared_ptr<const OccupationTexts> texts = nullptr);
   const DatasetVersion& version() const { return version_; }
   std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
   std::size_t size() const { return by_code_.size(); }
@@ -38,10 +42,15 @@ class Snapshot {
   ProfilePtr find(const std::string& code) const;
   // Same semantics as ProfileRepository::search_titles (see title_search_less).
   std::vector<OccupationSummary> search(const std::string& q, std::size_t limit) const;
-  // A copy with `p` added or replaced (the fallback's additions).
+  // A copy with `p` added or replaced (the fallback's additions). It shares this snapshot's
+  // transitions view: an occupation fetched from O*NET Web Services is ranked from the next load.
   std::shared_ptr<const Snapshot> with(ProfilePtr p) const;
+  // What GET /transitions ranks from (never null).
+  const SimilarityView& similarity() const { return *similarity_; }
 
  private:
+  struct NoView {};
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, NoView);
   struct TitleEntry {
     OccupationSummary summary;
     std::string lower_title;
@@ -51,6 +60,7 @@ class Snapshot {
   std::unordered_map<std::string, ProfilePtr> by_code_;
   std::vector<TitleEntry> titles_;  // by code
   bool has_knowledge_ = false;
+  std::shared_ptr<const SimilarityView> similarity_;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
