@@ -6,6 +6,7 @@
 
 #include "api/explain_json.hpp"
 #include "api/query.hpp"
+#include "common/json_text.hpp"
 #include "nodes/gap/batches.hpp"
 
 namespace api {
@@ -36,31 +37,10 @@ std::string skill_gap_message(const gap::GapResultBatch& r) {
   return "Successfully identified " + what + " gap from '" + r.from->title + "' to '" + r.to->title + "' based on 'LV' scale.";
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  if (!valid_utf8(s)) {  // stored text that is not UTF-8: let the DOM writer replace bad bytes
-    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
-        else out += c;
-    }
-  }
-  out += '"';
-}
+// One home for both (common/json_text.hpp); kept under these names for the writers here.
+void append_json_string(std::string& out, std::string_view s) { common::append_json_string(out, s); }
 
-void append_json_number(std::string& out, double v) {
-  // Shortest text that reads back as the same double (3.12 -> "3.12"), like the DOM writer.
-  fmt::format_to(std::back_inserter(out), "{}", v);
-}
+void append_json_number(std::string& out, double v) { common::append_json_number(out, v); }
 
 Response skill_gap_success(const gap::GapResultBatch& r) {
   const auto& opts = r.request->options;

@@ -1,6 +1,7 @@
 #pragma once
 // The handlers the route table (api/routes.cpp) points at, one file per group:
 //   skill_gap_route.cpp    /skill-gap
+//   transitions_route.cpp  /transitions
 //   occupation_routes.cpp  /occupations, /occupations/{code}
 //   ops_routes.cpp         /healthz, /readyz, /metrics, /openapi.json
 //   web_page.cpp           /, /app.js, /style.css
@@ -14,6 +15,8 @@
 namespace api::handlers {
 
 void skill_gap(ApiContext& c, const Call& call, const Reply& reply);
+
+void transitions(ApiContext& c, const Call& call, const Reply& reply);
 
 void search_occupations(ApiContext& c, const Call& call, const Reply& reply);
 void occupation(ApiContext& c, const Call& call, const Reply& reply);

@@ -5,6 +5,7 @@
 
 #include "api/handlers.hpp"
 #include "api/query_params.hpp"
+#include "nodes/gap/transition_params.hpp"
 
 namespace api {
 
@@ -39,6 +40,15 @@ RouteTable build() {
                             "loaded), each gap tagged with its domain"))
             .error_shape(ErrorShape::SkillGap)
             .handle(handlers::skill_gap));  // the subgraph moves O*NET Web Services calls off this thread
+  {
+    // The ranking's options are declared once, with the transitions_rank node (nodes/gap/transition_params.hpp).
+    Route r("/transitions");
+    r.param(RouteParam(ParamSpec::str("from").req().doc("Source O*NET-SOC code: NN-NNNN.NN, or NN-NNNN meaning NN-NNNN.00"))
+                .shaped(code));
+    for (auto& spec : gap::transition_option_specs()) r.param(std::move(spec));
+    r.handle(handlers::transitions);
+    t.add(std::move(r));
+  }
   t.add(Route("/occupations")
             .param(RouteParam(ParamSpec::str("q").doc("Text in the title (case-insensitive) or the start of a code; empty or "
                                                       "absent lists all"))

@@ -7,6 +7,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const MAX_LEVEL = 7;  // O*NET's Level (LV) scale runs 0-7
   const PARAMS = ['from', 'to', 'min_gap', 'min_importance', 'source', 'domain'];
+  const KEPT = ['job_zone', 'tr_domain'];  // other panels' URL state (transitions.js): kept, never sent to /skill-gap
   const CODE_RE = /^\d\d-\d{4}(\.\d\d)?$/;
 
   const $ = (id) => document.getElementById(id);
@@ -181,6 +182,7 @@
     state[side] = o;
     if (o) $(side + '-input').value = o.title || o.code;
     showChosen(side);
+    document.dispatchEvent(new CustomEvent('occupation-chosen', { detail: { side, occupation: o } }));
   }
 
   function showChosen(side) {
@@ -257,7 +259,12 @@
       showError(problem);
       return;
     }
-    const url = '/?' + params.toString();
+    const shown = new URLSearchParams(params);
+    for (const name of KEPT) {
+      const v = new URLSearchParams(location.search).get(name);
+      if (v) shown.set(name, v);
+    }
+    const url = '/?' + shown.toString();
     if (location.pathname + location.search !== url) history.pushState(null, '', url);
     run(params, true);
   }

@@ -11,7 +11,9 @@
 #
 # Prints: requests/s of both and their ratio, p99 latency, errors, RSS growth over the soak,
 # start-up-to-ready time on the full dataset. Targets (issue 4): ratio >= 0.35, p99 <= 10 ms,
-# 0 errors, RSS growth < 10 MB, ready < 1 s.
+# 0 errors, RSS growth < 10 MB, ready < 1 s. Then GET /transitions (random real sources of all
+# 1,016 occupations, default options) in the same run, against /skill-gap's figures just
+# measured. Targets (issue 12): throughput >= 0.5x /skill-gap's, p99 <= 10 ms, 0 errors.
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -52,7 +54,8 @@ echo "== loading O*NET 29.2 into $WORK/onet.db"
 ONET_SOURCE=$DATA DATABASE_URL="sqlite:$WORK/onet.db" "$DAGRUN" run pipelines/full.yaml \
   --set "nodes.validate.params.rejects_path=$WORK/rejects.tsv" >"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; die "load failed"; }
 sqlite3 "$WORK/onet.db" "SELECT DISTINCT onetsoc_code FROM occupation_ratings WHERE scale_id = 'LV' ORDER BY 1" >"$WORK/codes.txt"
-echo "   $(wc -l <"$WORK/codes.txt") occupations with skill ratings"
+sqlite3 "$WORK/onet.db" "SELECT onetsoc_code FROM occupations ORDER BY 1" >"$WORK/all_codes.txt"
+echo "   $(wc -l <"$WORK/codes.txt") occupations with skill ratings, $(wc -l <"$WORK/all_codes.txt") in all"
 
 echo "== starting skillgap-api ($THREADS I/O threads)"
 API_PORT=$(free_port)
@@ -130,6 +133,31 @@ NG=$(run_wrk "$NGINX_PORT" "$DURATION"); echo "   $NG"
 echo "== skillgap-api, random real pairs: $CONNECTIONS connections, ${DURATION} s"
 API=$(run_wrk "$API_PORT" "$DURATION"); echo "   $API"
 
+# GET /transitions: random real sources (every occupation, rated or estimated), default options.
+cat >"$WORK/sources.lua" <<EOF
+local codes = {}
+for line in io.lines("$WORK/all_codes.txt") do codes[#codes + 1] = line end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter * 104729) end
+function init(args) math.randomseed(seed) end
+function request()
+  return wrk.format("GET", "/transitions?from=" .. codes[math.random(#codes)])
+end
+dofile("$ROOT/bench/wrk_result.lua")
+EOF
+TR_BYTES=$(python3 - "$WORK/all_codes.txt" "$API_PORT" <<'EOF'
+import random, sys, urllib.request
+codes = open(sys.argv[1]).read().split()
+random.seed(12)
+sizes = [len(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/transitions?from={random.choice(codes)}").read()) for _ in range(200)]
+print(sum(sizes) // len(sizes))
+EOF
+)
+echo "== skillgap-api /transitions, random real sources (mean answer ${TR_BYTES} bytes): $CONNECTIONS connections, ${DURATION} s"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/sources.lua" "http://127.0.0.1:$API_PORT" >/dev/null  # warm-up
+TR=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/sources.lua" "http://127.0.0.1:$API_PORT" | grep '^RESULT')
+echo "   $TR"
+
 echo "== skillgap-api /healthz (cpprestsdk's own floor, no subgraph): $CONNECTIONS connections, ${DURATION} s"
 FLOOR=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$API_PORT/healthz" | awk '/Requests\/sec/ {print $2}')
 echo "   rps=$FLOOR"
@@ -141,10 +169,11 @@ RSS1=$(rss_kb "$API_PID")
 kill -TERM "$API_PID"; wait "$API_PID" && EXIT=0 || EXIT=$?; API_PID=""
 
 errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
-python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" <<'EOF'
+python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" <<'EOF'
 import re, sys
 def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
-ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor = sys.argv[1:]
+ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err = sys.argv[1:]
+tr_ratio = f(tr, "rps") / f(api, "rps")
 ratio = f(api, "rps") / f(ng, "rps")
 growth = (int(rss1) - int(rss0)) / 1024
 rows = [
@@ -155,6 +184,9 @@ rows = [
   ("RSS growth over the soak", f"{growth:.1f} MB  ({int(rss0)/1024:.1f} -> {int(rss1)/1024:.1f} MB)", growth < 10, "< 10 MB"),
   ("start-up to ready (full 29.2)", f"{int(ready)} ms", int(ready) < 1000, "< 1000 ms"),
   ("SIGTERM exit status", ex, ex == "0", "0"),
+  ("/transitions throughput / /skill-gap", f"{tr_ratio:.2f}  ({f(tr,'rps'):.0f} / {f(api,'rps'):.0f} req/s)", tr_ratio >= 0.5, ">= 0.5"),
+  ("/transitions p99 latency", f"{f(tr,'p99_ms'):.2f} ms  (p50 {f(tr,'p50_ms'):.2f} ms)", f(tr,'p99_ms') <= 10, "<= 10 ms"),
+  ("/transitions errors", f"{int(tr_err)}", int(tr_err) == 0, "0"),
 ]
 print("\n== summary")
 for name, val, ok, target in rows:

@@ -5,13 +5,23 @@
 #include <spdlog/spdlog.h>
 
 #include "nodes/gap/explain_repository.hpp"
+#include "nodes/gap/similarity_view.hpp"
 #include "nodes/sql/database.hpp"
 
 namespace gap {
 
 // ---- Snapshot ---------------------------------------------------------------------------------
 
-Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations)
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations,
+                   std::shared_ptr<const OccupationTexts> texts)
+    : Snapshot(std::move(version), std::move(profiles), std::move(explanations), NoView{}) {
+  std::vector<ProfilePtr> all;
+  all.reserve(titles_.size());
+  for (const auto& t : titles_) all.push_back(by_code_.at(t.summary.code));
+  similarity_ = std::make_shared<const SimilarityView>(std::move(all), texts.get());
+}
+
+Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations, NoView)
     : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()),
       explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()) {
   by_code_.reserve(profiles.size());
@@ -53,8 +63,9 @@ std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   for (const auto& [code, existing] : by_code_)
     if (code != p->code) all.push_back(existing);
   all.push_back(std::move(p));
-  auto out = std::make_shared<Snapshot>(version_, std::move(all), explanations_);
+  std::shared_ptr<Snapshot> out(new Snapshot(version_, std::move(all), explanations_, NoView{}));
   out->loaded_at_ = loaded_at_;
+  out->similarity_ = similarity_;
   return out;
 }
 
@@ -159,7 +170,8 @@ bool ProfileCache::refresh() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto [set, explanations] = load_explained(*repo_);  // profiles and explanations of one load run
-    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations));
+    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations),
+                                                 std::move(set.texts));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
     record_check_ok();

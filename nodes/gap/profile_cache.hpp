@@ -29,10 +29,15 @@ namespace spdlog { class logger; }
 
 namespace gap {
 
+class SimilarityView;  // nodes/gap/similarity_view.hpp
+
 class Snapshot {
  public:
-  // `explanations`: of the same load run (null = none).
-  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations = nullptr);
+  // `explanations`: of the same load run (null = none). Builds the transitions view too
+  // (similarity_view.hpp: ~0.5 s on O*NET 29.2, once per load run); `texts` nullptr: titles and
+  // descriptions only.
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations = nullptr,
+           std::shared_ptr<const OccupationTexts> texts = nullptr);
   const DatasetVersion& version() const { return version_; }
   std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
   std::size_t size() const { return by_code_.size(); }
@@ -42,10 +47,15 @@ class Snapshot {
   std::vector<OccupationSummary> search(const std::string& q, std::size_t limit) const;
   // Level anchors, technologies, job zones, education and tasks (nodes/gap/explain.hpp).
   const Explanations& explanations() const { return *explanations_; }
-  // A copy with `p` added or replaced (the fallback's additions).
+  // A copy with `p` added or replaced (the fallback's additions). It shares this snapshot's
+  // transitions view: an occupation fetched from O*NET Web Services is ranked from the next load.
   std::shared_ptr<const Snapshot> with(ProfilePtr p) const;
+  // What GET /transitions ranks from (never null).
+  const SimilarityView& similarity() const { return *similarity_; }
 
  private:
+  struct NoView {};
+  Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations, NoView);
   struct TitleEntry {
     OccupationSummary summary;
     std::string lower_title;
@@ -56,6 +66,7 @@ class Snapshot {
   std::vector<TitleEntry> titles_;  // by code
   bool has_knowledge_ = false;
   ExplanationsPtr explanations_;
+  std::shared_ptr<const SimilarityView> similarity_;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

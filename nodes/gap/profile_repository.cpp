@@ -7,6 +7,8 @@
 
 #include <soci/soci.h>
 
+#include "nodes/gap/occupation_texts.hpp"
+
 namespace gap {
 
 namespace {
@@ -118,6 +120,8 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
   return out;
 }
 
+}  // namespace
+
 bool table_exists(soci::session& s, const std::string& table) {
   int n = 0;
   if (s.get_backend_name() == "sqlite3") {
@@ -128,6 +132,8 @@ bool table_exists(soci::session& s, const std::string& table) {
   }
   return n > 0;
 }
+
+namespace {
 
 // What a profile gets beyond its ratings: the text estimates, their neighbours, the job zone.
 // Tables a database loaded by an older dagrun lacks are read as empty.
@@ -364,6 +370,7 @@ ProfileSet ProfileRepository::load_all() {
     auto occupations = read_occupations(s, nullptr);
     auto ratings = read_ratings(s, elements, nullptr);
     auto extras = read_extras(s, nullptr);
+    set.texts = std::make_shared<const OccupationTexts>(read_occupation_texts(s, set.version.load_run_id));
     tx.commit();
     set.profiles.reserve(occupations.size());
     for (auto& row : occupations) {

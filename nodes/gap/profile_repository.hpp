@@ -20,9 +20,14 @@ struct DatasetVersion {
   bool operator==(const DatasetVersion&) const = default;
 };
 
+struct OccupationTexts;  // nodes/gap/occupation_texts.hpp
+
 struct ProfileSet {
   DatasetVersion version;
   std::vector<ProfilePtr> profiles;  // every occupation, with or without ratings, by code
+  // Their texts and the load's text-profile weights, read in the same transaction: what the
+  // transitions ranking rebuilds its text index from (nodes/gap/similarity_view.hpp).
+  std::shared_ptr<const OccupationTexts> texts;
 };
 
 struct OccupationSummary {
@@ -49,6 +54,10 @@ struct FetchedOccupation {
 bool title_matches(const std::string& title, const std::string& code, const std::string& q_lower);
 bool title_search_less(const OccupationSummary& a, const OccupationSummary& b, const std::string& q_lower);
 std::string ascii_lower(std::string s);
+
+// True when `table` exists in the connected database (one loaded by an older dagrun may lack
+// the newer tables; readers then read them as empty).
+bool table_exists(soci::session& s, const std::string& table);
 
 class ProfileRepository {
  public:

@@ -17,8 +17,6 @@ ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<Valu
 
 bool has_values(const OccupationProfile& p, Domain d) { return p.has_level_ratings(d); }
 
-namespace {
-
 // Importance is rated by O*NET; where it has none, the estimate under the side's source
 // (text estimate, refined or LLM value), in that order of preference for that source.
 std::optional<double> importance_of(const ElementRating& r, ValueSource s) {
@@ -30,8 +28,6 @@ std::optional<double> importance_of(const ElementRating& r, ValueSource s) {
   if (im.llm_value) return im.llm_value;
   return im.estimate;
 }
-
-}  // namespace
 
 GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts) {
   GapResult out;

@@ -3,7 +3,8 @@
 #   1. playwright-core from the committed package-lock.json, `npm ci` into WORK_DIR (once per lock);
 #   2. a fresh SQLite database loaded from the fixture with `dagrun run pipelines/sample.yaml`;
 #   3. the real skillgap-api on 127.0.0.1, any free port, stopped on every exit (trap);
-#   4. tests/web/browser.test.mjs: headless Debian Chromium against it; screenshots go to WORK_DIR.
+#   4. tests/web/browser.test.mjs, then tests/web/transitions.test.mjs (the transitions panel): headless
+#      Debian Chromium against it; screenshots go to WORK_DIR.
 # Usage: tests/web/run.sh SRC_DIR WORK_DIR DAGRUN_BIN SKILLGAP_API_BIN
 # Exit 77 (ctest: skipped) when node, npm or /usr/bin/chromium is missing: scripts/deps.sh --test.
 set -euo pipefail
@@ -64,4 +65,6 @@ if [[ -z $port ]]; then echo "skillgap-api did not report its port"; exit 1; fi
 echo "skillgap-api on http://127.0.0.1:$port (pid $pid), fixture database $db"
 
 BASE_URL="http://127.0.0.1:$port" OUT_DIR="$work" node "$src/tests/web/browser.test.mjs"
+# The "Where can I go from here?" panel (GET /transitions), against the same server.
+BASE_URL="http://127.0.0.1:$port" OUT_DIR="$work" node "$src/tests/web/transitions.test.mjs"
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "web test: %.1f s from database load to browser closed\n", b - a }'
