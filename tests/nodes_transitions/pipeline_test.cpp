@@ -7,7 +7,7 @@
 #include <set>
 
 #include "api/app.hpp"
-#include "api_test_support.hpp"
+#include "api/api_test_support.hpp"
 #include "gap_test_db.hpp"
 #include "nodes/gap/transitions_json.hpp"
 #include "run_transitions.hpp"
