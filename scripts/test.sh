@@ -41,6 +41,7 @@ if [[ "${SKILLGAP_SKIP_SANITIZE:-0}" != 1 ]]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0}
-  ctest --test-dir "${ASAN_BUILD_DIR:-build-asan}" --output-on-failure --timeout 1800 || status=$?
+  # The docker test builds its image from the Dockerfile, not from this build tree: it ran above.
+  ctest --test-dir "${ASAN_BUILD_DIR:-build-asan}" --output-on-failure --timeout 1800 -LE docker || status=$?
 fi
 exit $status
