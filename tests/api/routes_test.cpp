@@ -246,7 +246,7 @@ TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset
   CHECK(gaps[0] == json::parse(R"({"element_id":"2.A.1.a","element_name":"Reading Comprehension","scale_id":"LV",
       "from_data_value":3.12,"to_data_value":4.5,"gap":1.38,"importance":4.25,"from_missing":false,"estimated":false,
       "from_value_source":"onet","to_value_source":"onet","from_estimated":false,"to_estimated":false,
-      "from_sd":null,"to_sd":null,"significant":null})"));
+      "from_sd":null,"to_sd":null,"significant":null,"domain":"skills","from_anchor":null,"to_anchor":null})"));
   CHECK(gaps[1]["element_id"] == "2.A.2.a");
   CHECK(gaps[1]["from_data_value"] == 0.0);
   CHECK(gaps[1]["from_missing"] == true);

@@ -15,6 +15,7 @@
 namespace dag {
 void register_onet_nodes(Registry& r);
 void register_sql_nodes(Registry& r);
+void register_estimate_nodes(Registry& r);
 void register_llm_nodes(Registry& r);
 }  // namespace dag
 
@@ -54,6 +55,7 @@ std::unique_ptr<dag::Registry> full_registry() {
   dag::register_engine_nodes(*r);
   dag::register_onet_nodes(*r);
   dag::register_sql_nodes(*r);
+  dag::register_estimate_nodes(*r);  // text_estimate sits in the pipelines
   dag::register_llm_nodes(*r);
   return r;
 }

@@ -12,6 +12,7 @@
 
 namespace dag {
 void register_sql_nodes(Registry& r);
+void register_estimate_nodes(Registry& r);
 }
 
 namespace {
@@ -92,6 +93,7 @@ TEST_CASE("dagrun config and validation messages hide the same password", "[sql]
   dag::Registry reg;
   dag::register_engine_nodes(reg);
   dag::register_sql_nodes(reg);
+  dag::register_estimate_nodes(reg);  // text_estimate sits in the pipelines
   for (const auto& pw : passwords()) {
     const std::string url = "mysql://onet:" + pw.raw + "@127.0.0.1:3306/onet";
     INFO("password '" << pw.name << "'");

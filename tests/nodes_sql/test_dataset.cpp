@@ -7,6 +7,7 @@
 
 namespace dag {
 void register_sql_nodes(Registry& r);
+void register_estimate_nodes(Registry& r);
 }
 
 namespace sqltest {
@@ -364,6 +365,7 @@ std::unique_ptr<dag::Registry> make_registry(std::shared_ptr<TestHooks> hooks) {
   auto r = std::make_unique<dag::Registry>();
   dag::register_engine_nodes(*r);
   dag::register_sql_nodes(*r);
+  dag::register_estimate_nodes(*r);  // text_estimate sits in the pipelines
   register_test_nodes(*r, std::move(hooks));
   return r;
 }
