@@ -168,7 +168,7 @@ TEST_CASE("transitions pipeline: dagrun help, validation and a real run", "[tran
   for (const char* t : {"profile_snapshot", "transitions_rank", "transitions_write"}) CHECK(out.find(t) != std::string::npos);
   CHECK(testing_support::run_command(dagrun("nodes transitions_rank"), out) == 0);
   for (const char* p : {"limit", "domain", "job_zone", "max_weighted_gap", "exclude_group", "source", "codes", "chunk",
-                        "gap.snapshot", "transitions.result", "range [1, 100]", "skills, knowledge, all"}) {
+                        "gap.snapshot", "transitions.result", "[1, 100]", "enum(skills|knowledge|all)"}) {
     INFO(p << " in:\n" << out);
     CHECK(out.find(p) != std::string::npos);
   }
