@@ -193,8 +193,8 @@ TEST_CASE("explain: domain=all compares skills and knowledge together, each gap 
   auto nr = app().handle({"GET", "/skill-gap", "from=11-9901.00&to=47-9901.00&domain=all&source=onet"});
   CHECK(nr.status == 404);
   CHECK(json::parse(nr.body)["message"] ==
-        "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill or knowledge ratings, so no skill gap can be "
-        "computed.");
+        "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill or knowledge ratings from source 'onet', so no "
+        "skill gap can be computed.");
 }
 
 TEST_CASE("explain: /occupations/{code} lists tasks core first, technology hot first, job zone, education",

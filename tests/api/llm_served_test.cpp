@@ -24,7 +24,8 @@ TEST_CASE("an occupation O*NET does not rate is served from LLM estimates, marke
   REQUIRE(to.status == 200);
   auto tres = to.json()["result"];
   CHECK(tres["to_occupation_title"] == "Castle Moat Installers");
-  CHECK(tres["value_source"] == "refined");
+  CHECK(tres["value_source"] == "mixed");  // O*NET's values for the rated source, refined (LLM) for the target
+  CHECK(tres["to_value_source"] == "refined");
   CHECK(tres["required_count"] == 8);
   CHECK(tres["to_values_estimated"] == true);
   CHECK(tres["from_values_estimated"] == false);
