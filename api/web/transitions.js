@@ -37,7 +37,7 @@
     const root = svg('svg', { class: `tr-bar tr-bar-${kind}`, viewBox: `0 0 ${w} 8`, preserveAspectRatio: 'none', 'aria-hidden': 'true' });
     root.append(svg('rect', { class: 'track', x: 0, y: 0, width: w, height: 8, rx: 2 }));
     const fill = Math.max(0, Math.min(1, max > 0 ? value / max : 0)) * w;
-    root.append(svg('rect', { class: 'fill', x: 0, y: 0, width: fill.toFixed(2), height: 8, rx: 2, 'data-testid': `${kind}-bar` }));
+    root.append(svg('rect', { class: 'fill', x: 0, y: 0, width: fill.toFixed(2), height: 8, rx: 2, 'data-testid': `tr-${kind}-bar` }));
     return root;
   }
 

@@ -75,7 +75,7 @@ async function listed(page) {
     similarity: li.querySelector('[data-testid=similarity]').textContent,
     gap: li.querySelector('[data-testid=weighted-gap]').textContent,
     zone: li.querySelector('[data-testid=zone]').textContent,
-    simWidth: Number(li.querySelector('[data-testid=similarity-bar]').getAttribute('width')),
+    simWidth: Number(li.querySelector('[data-testid=tr-similarity-bar]').getAttribute('width')),
   })));
 }
 
