@@ -13,7 +13,7 @@
   const panel = $('transitions');
   if (!panel) return;
 
-  let shown = '';  // the request the list shows (or is loading)
+  let shown = null;  // the request the list shows (or is loading); null: nothing yet, so the first call always renders
   let seq = 0;
 
   function el(tag, attrs, text) {
