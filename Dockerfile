@@ -21,7 +21,7 @@ FROM debian:12-slim AS runtime
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libtbb12 libyaml-cpp0.7 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-mysql4.0 libmariadb3 \
-      libcpprest2.10 libspdlog1.10 libfmt9 libzip4 libcurl4 libsqlite3-0 ca-certificates curl \
+      libcpprest2.10 libspdlog1.10 libfmt9 libzip4 libcurl4 libsqlite3-0 libstemmer0d ca-certificates curl \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old /var/lib/dpkg/*-old \
       /var/log/apt /var/log/dpkg.log /var/log/alternatives.log

@@ -11,10 +11,14 @@
    the build (mapped to their CMake targets), the commands the services run and the pipelines they
    load (also copied into the image; with --dagrun, `dagrun validate` accepts each one), every
    variable the compose file reads is in .env.example, and .env is ignored by git.
-4. The checker can fail: broken copies (a missing pipeline, a missing COPY source, a command that
+4. With --binary (the built dagrun and skillgap-api): every shared library a binary loads
+   directly (its ELF NEEDED entries) comes from a package the runtime stage installs, one of
+   their dependencies, or the base image's own (libc6, libgcc-s1, libstdc++6) — the image would
+   otherwise build fine and fail only when the etl or api container starts.
+5. The checker can fail: broken copies (a missing pipeline, a missing COPY source, a command that
    is no binary, no healthcheck, ...) must each be reported.
 
-Usage: check_compose.py REPO [--dagrun PATH]. Exit 0 all good, 1 problems, 77 docker-compose
+Usage: check_compose.py REPO [--dagrun PATH] [--binary PATH ...]. Exit 0 all good, 1 problems, 77 docker-compose
 missing (ctest: skipped).
 """
 import argparse
@@ -215,6 +219,70 @@ def in_image(path, copied):
     return None
 
 
+# Packages of debian:12-slim that apt itself needs, so every Debian image has them.
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def runtime_packages(dockerfile):
+    """The packages `apt-get install` names in the Dockerfile's last stage."""
+    pkgs = set()
+    stage = 0
+    for word, args in dockerfile_instructions(dockerfile):
+        if word == "FROM":
+            stage += 1
+            pkgs = set()
+        elif word == "RUN":
+            for cmd in re.split(r"&&|;", args):
+                words = shlex.split(cmd)
+                if "apt-get" in words and "install" in words:
+                    pkgs |= {w for w in words[words.index("install") + 1:] if not w.startswith("-")}
+    return pkgs
+
+
+def package_closure(pkgs):
+    """`pkgs` and everything they depend on, as installed on this machine (dpkg's Depends/Pre-Depends)."""
+    seen, todo = set(), list(pkgs)
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        q = subprocess.run(["dpkg-query", "-W", "-f=${Depends}, ${Pre-Depends}", p], capture_output=True, text=True)
+        for alt in q.stdout.split(","):
+            name = alt.split("|")[0].strip().split(" ")[0].split(":")[0]
+            if name:
+                todo.append(name)
+    return seen
+
+
+def check_runtime_libraries(dockerfile, binaries):
+    """Problems: a directly loaded shared library whose package the runtime stage does not install."""
+    problems = []
+    installed = package_closure(runtime_packages(dockerfile)) | BASE_IMAGE_PACKAGES
+    for binary in binaries:
+        d = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True)
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", d.stdout)
+        if d.returncode != 0 or not needed:
+            problems.append(f"{binary}: no NEEDED entries read ({d.stderr.strip()[:200]})")
+            continue
+        resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", subprocess.run(["ldd", binary], capture_output=True, text=True).stdout, re.M))
+        for soname in needed:
+            path = resolved.get(soname)
+            if not path:
+                problems.append(f"{os.path.basename(binary)}: {soname} not found on this machine (ldd)")
+                continue
+            owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)], capture_output=True, text=True)
+            if owner.returncode != 0:
+                owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+            pkg = owner.stdout.split(":")[0].strip() if owner.returncode == 0 else ""
+            if not pkg:
+                problems.append(f"{os.path.basename(binary)}: {soname} ({path}) belongs to no Debian package")
+            elif pkg not in installed:
+                problems.append(f"Dockerfile: the runtime stage does not install {pkg}, which has {soname} "
+                                f"that {os.path.basename(binary)} loads")
+    return problems
+
+
 def check_stack(repo, cfg, copied, binaries, dagrun):
     problems = []
     services = (cfg or {}).get("services", {})
@@ -348,6 +416,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("repo")
     ap.add_argument("--dagrun", help="dagrun binary: also `dagrun validate` every pipeline the services load")
+    ap.add_argument("--binary", action="append", default=[],
+                    help="a built binary the image ships: its shared libraries must come from the runtime stage's packages")
     a = ap.parse_args()
     repo = os.path.realpath(a.repo)
     if not shutil.which("docker-compose"):
@@ -373,6 +443,16 @@ def main():
                [] if rc2 != 0 and "MYSQL" in err2 and ".env" in err2 else [f"exit {rc2}: {err2.strip()[:300]}"])
 
         report("the stack, the Dockerfile and everything they name", check_all(repo, compose, dockerfile, env_file, a.dagrun))
+        if a.binary:
+            report("the runtime stage installs every shared library the binaries load",
+                   check_runtime_libraries(dockerfile, a.binary))
+            # ... and notices one left out.
+            broken_df = os.path.join(tmp, "Dockerfile.nolib")
+            original_df = open(dockerfile, encoding="utf-8").read()
+            open(broken_df, "w", encoding="utf-8").write(original_df.replace(" libstemmer0d", ""))
+            found = check_runtime_libraries(broken_df, a.binary)
+            report("the checker notices a runtime library left out",
+                   [] if any("libstemmer0d" in f for f in found) else [f"expected a problem naming libstemmer0d, got {found}"])
         report("docker-compose.local-data.yml mounts ONET_DATA_DIR read-only where ONET_SOURCE points",
                check_local_data(repo, tmp, os.path.join(repo, ".env.example")))
 
