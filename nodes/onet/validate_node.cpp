@@ -31,7 +31,7 @@ class ValidateNode final : public dag::Node {
     }
     auto table = dag::batch_cast<TableBatch>(in);
     if (table->release) forward_release(table->release, out);
-    if (validator_.ready(table->table)) {
+    if (validator_.ready(table->table) && !held_back(table->table)) {
       check_and_forward(table, out);
     } else {
       pending_.push_back(std::move(table));  // waits for the tables its rows point into
@@ -88,22 +88,25 @@ class ValidateNode final : public dag::Node {
   }
 
   // Forwards every held-back chunk whose references are now complete, in arrival order. A
-  // forwarded reference table can make others ready (ETE Categories -> ETE), hence the loop.
-  // Chunks of one table become ready together, so a table's chunks keep their file order.
+  // forwarded reference table can make others ready (ETE Categories -> ETE), so after each
+  // forward the scan starts again from the oldest chunk: continuing past a chunk skipped as not
+  // ready could forward a later chunk of its table first (its last one, which closes the table).
   void forward_ready(dag::Emitter& out) {
     for (bool progress = true; progress && !out.cancelled();) {
       progress = false;
-      for (auto it = pending_.begin(); it != pending_.end() && !out.cancelled();) {
-        if (!validator_.ready((*it)->table)) {
-          ++it;
-          continue;
-        }
+      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (!validator_.ready((*it)->table)) continue;
         auto next = std::move(*it);
-        it = pending_.erase(it);
+        pending_.erase(it);
         check_and_forward(next, out);
         progress = true;
+        break;
       }
     }
+  }
+
+  bool held_back(const std::string& table) const {
+    return std::any_of(pending_.begin(), pending_.end(), [&](const auto& t) { return t->table == table; });
   }
 
   void check_and_forward(const std::shared_ptr<const TableBatch>& t, dag::Emitter& out) {

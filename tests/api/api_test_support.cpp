@@ -32,7 +32,7 @@ const std::string& mini_db_url() {
 api::AppConfig config_for(const std::string& db_url) {
   api::AppConfig cfg;
   cfg.database_url = db_url;
-  cfg.pipeline = std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml";
+  cfg.pipeline = testing_support::repo_path("pipelines/skill_gap.yaml");
   cfg.cache.check_interval = std::chrono::milliseconds(200);
   return cfg;
 }

@@ -172,7 +172,7 @@ TEST_CASE("fallback: requests waiting for O*NET beyond the fetch node's queue_li
   FakeOnetV2 fake(kKey);
   fake.delay(std::chrono::milliseconds(400));  // every code is unknown there, after a while
   // The shipped pipeline with one fetch at a time and one request allowed to wait for it.
-  std::ifstream in(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml");
+  std::ifstream in(testing_support::repo_path("pipelines/skill_gap.yaml"));
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (auto [from, to] : {std::pair<std::string, std::string>{"concurrency: 4 ", "concurrency: 1 "}, {"queue_limit: 256", "queue_limit: 1"}}) {
     auto pos = yaml.find(from);

@@ -42,7 +42,7 @@ TEST_CASE("executable: serves, then SIGTERM finishes in-flight requests and exit
   const int port = free_port();
   const std::string db = apitest::mini_db_url();
   Child c({kBin, "--listen", "127.0.0.1:" + std::to_string(port), "--db", db, "--threads", "4", "--pipeline",
-           std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml"},
+           testing_support::repo_path("pipelines/skill_gap.yaml")},
           dir / "server.log");
   REQUIRE(wait_ready(port, std::chrono::seconds(20)));
   auto r = apitest::get(port, "/skill-gap?from=15-9901&to=11-9901");

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api/app.hpp"
+#include "support/test_support.hpp"
 #include "api/openapi.hpp"
 #include "api/query_params.hpp"
 #include "api/routes.hpp"
@@ -60,7 +61,7 @@ std::string concrete(const api::Route& r) {
 
 TEST_CASE("route table: the served OpenAPI parameters are the table's, and api/openapi.json agrees", "[api][routes][openapi]") {
   const json served = json::parse(api::App::openapi_document());
-  const json file = read_json_file(std::string(SKILLGAP_SOURCE_DIR) + "/api/openapi.json");
+  const json file = read_json_file(testing_support::repo_path("api/openapi.json"));
   std::set<std::string> documented, in_served, in_file;
   for (const auto& r : api::App::route_table().routes()) {
     if (!r.documented) continue;

@@ -557,7 +557,7 @@ TEST_CASE("database down with a dataset cached: /readyz stays 200 and says since
 TEST_CASE("500 with a generic message when the subgraph fails unexpectedly", "[api][routes]") {
   testing_support::TempDir dir("apibroken");
   // Both lookups on the same side: gap_compute cannot pair them.
-  std::ifstream in(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml");
+  std::ifstream in(testing_support::repo_path("pipelines/skill_gap.yaml"));
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto pos = yaml.find("side: to");
   REQUIRE(pos != std::string::npos);

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include "support/test_support.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
@@ -20,7 +21,7 @@ void run_load(const std::string& pipeline, const std::string& db_url, const std:
   lo.overrides = {"nodes.load.params.database=" + db_url,
                   "nodes.validate.params.rejects_path=" + (work_dir / "rejects.tsv").string()};
   lo.overrides.insert(lo.overrides.end(), overrides.begin(), overrides.end());
-  const std::string path = std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/" + pipeline;
+  const std::string path = testing_support::repo_path("pipelines/") + pipeline;
   // LLM enrichment, when the pipeline has it, passes the data through and writes nothing else
   // (its default cache would be a database in the repository's data/ folder).
   auto doc = dag::load_pipeline_doc(path, lo);

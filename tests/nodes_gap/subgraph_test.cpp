@@ -29,7 +29,7 @@ struct Subgraph {
     dag::LoadOptions lo;
     lo.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
     lo.overrides = std::move(overrides);
-    pipeline = dag::load_pipeline(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/skill_gap.yaml", reg, lo);
+    pipeline = dag::load_pipeline(testing_support::repo_path("pipelines/skill_gap.yaml"), reg, lo);
     service = std::make_unique<dag::Service>(pipeline, reg, res);
   }
 

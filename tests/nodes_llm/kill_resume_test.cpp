@@ -16,7 +16,7 @@
 using namespace llmtest;
 
 TEST_CASE("a killed dagrun run resumes with only the remaining calls", "[llm][sqlite][resume][kill]") {
-  const std::string dagrun = std::string(SKILLGAP_BINARY_DIR) + "/engine/cli/dagrun";
+  const std::string dagrun = testing_support::build_path("engine/cli/dagrun");
   if (::access(dagrun.c_str(), X_OK) != 0) {
     WARN("SKIPPED: " << dagrun << " is not built (ninja dagrun)");
     return;

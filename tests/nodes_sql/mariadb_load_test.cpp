@@ -7,6 +7,7 @@
 
 #include "nodes/sql/database.hpp"
 
+#include "support/test_support.hpp"
 #include "tests/mariadb/mariadb_test_support.hpp"
 #include "tests/nodes_sql/bulk_insert_scenarios.hpp"
 #include "tests/nodes_sql/db_snapshot.hpp"
@@ -114,7 +115,7 @@ TEST_CASE("mariadb: a loader killed mid-way leaves the previous dataset", "[sql]
 
 TEST_CASE("mariadb: a ?socket= URL connects through the Unix socket", "[sql][mariadb]") {
   // The fixture's server keeps its socket path beside its datadir.
-  std::ifstream in(std::string(SKILLGAP_BINARY_DIR) + "/mariadb-test-server/socket-path");
+  std::ifstream in(testing_support::build_path("mariadb-test-server/socket-path"));
   std::string socket;
   if (!std::getline(in, socket)) {
     WARN("SKIPPED: the server is not the fixture's (SKILLGAP_MARIADB_URL points elsewhere)");

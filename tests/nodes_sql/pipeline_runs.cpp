@@ -1,5 +1,6 @@
 #include "tests/nodes_sql/pipeline_runs.hpp"
 
+#include "support/test_support.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 
@@ -27,7 +28,7 @@ dag::RunReport run_repo_pipeline(const std::string& file, const std::vector<std:
   dag::LoadOptions lo;
   lo.overrides = overrides;
   lo.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto p = dag::load_pipeline(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/" + file, *registry, lo);
+  auto p = dag::load_pipeline(testing_support::repo_path("pipelines/") + file, *registry, lo);
   dag::Resources res;
   return dag::run_pipeline(p, *registry, res);
 }

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/test_support.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 
@@ -17,7 +18,7 @@ dag::RunReport run_transitions(const std::string& db_url, const Outputs& out, co
   lo.overrides = {"nodes.snapshot.params.database=" + db_url, "nodes.write.params.tsv=" + out.tsv_path,
                   "nodes.write.params.jsonl=" + out.jsonl_path};
   lo.overrides.insert(lo.overrides.end(), overrides.begin(), overrides.end());
-  auto p = dag::load_pipeline(std::string(SKILLGAP_SOURCE_DIR) + "/pipelines/transitions.yaml", reg, lo);
+  auto p = dag::load_pipeline(testing_support::repo_path("pipelines/transitions.yaml"), reg, lo);
   dag::Resources res;
   return dag::run_pipeline(p, reg, res);
 }
