@@ -25,9 +25,9 @@ Response success(std::string message, api::json result) {
   return json_response(200, body);
 }
 
-Response error_response(const ErrorSpec& e, bool skill_gap_shape) {
+Response error_response(const ErrorSpec& e, const char* empty_list) {
   api::json result = api::json::object();
-  if (skill_gap_shape) result["skill_gaps"] = api::json::array();
+  if (empty_list) result[empty_list] = api::json::array();
   api::json body = {{"success", false}, {"error", e.error}, {"message", e.message}, {"result", result}};
   return json_response(e.status, body);
 }

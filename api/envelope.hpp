@@ -23,8 +23,9 @@ struct ErrorSpec {
   std::string error;    // machine-readable, e.g. "occupation_not_found"
   std::string message;  // "Error: ..."
 };
-// `skill_gap_shape`: include result.skill_gaps = [] (the /skill-gap envelope).
-Response error_response(const ErrorSpec& e, bool skill_gap_shape);
+// `empty_list`: the key of an empty list in `result` (`skill_gaps` for the /skill-gap envelope), or
+// nullptr for result = {}.
+Response error_response(const ErrorSpec& e, const char* empty_list);
 
 // The /skill-gap success response for a computed result. Written directly (not through a
 // JSON DOM): it is the hot path, and the DOM cost about 3x the gap computation itself.

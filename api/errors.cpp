@@ -95,7 +95,8 @@ ApiError error_for(std::exception_ptr e, const std::string& route) {
 }
 
 Response to_response(const ApiError& e, ErrorShape shape) {
-  auto r = error_response({e.status(), e.error(), e.message()}, shape == ErrorShape::SkillGap);
+  const char* list = shape == ErrorShape::SkillGap ? "skill_gaps" : shape == ErrorShape::Transitions ? "transitions" : nullptr;
+  auto r = error_response({e.status(), e.error(), e.message()}, list);
   if (e.retry_after()) r.headers.emplace_back("Retry-After", std::to_string(*e.retry_after()));
   for (const auto& h : e.headers()) r.headers.push_back(h);
   return r;

@@ -44,8 +44,9 @@ struct RouteParam {
   RouteParam& at_most(std::size_t bytes) { max_bytes = bytes; return *this; }
 };
 
-// Whether error answers carry `result.skill_gaps: []` (the /skill-gap envelope) or not.
-enum class ErrorShape { Plain, SkillGap };
+// What an error answer's `result` holds: {} (Plain), or the route's list, empty, so that a client
+// reads result.skill_gaps / result.transitions the same way on success and on failure.
+enum class ErrorShape { Plain, SkillGap, Transitions };
 
 // A matched, validated request as a handler sees it.
 struct Call {

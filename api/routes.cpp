@@ -46,6 +46,7 @@ RouteTable build() {
     r.param(RouteParam(ParamSpec::str("from").req().doc("Source O*NET-SOC code: NN-NNNN.NN, or NN-NNNN meaning NN-NNNN.00"))
                 .shaped(code));
     for (auto& spec : gap::transition_option_specs()) r.param(std::move(spec));
+    r.error_shape(ErrorShape::Transitions);
     r.handle(handlers::transitions);
     t.add(std::move(r));
   }

@@ -7,7 +7,7 @@
 
 namespace common {
 
-// `s` as a JSON string literal, quotes included. Printable ASCII is copied (with \" and \\
+// `s` as a JSON string literal, quotes included. Printable ASCII is copied (quote and backslash
 // escaped); anything else goes through nlohmann::json's serializer, which escapes control
 // characters and replaces invalid UTF-8 with U+FFFD, so stored bytes can never break an answer.
 void append_json_string(std::string& out, std::string_view s);

@@ -40,7 +40,8 @@ SimilarityView::SimilarityView(std::vector<ProfilePtr> profiles, const Occupatio
     for (const auto& p : profiles_) {
       for (const auto& r : p->ratings) {
         auto d = domain_of(*r.element);
-        if (!d || seen.count(r.element->id)) continue;
+        // Only skills and knowledge are compared (abilities, when a release has them, are not).
+        if (!d || (*d != Domain::Skills && *d != Domain::Knowledge) || seen.count(r.element->id)) continue;
         seen.emplace(r.element->id, *d);
         (*d == Domain::Skills ? skills : knowledge).push_back(r.element->id);
       }
@@ -119,7 +120,7 @@ DenseLevels SimilarityView::dense(std::optional<ValueSource> source) const {
     for (const auto& r : p.ratings) {
       if (!r.level) continue;
       auto dom = domain_of(*r.element);
-      if (!dom) continue;
+      if (!dom || (*dom != Domain::Skills && *dom != Domain::Knowledge)) continue;
       const ValueSource s = side[*dom == Domain::Skills ? 0 : 1];
       auto v = r.level->get(s);
       if (!v) continue;

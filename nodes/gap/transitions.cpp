@@ -52,7 +52,10 @@ std::optional<JobZoneRule> parse_job_zone_rule(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view soc_minor_group(std::string_view code) { return code.substr(0, std::min<std::size_t>(5, code.size())); }
+// SOC 2018 minor groups are XX-X000 (29-1000 holds 29-10xx, 29-11xx and 29-12xx); the 2018
+// revision's 15-1200, 31-1100 and 51-5100 are the only minor groups of their first digit, so the
+// first three digits name the group in every case.
+std::string_view soc_minor_group(std::string_view code) { return code.substr(0, std::min<std::size_t>(4, code.size())); }
 
 TransitionScore transition_score(double text_similarity, double rating_similarity, double weighted_gap,
                                  std::optional<int> zone_step, JobZoneRule rule) {

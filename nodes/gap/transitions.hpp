@@ -19,8 +19,8 @@
 //
 // Best first; equal scores by target code. Filters: job_zone (same: dz = 0, up: dz > 0, down:
 // dz < 0, within1: |dz| <= 1; an occupation without a job zone passes only `any`),
-// max_weighted_gap (W <= it), exclude_group (not the source's SOC minor group, the code's first
-// four digits: 15-12xx), and the target must have values under the requested source in every
+// max_weighted_gap (W <= it), exclude_group (not the source's SOC minor group XX-X000, the
+// code's first three digits: 29-1xxx for Registered Nurses), and the target must have values under the requested source in every
 // requested domain (as /skill-gap would otherwise answer no_ratings).
 //
 // Asymmetric by construction: S and Z are symmetric but W is not (moving up from Registered
@@ -101,7 +101,7 @@ inline constexpr std::size_t kTopGaps = 3;
 // under the requested source in a requested domain (errors.hpp).
 TransitionResult rank_transitions(const SimilarityView& view, const std::string& from_code, const TransitionOptions& opts);
 
-// The SOC minor group of an O*NET-SOC code: "15-1252.00" -> "15-12".
+// The SOC minor group of an O*NET-SOC code, as its first three digits: "29-1141.00" -> "29-1" (29-1000).
 std::string_view soc_minor_group(std::string_view code);
 
 }  // namespace gap

@@ -191,11 +191,13 @@ TEST_CASE("transitions are asymmetric: moving up means learning, moving down doe
 TEST_CASE("transitions: filters, limit, domains", "[gap][transitions]") {
   gap::SimilarityView view(bakery(), nullptr);
   TransitionOptions o;
-  o.exclude_group = true;  // 35-20xx is the source's own minor group (35-20)
+  o.exclude_group = true;  // 35-2xxx is the source's own minor group (35-2000)
   auto others = codes(gap::rank_transitions(view, "35-2011.00", o));
   std::sort(others.begin(), others.end());
   CHECK(others == std::vector<std::string>{"11-9051.00", "13-2011.00", "53-3032.00"});
-  CHECK(gap::soc_minor_group("35-2011.00") == "35-20");
+  CHECK(gap::soc_minor_group("35-2011.00") == "35-2");
+  CHECK(gap::soc_minor_group("29-1141.00") == gap::soc_minor_group("29-1229.01"));  // both in 29-1000
+  CHECK(gap::soc_minor_group("29-1141.00") != gap::soc_minor_group("29-2043.00"));  // 29-2000
 
   o = {};
   o.max_weighted_gap = 0;
