@@ -196,3 +196,57 @@ TEST_CASE("descriptive tables: bad inputs give exact run errors", "[onet][pipeli
     }
   }
 }
+
+namespace {
+
+// "Job Zones.txt:9: reason" -> the start of its rejects.tsv line, "Job Zones.txt\t9\treason\t".
+std::string rejects_line_start(const std::string& problem) {
+  const auto colon = problem.find(".txt:") + 4;
+  const auto second = problem.find(": ", colon + 1);
+  return problem.substr(0, colon) + "\t" + problem.substr(colon + 1, second - colon - 1) + "\t" +
+         problem.substr(second + 2) + "\t";
+}
+
+std::string with_skip(std::string yaml) { return yaml.replace(yaml.find("nodes:"), 6, "settings: {on_error: skip}\nnodes:"); }
+
+}  // namespace
+
+TEST_CASE("descriptive tables: with on_error=skip each bad row goes to rejects.tsv and the rest loads; a bad file still fails",
+          "[onet][pipeline]") {
+  const auto cases = onettest::descriptive_bad_inputs();
+  std::map<std::string, std::size_t> fixture_rows;
+  {
+    TempDir tmp("onet-desc-skip-base");
+    Run r = onettest::run_yaml(pipeline(onettest::fixture_dir().string(), tmp.path()));
+    REQUIRE(r.report.ok);
+    for (const auto& b : r.collected->batches)
+      if (auto t = std::dynamic_pointer_cast<const TableBatch>(b)) fixture_rows[t->table] += t->rows();
+  }
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.table << ": " << c.kind) {
+      TempDir tmp("onet-desc-skip");
+      auto dir = onettest::copy_fixture(tmp.path(), "rel");
+      write_file(dir / file_name_of(c.table), c.content);
+      Run r = onettest::run_yaml(with_skip(pipeline(dir.string(), tmp.path())));
+      if (c.from_reader) {
+        // A changed header or a file cut short is the file's fault, not a row's: no policy skips it.
+        CHECK(r.report.error == "node '" + c.node + "' (onet_table): " + c.problem);
+        CHECK(r.collected->commits == 0);
+        continue;
+      }
+      INFO(r.report.error);
+      REQUIRE(r.report.ok);
+      CHECK(r.collected->commits == 1);
+      const std::string rejects = read_file(tmp.path() / "out" / "rejects.tsv");
+      INFO(rejects);
+      CHECK(rejects.starts_with("file\tline\treason\tkey\n"));
+      std::string line = "\n" + rejects_line_start(c.problem);
+      if (c.kind == "duplicate key") line.pop_back();  // "duplicate (key ...) (first at line 2)"
+      CHECK(rejects.find(line) != std::string::npos);
+      std::map<std::string, std::size_t> rows;
+      for (const auto& b : r.collected->batches)
+        if (auto t = std::dynamic_pointer_cast<const TableBatch>(b)) rows[t->table] += t->rows();
+      CHECK(rows.at(c.table) == fixture_rows.at(c.table));  // the appended bad row dropped, the rest all there
+    }
+  }
+}
