@@ -283,6 +283,30 @@ def check_runtime_libraries(dockerfile, binaries):
     return problems
 
 
+def seconds(value):
+    """docker-compose durations as `config` prints them ("2s", "1m30s", "500ms") -> seconds."""
+    total, s = 0.0, str(value)
+    for num, unit in re.findall(r"([0-9.]+)(ms|us|ns|h|m|s)", s):
+        total += float(num) * {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[unit]
+    return total if s else None
+
+
+# A dependent service starts, and `docker-compose up` reports healthy, only at the next probe:
+# with Docker's default 30 s interval the etl would wait up to 30 s for a database that is up.
+MAX_HEALTH_INTERVAL_S = 5
+
+
+def healthcheck_timing(service, hc):
+    problems = []
+    interval = seconds(hc.get("interval", "")) if hc.get("interval") else None
+    if interval is None or interval > MAX_HEALTH_INTERVAL_S:
+        problems.append(f"{service}: healthcheck interval {hc.get('interval', '30s (default)')} is over "
+                        f"{MAX_HEALTH_INTERVAL_S} s: dependants and `up` would wait that long")
+    if not hc.get("start_period"):
+        problems.append(f"{service}: healthcheck has no start_period (a slow first start would count as failures)")
+    return problems
+
+
 def check_stack(repo, cfg, copied, binaries, dagrun):
     problems = []
     services = (cfg or {}).get("services", {})
@@ -303,6 +327,7 @@ def check_stack(repo, cfg, copied, binaries, dagrun):
         problems.append("mysql: /var/lib/mysql is not on a named volume")
     if not mysql.get("healthcheck", {}).get("test"):
         problems.append("mysql: no healthcheck")
+    problems += healthcheck_timing("mysql", mysql.get("healthcheck") or {})
     for var in ("MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MYSQL_USER", "MYSQL_DATABASE"):
         if not (mysql.get("environment") or {}).get(var):
             problems.append(f"mysql: {var} is not set")
@@ -330,6 +355,7 @@ def check_stack(repo, cfg, copied, binaries, dagrun):
     hc = " ".join(map(str, (api.get("healthcheck") or {}).get("test") or []))
     if "/readyz" not in hc:
         problems.append("api: no healthcheck on /readyz")
+    problems += healthcheck_timing("api", api.get("healthcheck") or {})
     if api.get("restart") not in ("always", "unless-stopped", "on-failure") and not str(api.get("restart", "")).startswith("on-failure"):
         problems.append(f"api: restart policy {api.get('restart')!r}")
     if api.get("image") != etl.get("image"):
@@ -464,6 +490,7 @@ def main():
             ("a pipeline that does not exist", "compose", "pipelines/full.yaml", "pipelines/no-such.yaml", "no such file"),
             ("a command the image does not have", "compose", '["skillgap-api",', '["skillgap-apy",', "does not install"),
             ("no healthcheck on /readyz", "compose", "/readyz", "/healthz", "/readyz"),
+            ("a slow api healthcheck", "compose", "interval: 2s\n      timeout: 2s", "interval: 30s\n      timeout: 2s", "interval 30s"),
             ("api not waiting for the etl", "compose", "service_completed_successfully", "service_started", "completed successfully"),
             ("mysql not 8.0", "compose", "image: mysql:8.0", "image: mysql:5.7", "mysql:8.0"),
             ("a COPY source that does not exist", "dockerfile", "COPY schema/ schema/", "COPY schemas/ schema/", "COPY schemas/"),
