@@ -26,9 +26,14 @@ void search_occupations(ApiContext& c, const Call& call, const Reply& reply) {
   const std::string q = call.query.str_or("q", "");
   auto snap = c.cache().snapshot();
   if (!snap) throw ApiError::dataset_not_loaded();
-  auto hits = snap->search(q, static_cast<std::size_t>(limit));
+  auto hits = snap->find_titles(q, static_cast<std::size_t>(limit));
   json list = json::array();
-  for (const auto& h : hits) list.push_back({{"code", h.code}, {"title", h.title}});
+  for (const auto& h : hits) {
+    // Which title matched: a user who typed "RN" sees why Registered Nurses came back.
+    json matched = q.empty() ? json(nullptr)
+                             : json{{"field", std::string(gap::to_string(h.field))}, {"text", h.matched}};
+    list.push_back({{"code", h.occupation.code}, {"title", h.occupation.title}, {"matched", std::move(matched)}});
+  }
   reply.send(success("Found " + std::to_string(hits.size()) + " occupation(s).",
                      {{"query", q}, {"limit", limit}, {"count", hits.size()}, {"occupations", std::move(list)}}));
 }

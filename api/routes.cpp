@@ -51,8 +51,8 @@ RouteTable build() {
     t.add(std::move(r));
   }
   t.add(Route("/occupations")
-            .param(RouteParam(ParamSpec::str("q").doc("Text in the title (case-insensitive) or the start of a code; empty or "
-                                                      "absent lists all"))
+            .param(RouteParam(ParamSpec::str("q").doc("A title, alternate, short or reported title (or words of one), or the "
+                                                      "start of a code; empty or absent lists all"))
                        .at_most(100))
             .param(ParamSpec::integer("limit").range(1, 100).def("20").doc("At most this many occupations"))
             .handle(handlers::search_occupations));

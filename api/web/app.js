@@ -106,6 +106,12 @@
       items.forEach((o, i) => {
         const li = el('li', { id: `${side}-opt-${i}`, role: 'option', 'aria-selected': 'false', 'data-code': o.code });
         li.append(el('span', { class: 'opt-title' }, o.title), el('span', { class: 'opt-code' }, o.code));
+        // Found by another of its titles ("RN", "Software Engineer"): say which, so the hit makes sense.
+        const m = o.matched;
+        if (m && m.field !== 'title' && m.field !== 'code') {
+          li.append(el('span', { class: 'opt-matched', 'data-testid': 'opt-matched' },
+            `${m.field === 'reported_title' ? 'reported as' : 'also called'} “${m.text}”`));
+        }
         li.addEventListener('mousedown', (ev) => ev.preventDefault());  // keep the focus in the input
         li.addEventListener('click', () => choose(o));
         list.append(li);

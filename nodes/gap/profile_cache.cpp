@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nodes/gap/explain_repository.hpp"
+#include "nodes/gap/occupation_texts.hpp"
 #include "nodes/gap/similarity_view.hpp"
 #include "nodes/sql/database.hpp"
 
@@ -19,17 +20,19 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
   all.reserve(titles_.size());
   for (const auto& t : titles_) all.push_back(by_code_.at(t.summary.code));
   similarity_ = std::make_shared<const SimilarityView>(std::move(all), texts.get());
+  title_index_ = std::make_shared<const TitleIndex>(texts ? texts->tables.get() : nullptr);
 }
 
 Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations, NoView)
     : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()),
-      explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()) {
+      explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()),
+      title_index_(std::make_shared<const TitleIndex>(nullptr)) {
   by_code_.reserve(profiles.size());
   std::sort(profiles.begin(), profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
   titles_.reserve(profiles.size());
   for (auto& p : profiles) {
     if (!has_knowledge_ && p->has_level_ratings(Domain::Knowledge)) has_knowledge_ = true;
-    titles_.push_back({{p->code, p->title}, ascii_lower(p->title)});
+    titles_.push_back({{p->code, p->title}, ascii_lower(p->title), normalize_title(p->title)});
     by_code_[p->code] = std::move(p);
   }
 }
@@ -57,6 +60,65 @@ std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_
   return hits;
 }
 
+std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t limit) const {
+  const std::string raw = ascii_lower(q);
+  const std::string norm = normalize_title(q);
+  const std::vector<std::string> words = split_words(norm);
+  // The best hit per occupation (titles_ is by code, so an index into it names the occupation).
+  struct Best {
+    int tier = 100;
+    int weight = 0;
+    TitleField field = TitleField::Title;
+    const std::string* text = nullptr;
+  };
+  std::vector<Best> best(titles_.size());
+  auto offer = [&](std::size_t at, int tier, int weight, TitleField field, const std::string* text) {
+    Best& b = best[at];
+    if (tier < b.tier || (tier == b.tier && weight > b.weight)) b = {tier, weight, field, text};
+  };
+  for (std::size_t i = 0; i < titles_.size(); ++i) {
+    const TitleEntry& t = titles_[i];
+    if (q.empty()) {
+      offer(i, 4, 0, TitleField::Title, &t.summary.title);
+    } else if (!norm.empty() && t.normalized == norm) {
+      offer(i, 0, 0, TitleField::Title, &t.summary.title);
+    } else if ((!norm.empty() && t.normalized.starts_with(norm)) || t.lower_title.starts_with(raw)) {
+      offer(i, 1, 0, TitleField::Title, &t.summary.title);
+    } else if (t.lower_title.find(raw) != std::string::npos) {
+      offer(i, 4, 0, TitleField::Title, &t.summary.title);
+    } else if (t.summary.code.starts_with(raw)) {
+      offer(i, 4, 0, TitleField::Code, &t.summary.code);
+    } else if (!words.empty() && words_prefix_all(words, t.normalized)) {
+      offer(i, 7, 0, TitleField::Title, &t.summary.title);
+    }
+  }
+  title_index_->match(norm, words, [&](const TitleIndex::Entry& e, int tier) {
+    auto it = std::lower_bound(titles_.begin(), titles_.end(), e.code,
+                               [](const TitleEntry& t, const std::string& c) { return t.summary.code < c; });
+    if (it != titles_.end() && it->summary.code == e.code)
+      offer(static_cast<std::size_t>(it - titles_.begin()), tier, e.weight, e.field, &e.text);
+  });
+  std::vector<std::size_t> hits;
+  for (std::size_t i = 0; i < best.size(); ++i)
+    if (best[i].text) hits.push_back(i);
+  auto less = [&](std::size_t a, std::size_t b) {
+    const Best &x = best[a], &y = best[b];
+    if (x.tier != y.tier) return x.tier < y.tier;
+    if (x.weight != y.weight) return x.weight > y.weight;
+    const auto &ta = titles_[a].summary, &tb = titles_[b].summary;
+    return ta.title != tb.title ? ta.title < tb.title : ta.code < tb.code;
+  };
+  const std::size_t n = std::min(limit, hits.size());
+  std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), less);
+  std::vector<TitleHit> out;
+  out.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Best& b = best[hits[k]];
+    out.push_back({titles_[hits[k]].summary, b.field, *b.text, b.tier});
+  }
+  return out;
+}
+
 std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   std::vector<ProfilePtr> all;
   all.reserve(by_code_.size() + 1);
@@ -66,6 +128,7 @@ std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   std::shared_ptr<Snapshot> out(new Snapshot(version_, std::move(all), explanations_, NoView{}));
   out->loaded_at_ = loaded_at_;
   out->similarity_ = similarity_;
+  out->title_index_ = title_index_;
   return out;
 }
 

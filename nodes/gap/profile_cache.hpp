@@ -24,12 +24,22 @@
 #include "nodes/gap/explain.hpp"
 #include "nodes/gap/profile.hpp"
 #include "nodes/gap/profile_repository.hpp"
+#include "nodes/gap/title_search.hpp"
 
 namespace spdlog { class logger; }
 
 namespace gap {
 
 class SimilarityView;  // nodes/gap/similarity_view.hpp
+class TitleIndex;      // nodes/gap/title_search.hpp
+
+// One /occupations hit: the occupation, and the title that matched (nodes/gap/title_search.hpp).
+struct TitleHit {
+  OccupationSummary occupation;
+  TitleField field = TitleField::Title;
+  std::string matched;  // the matching title as O*NET writes it (the code for a code match)
+  int tier = 0;
+};
 
 class Snapshot {
  public:
@@ -43,8 +53,11 @@ class Snapshot {
   std::size_t size() const { return by_code_.size(); }
   bool has_knowledge() const { return has_knowledge_; }  // any knowledge LV rating loaded
   ProfilePtr find(const std::string& code) const;
-  // Same semantics as ProfileRepository::search_titles (see title_search_less).
+  // Same semantics as ProfileRepository::search_titles (see title_search_less): O*NET titles and
+  // codes only. Lists the dataset in tests and tools.
   std::vector<OccupationSummary> search(const std::string& q, std::size_t limit) const;
+  // GET /occupations: titles, alternate, short and reported titles, ranked (title_search.hpp).
+  std::vector<TitleHit> find_titles(const std::string& q, std::size_t limit) const;
   // Level anchors, technologies, job zones, education and tasks (nodes/gap/explain.hpp).
   const Explanations& explanations() const { return *explanations_; }
   // A copy with `p` added or replaced (the fallback's additions). It shares this snapshot's
@@ -59,6 +72,7 @@ class Snapshot {
   struct TitleEntry {
     OccupationSummary summary;
     std::string lower_title;
+    std::string normalized;  // normalize_title(title)
   };
   DatasetVersion version_;
   std::chrono::system_clock::time_point loaded_at_;
@@ -67,6 +81,7 @@ class Snapshot {
   bool has_knowledge_ = false;
   ExplanationsPtr explanations_;
   std::shared_ptr<const SimilarityView> similarity_;
+  std::shared_ptr<const TitleIndex> title_index_;  // never null
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <set>
 
 #include "api_test_support.hpp"
 #include "gap_test_db.hpp"
@@ -249,4 +250,45 @@ TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
     b->result = gap::compute_gap(*b->from, *b->to, {});
     return api::skill_gap_success(*b).body.size();
   });
+}
+
+TEST_CASE("real 29.2: /occupations finds occupations by the titles people use", "[api][real]") {
+  if (testing_support::onet_data_dir().empty()) {
+    WARN("SKIPPED: O*NET 29.2 files not found (set ONET_DATA_DIR); real-data checks not run");
+    return;
+  }
+  struct Case {
+    const char* q;
+    const char* first;  // the code that must come first
+    const char* field;  // and the title that matched it
+  };
+  for (const Case& c : {Case{"software engineer", "15-1252.00", "alternate_title"},
+                        Case{"RN", "29-1141.00", "short_title"},
+                        Case{"registered nurse", "29-1141.00", "title"},
+                        Case{"cashier", "41-2011.00", "title"},
+                        Case{"SOC analyst", "15-1212.00", "short_title"},
+                        Case{"data scientist", "15-2051.00", "title"},
+                        Case{"web developer", "15-1254.00", "title"}}) {
+    INFO(c.q);
+    std::string q = c.q;
+    for (std::size_t at; (at = q.find(' ')) != std::string::npos;) q.replace(at, 1, "%20");
+    auto r = real_app().handle({"GET", "/occupations", "q=" + q});
+    REQUIRE(r.status == 200);
+    const auto j = nlohmann::json::parse(r.body);
+    REQUIRE(j["result"]["count"] >= 1);
+    CHECK(j["result"]["occupations"][0]["code"] == c.first);
+    CHECK(j["result"]["occupations"][0]["matched"]["field"] == c.field);
+  }
+  // "data analyst" is an alternate title of nine occupations: all listed, each once.
+  auto r = real_app().handle({"GET", "/occupations", "q=data%20analyst&limit=100"});
+  const auto j = nlohmann::json::parse(r.body);
+  std::set<std::string> codes;
+  int exact = 0;
+  for (const auto& o : j["result"]["occupations"]) {
+    codes.insert(o["code"].get<std::string>());
+    exact += o["matched"]["field"] == "alternate_title" && o["matched"]["text"] == "Data Analyst";
+  }
+  CHECK(codes.size() == j["result"]["occupations"].size());
+  CHECK(exact == 9);
+  CHECK(codes.count("15-2051.00") == 1);
 }

@@ -382,7 +382,31 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
   auto s = call(app(), "/occupations", "q=moon");
   REQUIRE(s.r.status == 200);
   CHECK(s.body["result"]["count"] == 1);
-  CHECK(s.body["result"]["occupations"][0] == json::parse(R"({"code":"11-9902.00","title":"Moon Logistics Managers"})"));
+  CHECK(s.body["result"]["occupations"][0] ==
+        json::parse(R"({"code":"11-9902.00","title":"Moon Logistics Managers",
+                        "matched":{"field":"title","text":"Moon Logistics Managers"}})"));
+  CHECK(call(app(), "/occupations").body["result"]["occupations"][0]["matched"].is_null());  // no q, no match
+  // By the titles people use: alternate, short and reported titles, each hit saying which matched.
+  struct Case {
+    const char* q;
+    const char* code;
+    const char* field;
+    const char* text;
+  };
+  for (const Case& c : {Case{"spreadsheet engineer", "15-9901.00", "alternate_title", "Spreadsheet Engineer"},
+                        Case{"CLO", "11-9901.00", "short_title", "CLO"},
+                        Case{"moat builder", "47-9901.00", "reported_title", "Moat Builder"},
+                        Case{"lamplighter", "11-9901.00", "reported_title", "Head Lamplighter"},
+                        Case{"quantum formula", "15-9901.00", "alternate_title", "Quantum Formula Developer (QFD)"},
+                        Case{"15-9903", "15-9903.01", "code", "15-9903.01"}}) {
+    INFO(c.q);
+    auto r = call(app(), "/occupations", std::string("q=") + c.q);
+    REQUIRE(r.r.status == 200);
+    REQUIRE(r.body["result"]["count"] >= 1);
+    const auto& first = r.body["result"]["occupations"][0];
+    CHECK(first["code"] == c.code);
+    CHECK(first["matched"] == json{{"field", c.field}, {"text", c.text}});
+  }
   auto all = call(app(), "/occupations");
   CHECK(all.body["result"]["count"] == 8);
   CHECK(call(app(), "/occupations", "limit=3").body["result"]["occupations"].size() == 3);
