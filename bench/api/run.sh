@@ -158,6 +158,42 @@ wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/sources.lua" "http://127.0.
 TR=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/sources.lua" "http://127.0.0.1:$API_PORT" | grep '^RESULT')
 echo "   $TR"
 
+# GET /occupations?q=: what people type into the page's search box: real titles, alternate and
+# reported titles, their first words and prefixes (a sample of 2,000 from the loaded tables).
+python3 - "$WORK/onet.db" "$WORK/queries.txt" <<'EOF'
+import random, re, sqlite3, sys, urllib.parse
+db = sqlite3.connect(sys.argv[1])
+titles = [r[0] for r in db.execute("SELECT title FROM occupations")]
+for table in ("alternate_titles", "reported_titles"):
+    try:
+        titles += [r[0] for r in db.execute(f"SELECT title FROM {table}")]
+    except sqlite3.Error:
+        pass
+random.seed(7)
+out = []
+for t in random.sample(titles, min(2000, len(titles))):
+    words = re.findall(r"[A-Za-z0-9]+", t)
+    kind = random.random()
+    q = t if kind < 0.4 else " ".join(words[:2]) if kind < 0.7 else (words[0][:4] if words else t)
+    out.append(urllib.parse.quote(q))
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+EOF
+cat >"$WORK/search.lua" <<EOF
+local qs = {}
+for line in io.lines("$WORK/queries.txt") do qs[#qs + 1] = line end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter * 7919) end
+function init(args) math.randomseed(seed) end
+function request()
+  return wrk.format("GET", "/occupations?limit=12&q=" .. qs[math.random(#qs)])
+end
+dofile("$ROOT/bench/wrk_result.lua")
+EOF
+echo "== skillgap-api /occupations?q=, random real titles, words and prefixes: $CONNECTIONS connections, ${DURATION} s"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/search.lua" "http://127.0.0.1:$API_PORT" >/dev/null  # warm-up
+SE=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/search.lua" "http://127.0.0.1:$API_PORT" | grep '^RESULT')
+echo "   $SE"
+
 echo "== skillgap-api /healthz (cpprestsdk's own floor, no subgraph): $CONNECTIONS connections, ${DURATION} s"
 FLOOR=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$API_PORT/healthz" | awk '/Requests\/sec/ {print $2}')
 echo "   rps=$FLOOR"
@@ -169,10 +205,10 @@ RSS1=$(rss_kb "$API_PID")
 kill -TERM "$API_PID"; wait "$API_PID" && EXIT=0 || EXIT=$?; API_PID=""
 
 errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
-python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" <<'EOF'
+python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" "$SE" "$(errors "$SE")" <<'EOF'
 import re, sys
 def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
-ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err = sys.argv[1:]
+ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err, se, se_err = sys.argv[1:]
 tr_ratio = f(tr, "rps") / f(api, "rps")
 ratio = f(api, "rps") / f(ng, "rps")
 growth = (int(rss1) - int(rss0)) / 1024
@@ -187,6 +223,8 @@ rows = [
   ("/transitions throughput / /skill-gap", f"{tr_ratio:.2f}  ({f(tr,'rps'):.0f} / {f(api,'rps'):.0f} req/s)", tr_ratio >= 0.5, ">= 0.5"),
   ("/transitions p99 latency", f"{f(tr,'p99_ms'):.2f} ms  (p50 {f(tr,'p50_ms'):.2f} ms)", f(tr,'p99_ms') <= 10, "<= 10 ms"),
   ("/transitions errors", f"{int(tr_err)}", int(tr_err) == 0, "0"),
+  ("/occupations?q= p99 latency", f"{f(se,'p99_ms'):.2f} ms  (p50 {f(se,'p50_ms'):.2f} ms; {f(se,'rps'):.0f} req/s)", f(se,'p99_ms') <= 5, "<= 5 ms"),
+  ("/occupations?q= errors", f"{int(se_err)}", int(se_err) == 0, "0"),
 ]
 print("\n== summary")
 for name, val, ok, target in rows:
