@@ -1,4 +1,5 @@
 #include "api/http_server.hpp"
+#include "common/cpprest_drain.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -177,6 +178,7 @@ void HttpServer::stop() {
   }
   if (auto n = impl_->in_flight.load(); n > 0) spdlog::warn("http: closing with {} request(s) still in flight", n);
   impl_->listener->close().wait();
+  common::drain_cpprest_pool();  // the replies' last continuations (common/cpprest_drain.hpp)
 }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }

@@ -1,6 +1,7 @@
 #include "nodes/gap/profile_cache.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <spdlog/spdlog.h>
 
@@ -60,6 +61,18 @@ std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_
   return hits;
 }
 
+namespace {
+
+// `q` occurs in `text` where a word starts (at 0 or after a character other than a letter or digit).
+bool contains_at_word_start(const std::string& text, const std::string& q) {
+  for (auto at = text.find(q); at != std::string::npos; at = text.find(q, at + 1)) {
+    if (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t limit) const {
   const std::string raw = ascii_lower(q);
   const std::string norm = normalize_title(q);
@@ -84,12 +97,14 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
       offer(i, 0, 0, TitleField::Title, &t.summary.title);
     } else if ((!norm.empty() && t.normalized.starts_with(norm)) || t.lower_title.starts_with(raw)) {
       offer(i, 1, 0, TitleField::Title, &t.summary.title);
-    } else if (t.lower_title.find(raw) != std::string::npos) {
+    } else if (contains_at_word_start(t.lower_title, raw)) {
       offer(i, 4, 0, TitleField::Title, &t.summary.title);
     } else if (t.summary.code.starts_with(raw)) {
       offer(i, 4, 0, TitleField::Code, &t.summary.code);
     } else if (!words.empty() && words_prefix_all(words, t.normalized)) {
       offer(i, 7, 0, TitleField::Title, &t.summary.title);
+    } else if (t.lower_title.find(raw) != std::string::npos) {
+      offer(i, 10, 0, TitleField::Title, &t.summary.title);  // inside a word ("rn" in "Government"): last
     }
   }
   title_index_->match(norm, words, [&](const TitleIndex::Entry& e, int tier) {

@@ -7,10 +7,10 @@
 // nowhere"). Each occupation is returned once, at the best tier any of its titles reaches:
 //
 //   0 title exact            1 title prefix             2 alternate or short title exact
-//   3 reported title exact   4 title contains q, or the code starts with q (today's search)
+//   3 reported title exact   4 a word of the title starts with q, or the code does
 //   5 alternate prefix       6 reported prefix
 //   7 every query word starts a word of the title      8 ... of an alternate title
-//   9 ... of a reported title
+//   9 ... of a reported title                          10 the title contains q inside a word
 //
 // Within a tier: alternate titles named by more O*NET sources first (a common name before a
 // rare one), reported titles shown in My Next Move first, then by occupation title, then code.

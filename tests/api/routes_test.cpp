@@ -394,7 +394,8 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
     const char* text;
   };
   for (const Case& c : {Case{"spreadsheet engineer", "15-9901.00", "alternate_title", "Spreadsheet Engineer"},
-                        Case{"CLO", "11-9901.00", "short_title", "CLO"},
+                        Case{"MIT", "47-9901.00", "short_title", "MIT"},
+                        Case{"chief lighting officer", "11-9901.00", "alternate_title", "Chief Lighting Officer (CLO)"},
                         Case{"moat builder", "47-9901.00", "reported_title", "Moat Builder"},
                         Case{"lamplighter", "11-9901.00", "reported_title", "Head Lamplighter"},
                         Case{"quantum formula", "15-9901.00", "alternate_title", "Quantum Formula Developer (QFD)"},
@@ -407,6 +408,13 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
     CHECK(first["code"] == c.code);
     CHECK(first["matched"] == json{{"field", c.field}, {"text", c.text}});
   }
+  // A title prefix outranks an alternate title's exact match (the order the search promises):
+  // "CLO" is Chief Lantern Officers' short title, but "Cloud Cartographers" starts with it.
+  auto clo = call(app(), "/occupations", "q=CLO").body["result"]["occupations"];
+  REQUIRE(clo.size() == 2);
+  CHECK(clo[0]["code"] == "15-9903.01");
+  CHECK(clo[1] == json::parse(R"({"code":"11-9901.00","title":"Chief Lantern Officers",
+                                  "matched":{"field":"short_title","text":"CLO"}})"));
   auto all = call(app(), "/occupations");
   CHECK(all.body["result"]["count"] == 8);
   CHECK(call(app(), "/occupations", "limit=3").body["result"]["occupations"].size() == 3);

@@ -10,6 +10,8 @@
 #define _TURN_OFF_PLATFORM_STRING
 #include <cpprest/http_listener.h>
 
+#include "common/cpprest_drain.hpp"
+
 namespace gaptest {
 
 namespace http = web::http;
@@ -28,10 +30,18 @@ struct FakeOnetV2::Impl {
   std::chrono::milliseconds delay{0};
   std::string next_base;
 
+  // Every answer closes its connection: cpprest then closes it itself after the write instead of
+  // reading on and answering the client's EOF with a 500 of its own, a task posted after close()
+  // stopped waiting (common/cpprest_drain.hpp).
+  static void send(http::http_request& req, http::http_response& r) {
+    r.headers().add(http::header_names::connection, "close");
+    req.reply(r);
+  }
+
   void reply(http::http_request req, int status, const nlohmann::json& body) {
     http::http_response r(static_cast<http::status_code>(status));
     r.set_body(body.dump(), "application/json");
-    req.reply(r);
+    send(req, r);
   }
 
   void handle(http::http_request req) {
@@ -57,7 +67,7 @@ struct FakeOnetV2::Impl {
           http::http_response r(static_cast<http::status_code>(st));
           if (st == 429) r.headers().add("Retry-After", "0");
           r.set_body(std::string(R"({"error":"try later"})"), "application/json");
-          req.reply(r);
+          send(req, r);
           return;
         }
       }
@@ -130,6 +140,7 @@ FakeOnetV2::FakeOnetV2(std::string api_key) : impl_(std::make_unique<Impl>()) {
 FakeOnetV2::~FakeOnetV2() {
   try {
     impl_->listener->close().wait();
+    common::drain_cpprest_pool();
   } catch (...) {
   }
 }

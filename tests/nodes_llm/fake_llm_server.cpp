@@ -14,6 +14,8 @@
 #define _TURN_OFF_PLATFORM_STRING
 #include <cpprest/http_listener.h>
 
+#include "common/cpprest_drain.hpp"
+
 namespace llmtest {
 
 namespace http = web::http;
@@ -119,6 +121,8 @@ struct FakeLlmServer::Impl {
       --in_flight;
     }
     try {
+      // Connection: close, so that cpprest closes it after the write (common/cpprest_drain.hpp).
+      resp.headers().add(http::header_names::connection, "close");
       req.reply(resp).wait();
     } catch (...) {
       // The client gave up (timeout) and closed the connection: nothing to do.
@@ -262,6 +266,7 @@ FakeLlmServer::~FakeLlmServer() {
   impl_->timer.join();  // sends what is still pending first
   try {
     impl_->listener->close().wait();
+    common::drain_cpprest_pool();
   } catch (...) {
   }
 }
