@@ -211,6 +211,20 @@ await check('a search returns the real titles of the fixture', async () => {
   assert.match(await page.locator('#from-list .empty').textContent(), /No occupation matches/);
 });
 
+await check('a search by an alternate or reported title lists the occupation and says which title matched', async () => {
+  for (const [q, prefix] of [['Spreadsheet Engineer', 'also called'], ['Moat Builder', 'reported as']]) {
+    const api = await apiGet(`/occupations?limit=12&q=${encodeURIComponent(q)}`);
+    const first = api.body.result.occupations[0];
+    assert.ok(first && first.matched.field !== 'title', `${q}: ${JSON.stringify(api.body)}`);
+    await page.getByLabel('From occupation').fill(q);
+    const option = page.locator(`#from-list [role=option][data-code="${first.code}"]`);
+    await option.waitFor({ timeout: 5000 });
+    assert.equal(await option.locator('.opt-title').textContent(), first.title);
+    assert.equal(await option.getByTestId('opt-matched').textContent(), `${prefix} “${first.matched.text}”`);
+  }
+  await page.getByLabel('From occupation').fill('');
+});
+
 await check('picking from (mouse) and to (keyboard) shows the chart and the table the API returned', async () => {
   await page.getByLabel('From occupation').fill(pair.from.title);
   await page.locator(`#from-list [role=option][data-code="${pair.from.code}"]`).click();
