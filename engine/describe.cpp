@@ -4,6 +4,27 @@
 
 namespace dag {
 
+namespace {
+
+// One parameter (or setting): name, type, default or required, range; its doc below.
+std::string describe_param(const ParamSpec& p) {
+  std::string type = to_string(p.type);
+  if (p.type == ParamType::Enum) {
+    type += "(";
+    for (std::size_t i = 0; i < p.choices.size(); ++i) type += (i ? "|" : "") + p.choices[i];
+    type += ")";
+  }
+  std::string extra = p.required ? "required" : p.default_value ? "default: " + *p.default_value : "optional";
+  if (p.min || p.max)
+    extra += fmt::format(", range [{}, {}]", p.min ? fmt::format("{}", *p.min) : "-inf",
+                         p.max ? fmt::format("{}", *p.max) : "inf");
+  std::string out = fmt::format("    {:<16} {:<14} {}\n", p.name, type, extra);
+  if (!p.description.empty()) out += fmt::format("      {}\n", p.description);
+  return out;
+}
+
+}  // namespace
+
 std::string describe_node(const NodeSpec& s) {
   std::string out = fmt::format("{}\n  {}\n", s.type, s.summary);
   auto ports = [&](const char* title, const std::vector<PortSpec>& ps) {
@@ -25,20 +46,7 @@ std::string describe_node(const NodeSpec& s) {
   out += "  params:";
   if (s.params.empty()) out += " none";
   out += "\n";
-  for (const auto& p : s.params) {
-    std::string type = to_string(p.type);
-    if (p.type == ParamType::Enum) {
-      type += "(";
-      for (std::size_t i = 0; i < p.choices.size(); ++i) type += (i ? "|" : "") + p.choices[i];
-      type += ")";
-    }
-    std::string extra = p.required ? "required" : p.default_value ? "default: " + *p.default_value : "optional";
-    if (p.min || p.max)
-      extra += fmt::format(", range [{}, {}]", p.min ? fmt::format("{}", *p.min) : "-inf",
-                           p.max ? fmt::format("{}", *p.max) : "inf");
-    out += fmt::format("    {:<16} {:<14} {}\n", p.name, type, extra);
-    if (!p.description.empty()) out += fmt::format("      {}\n", p.description);
-  }
+  for (const auto& p : s.params) out += describe_param(p);
   return out;
 }
 
@@ -47,6 +55,10 @@ std::string describe_nodes(const Registry& r) {
   for (const auto& t : r.types()) {
     const auto& s = r.find(t)->spec;
     out += fmt::format("  {:<18} {}\n", s.type, s.summary);
+  }
+  if (auto settings = r.settings(); !settings.empty()) {
+    out += "\nsettings (the pipeline's `settings:`, checked like parameters; a node's own parameter wins):\n";
+    for (const auto& p : settings) out += describe_param(p);
   }
   return out;
 }

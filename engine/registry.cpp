@@ -5,6 +5,27 @@
 
 namespace dag {
 
+void Registry::add_setting(ParamSpec spec) {
+  if (spec.type == ParamType::Enum && spec.choices.empty())
+    throw std::logic_error("setting '" + spec.name + "': an enum without choices");
+  auto [it, fresh] = settings_.try_emplace(spec.name, spec);
+  if (!fresh && (it->second.type != spec.type || it->second.choices != spec.choices ||
+                 it->second.default_value != spec.default_value || it->second.min != spec.min ||
+                 it->second.max != spec.max))
+    throw std::logic_error("setting '" + spec.name + "' declared twice, differently");
+}
+
+const ParamSpec* Registry::find_setting(const std::string& name) const {
+  auto it = settings_.find(name);
+  return it == settings_.end() ? nullptr : &it->second;
+}
+
+std::vector<ParamSpec> Registry::settings() const {
+  std::vector<ParamSpec> out;
+  for (const auto& [_, s] : settings_) out.push_back(s);
+  return out;
+}
+
 void Registry::add(NodeSpec spec, NodeFactory factory) {
   if (spec.type.empty()) throw std::logic_error("node spec without a type name");
   if (entries_.count(spec.type)) throw std::logic_error("node type '" + spec.type + "' registered twice");

@@ -21,8 +21,18 @@ class Registry {
   const Entry* find(const std::string& type) const;
   std::vector<std::string> types() const;
 
+  // Pipeline-wide settings that node types read (NodeContext::settings), declared once like
+  // parameters so that the resolver checks their values (`settings: {on_error: maybe}` fails
+  // validation with its file:line) and `dagrun nodes` lists them. Several node groups may declare
+  // the same setting; they must declare it identically (std::logic_error otherwise). Settings
+  // nobody declares stay free-form text (for ${...} references and the pipeline's own notes).
+  void add_setting(ParamSpec spec);
+  const ParamSpec* find_setting(const std::string& name) const;
+  std::vector<ParamSpec> settings() const;
+
  private:
   std::map<std::string, Entry> entries_;
+  std::map<std::string, ParamSpec> settings_;
 };
 
 // The engine's own generic node types: join, gather, request, respond, discard.

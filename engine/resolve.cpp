@@ -9,6 +9,8 @@
 
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
+
+#include <fmt/format.h>
 #include "engine/yaml_util.hpp"
 
 namespace dag {
@@ -57,8 +59,9 @@ std::string convert(const ParamSpec& spec, const YAML::Node& n, ParamValue& out)
   const std::string& s = n.Scalar();
   auto check_range = [&](double v) -> std::string {
     if ((spec.min && v < *spec.min) || (spec.max && v > *spec.max)) {
-      return "value " + s + " is out of range [" + (spec.min ? std::to_string(*spec.min) : "-inf") + ", " +
-             (spec.max ? std::to_string(*spec.max) : "inf") + "]";
+      // Written as `dagrun nodes` writes ranges ({fmt}'s shortest form: [1, 100000], [0.5, 7]).
+      return "value " + s + " is out of range [" + (spec.min ? fmt::format("{}", *spec.min) : "-inf") + ", " +
+             (spec.max ? fmt::format("{}", *spec.max) : "inf") + "]";
     }
     return {};
   };
@@ -143,6 +146,11 @@ struct Builder {
             diags.add(at(it->second), "", "bad-settings",
                       "setting '" + it->first.Scalar() + "' must be a single value, got " + describe_yaml(it->second));
             continue;
+          }
+          if (const ParamSpec* sp = reg.find_setting(it->first.Scalar())) {
+            ParamValue checked;
+            if (auto err = convert(*sp, it->second, checked); !err.empty())
+              diags.add(at(it->second), "", "bad-setting", "setting '" + it->first.Scalar() + "' " + err);
           }
           out.settings.set(it->first.Scalar(), it->second.Scalar());
         }

@@ -4,6 +4,7 @@
 #include "common/redact.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
+#include "engine/settings.hpp"
 #include "test_nodes.hpp"
 
 using namespace dag;
@@ -356,4 +357,47 @@ TEST_CASE("recursive and exponential YAML aliases are refused before any walk (f
   CHECK(diagnose("name: ok\nnodes:\n  - {id: s, type: t_source, params: &p {batches: 2}}\n"
                  "  - {id: s2, type: t_source, params: *p}\n  - {id: k, type: t_sink, inputs: [s, s2]}\n")
             .empty());
+}
+
+TEST_CASE("declared settings are checked like parameters, with their position", "[validate][settings]") {
+  auto reg = enginetest::test_registry();
+  reg.add_setting(on_error_setting());
+  reg.add_setting(on_error_setting());  // a second node group declaring it the same way
+  CHECK_THROWS_AS(reg.add_setting(ParamSpec::one_of("on_error", {"fail", "skip", "retry"})), std::logic_error);
+  auto diagnose_with = [&](const std::string& yaml, const LoadOptions& opts) -> Diagnostics {
+    try {
+      resolve_pipeline(parse_pipeline_doc(yaml, "p.yaml", opts), reg, opts);
+    } catch (const PipelineError& e) {
+      return e.diagnostics();
+    }
+    return {};
+  };
+  const std::string graph = "nodes:\n  - id: src\n    type: t_source\n  - id: out\n    type: t_sink\n    inputs: [src]\n";
+  const std::string yaml = "name: s\nsettings:\n  on_error: maybe\n  notes: anything goes here\n" + graph;
+  auto d = diagnose_with(yaml, env_opts({}));
+  INFO(d.items()[0].str() << " / " << (d.items().size() > 1 ? d.items()[1].str() : ""));
+  REQUIRE(d.items().size() == 1);  // `notes` is nobody's setting: free-form, no diagnostic
+  const auto& x = d.items()[0];
+  CHECK(x.code == "bad-setting");
+  CHECK(x.message == "setting 'on_error' expects one of {fail, skip}, got 'maybe'");
+  CHECK(x.pos.file == "p.yaml");
+  CHECK(x.pos.line == 3);
+  CHECK(x.pos.column == 13);
+  // The same through --set (dagrun validate --set settings.on_error=maybe said "valid" before).
+  const std::string fixed = "name: s\nsettings:\n  on_error: fail\n" + graph;
+  CHECK(diagnose_with(fixed, env_opts({})).items().empty());
+  auto over = diagnose_with(fixed, env_opts({}, {"settings.on_error=maybe"}));
+  REQUIRE(over.items().size() == 1);
+  CHECK(over.items()[0].code == "bad-setting");
+  // dagrun nodes lists the declared settings after the node types.
+  const std::string help = describe_nodes(reg);
+  CHECK(help.find("settings (the pipeline's `settings:`") != std::string::npos);
+  CHECK(help.find("on_error         enum(fail|skip) default: fail") != std::string::npos);
+}
+
+TEST_CASE("a range error prints its bounds as dagrun nodes does", "[validate]") {
+  auto d = diagnose("name: r\nnodes:\n  - id: src\n    type: t_source\n    params: {batches: -1}\n  - id: out\n    type: t_sink\n    inputs: [src]\n");
+  const Diagnostic* x = find(d, "param-type", "src");
+  REQUIRE(x);
+  CHECK(x->message == "parameter 'batches' value -1 is out of range [0, inf]");
 }

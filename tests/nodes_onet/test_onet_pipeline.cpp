@@ -193,9 +193,17 @@ TEST_CASE("on_error fail vs skip", "[onet][pipeline]") {
     REQUIRE(r.report.ok);
     CHECK(stats(r.report, "validate").counters.at("rejected_rows") == 3);
   }
-  SECTION("a bad settings.on_error is named") {
-    CHECK(run_error(pipeline(dir.string(), tmp.path(), "on_error: ignore")) ==
-          "node 'skills' (onet_table): settings.on_error: 'ignore' is not fail or skip");
+  SECTION("a bad settings.on_error is refused by validation, with its position") {
+    // A declared setting (dag::on_error_setting): checked before anything runs, not by the first
+    // node that reads it.
+    try {
+      onettest::run_yaml(pipeline(dir.string(), tmp.path(), "on_error: ignore"));
+      FAIL("expected an invalid pipeline");
+    } catch (const dag::PipelineError& e) {
+      CHECK(std::string(e.what()) ==
+            "invalid pipeline (1 error):\ntest.yaml:2:22: error[bad-setting]: setting 'on_error' expects one of "
+            "{fail, skip}, got 'ignore'\n");
+    }
   }
 }
 
