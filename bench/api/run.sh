@@ -133,18 +133,24 @@ NG=$(run_wrk "$NGINX_PORT" "$DURATION"); echo "   $NG"
 echo "== skillgap-api, random real pairs: $CONNECTIONS connections, ${DURATION} s"
 API=$(run_wrk "$API_PORT" "$DURATION"); echo "   $API"
 
-# GET /transitions: random real sources (every occupation, rated or estimated), default options.
-cat >"$WORK/sources.lua" <<EOF
-local codes = {}
-for line in io.lines("$WORK/all_codes.txt") do codes[#codes + 1] = line end
+# A wrk script asking PATH_PREFIX + a random line of LINES (already URL-encoded), each wrk
+# thread with its own seed:  random_line_script LINES PATH_PREFIX OUT.lua
+random_line_script() {
+  cat >"$3" <<EOF
+local lines = {}
+for line in io.lines("$1") do lines[#lines + 1] = line end
 local counter = 0
 function setup(thread) counter = counter + 1; thread:set("seed", counter * 104729) end
 function init(args) math.randomseed(seed) end
 function request()
-  return wrk.format("GET", "/transitions?from=" .. codes[math.random(#codes)])
+  return wrk.format("GET", "$2" .. lines[math.random(#lines)])
 end
 dofile("$ROOT/bench/wrk_result.lua")
 EOF
+}
+
+# GET /transitions: random real sources (every occupation, rated or estimated), default options.
+random_line_script "$WORK/all_codes.txt" "/transitions?from=" "$WORK/sources.lua"
 TR_BYTES=$(python3 - "$WORK/all_codes.txt" "$API_PORT" <<'EOF'
 import random, sys, urllib.request
 codes = open(sys.argv[1]).read().split()
@@ -178,17 +184,7 @@ for t in random.sample(titles, min(2000, len(titles))):
     out.append(urllib.parse.quote(q))
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 EOF
-cat >"$WORK/search.lua" <<EOF
-local qs = {}
-for line in io.lines("$WORK/queries.txt") do qs[#qs + 1] = line end
-local counter = 0
-function setup(thread) counter = counter + 1; thread:set("seed", counter * 7919) end
-function init(args) math.randomseed(seed) end
-function request()
-  return wrk.format("GET", "/occupations?limit=12&q=" .. qs[math.random(#qs)])
-end
-dofile("$ROOT/bench/wrk_result.lua")
-EOF
+random_line_script "$WORK/queries.txt" "/occupations?limit=12&q=" "$WORK/search.lua"
 echo "== skillgap-api /occupations?q=, random real titles, words and prefixes: $CONNECTIONS connections, ${DURATION} s"
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/search.lua" "http://127.0.0.1:$API_PORT" >/dev/null  # warm-up
 SE=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/search.lua" "http://127.0.0.1:$API_PORT" | grep '^RESULT')

@@ -61,3 +61,46 @@ TEST_CASE("mariadb: transitions equal the SQLite answers for every source", "[ap
     CHECK(copy == result(lite, "from=" + code));
   }
 }
+
+TEST_CASE("mariadb: real 29.2 transitions equal the SQLite answers for a sample of sources",
+          "[api][mariadb][transitions][real]") {
+  const std::string data = testing_support::onet_data_dir();
+  if (data.empty()) {
+    WARN("SKIPPED: O*NET 29.2 files not found (set ONET_DATA_DIR); real-data MariaDB transitions not run");
+    return;
+  }
+  mariadb_test::ScratchDatabase db;
+  testing_support::TempDir dir("transmariareal");
+  const std::string lite_url = "sqlite:" + (dir / "onet29.db").string();
+  const std::vector<std::string> location = {"nodes.source.params.location=" + data};
+  gaptest::run_load("full.yaml", db.url(), dir.path(), location);
+  gaptest::run_load("full.yaml", lite_url, dir.path(), location);
+  api::App maria(apitest::config_for(db.url()));
+  maria.start();
+  api::App lite(apitest::config_for(lite_url));
+  lite.start();
+  std::vector<std::string> codes;
+  for (const auto& o : maria.cache().snapshot()->search("", 5000)) codes.push_back(o.code);
+  REQUIRE(codes.size() == 1016);
+  // Every 25th occupation (41 sources, rated and estimated), default and all-domain options.
+  int estimated = 0;
+  for (std::size_t i = 0; i < codes.size(); i += 25) {
+    for (const char* opts : {"", "&domain=all&job_zone=within1"}) {
+      const std::string q = "from=" + codes[i] + opts;
+      INFO(q);
+      const auto m = result(maria, q);
+      CHECK(m == result(lite, q));
+      CHECK(m["transitions"].size() == 10);
+      for (const auto& t : m["transitions"]) estimated += t["estimated"] == true;
+    }
+  }
+  CHECK(estimated > 0);  // the sample reaches estimated occupations too
+  // Errors by status, code and message, as on SQLite.
+  for (const char* q : {"from=11-1031.00&source=onet", "from=99-9999.00", "from=15-1254&limit=0"}) {
+    INFO(q);
+    auto a = maria.handle({"GET", "/transitions", q});
+    auto b = lite.handle({"GET", "/transitions", q});
+    CHECK(a.status == b.status);
+    CHECK(a.body == b.body);
+  }
+}
