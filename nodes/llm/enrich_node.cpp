@@ -5,6 +5,7 @@
 
 #include <spdlog/logger.h>
 
+#include "engine/settings.hpp"
 #include "nodes/llm/batches.hpp"
 #include "nodes/llm/dataset.hpp"
 #include "nodes/llm/enrichment.hpp"
@@ -79,11 +80,7 @@ class EnrichNode final : public dag::Node {
     opts_.retry.max_backoff = std::chrono::milliseconds(static_cast<long long>(p.number("max_backoff_s") * 1000));
     opts_.progress_every = std::chrono::milliseconds(static_cast<long long>(p.number("progress_s") * 1000));
     opts_.label = id_;
-    std::string on_error = p.has("on_error") ? p.str("on_error") : ctx.settings.get("on_error", "fail");
-    if (on_error != "fail" && on_error != "skip") {
-      throw std::invalid_argument("settings.on_error: '" + on_error + "' is not fail or skip");
-    }
-    opts_.fail_on_error = on_error == "fail";
+    opts_.fail_on_error = !dag::skips_bad_input(ctx);
     opts_.max_consecutive_failures = static_cast<int>(p.integer("max_consecutive_failures"));
     scope_ = p.list("scope");
     limit_ = static_cast<std::size_t>(p.integer("limit"));

@@ -6,13 +6,7 @@
 
 namespace onet {
 
-OnError on_error_policy(const dag::NodeContext& ctx) {
-  std::string value = ctx.params.has("on_error") ? ctx.params.str("on_error") : ctx.settings.get("on_error", "fail");
-  if (value == "fail") return OnError::Fail;
-  if (value == "skip") return OnError::Skip;
-  throw std::invalid_argument(std::string(ctx.params.has("on_error") ? "param on_error" : "settings.on_error") +
-                              ": '" + value + "' is not fail or skip");
-}
+OnError on_error_policy(const dag::NodeContext& ctx) { return dag::skips_bad_input(ctx) ? OnError::Skip : OnError::Fail; }
 
 }  // namespace onet
 
