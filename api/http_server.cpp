@@ -183,6 +183,8 @@ void HttpServer::stop() {
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
 std::string HttpServer::base_url() const { return "http://" + impl_->opts.host + ":" + std::to_string(impl_->port); }
+bool HttpServer::draining() const { return impl_->draining.load(); }
+
 std::size_t HttpServer::in_flight() const { return static_cast<std::size_t>(std::max<std::int64_t>(0, impl_->in_flight.load())); }
 
 bool init_http_threads(std::size_t threads) {

@@ -37,6 +37,8 @@ class HttpServer {
   std::uint16_t port() const;
   std::string base_url() const;  // "http://host:port"
   std::size_t in_flight() const;
+  // True from the moment stop() begins refusing new requests (a hook for tests and health checks).
+  bool draining() const;
 
  private:
   struct Impl;

@@ -13,7 +13,9 @@
 # start-up-to-ready time on the full dataset. Targets (issue 4): ratio >= 0.35, p99 <= 10 ms,
 # 0 errors, RSS growth < 10 MB, ready < 1 s. Then GET /transitions (random real sources of all
 # 1,016 occupations, default options) in the same run, against /skill-gap's figures just
-# measured. Targets (issue 12): throughput >= 0.5x /skill-gap's, p99 <= 10 ms, 0 errors.
+# measured. Targets (issue 12): throughput >= 0.5x /skill-gap's, p99 <= 10 ms, 0 errors. Then
+# GET /occupations?q= with random real titles, alternate and reported titles, their first words
+# and prefixes. Targets (issue 11): p99 <= 5 ms, 0 errors.
 set -euo pipefail
 
 BUILD=${1:-build}

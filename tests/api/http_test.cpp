@@ -202,7 +202,9 @@ TEST_CASE("http: stop() finishes in-flight requests and refuses new ones", "[api
   for (int i = 0; i < 500 && s.server().in_flight() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   REQUIRE(s.server().in_flight() == 20);
   auto stopper = std::async(std::launch::async, [&] { s.server().stop(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Until stop() has begun draining (the server says so): no guess at how long that takes.
+  for (int i = 0; i < 2000 && !s.server().draining(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(s.server().draining());
   auto late = get(port, "/healthz");  // arrives while draining
   CHECK(late.status == 503);
   CHECK(late.json()["error"] == "shutting_down");
