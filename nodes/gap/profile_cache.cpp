@@ -129,7 +129,7 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
   out.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
     const Best& b = best[hits[k]];
-    out.push_back({titles_[hits[k]].summary, b.field, *b.text, b.tier});
+    out.push_back({titles_[hits[k]].summary, b.field, *b.text});
   }
   return out;
 }

@@ -31,14 +31,12 @@ namespace spdlog { class logger; }
 namespace gap {
 
 class SimilarityView;  // nodes/gap/similarity_view.hpp
-class TitleIndex;      // nodes/gap/title_search.hpp
 
 // One /occupations hit: the occupation, and the title that matched (nodes/gap/title_search.hpp).
 struct TitleHit {
   OccupationSummary occupation;
   TitleField field = TitleField::Title;
   std::string matched;  // the matching title as O*NET writes it (the code for a code match)
-  int tier = 0;
 };
 
 class Snapshot {

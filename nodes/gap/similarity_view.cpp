@@ -27,6 +27,14 @@ std::size_t option_index(std::optional<ValueSource> s) {
   return 0;
 }
 
+// The domain of an element the view compares: skills or knowledge (abilities, when a release
+// has them, are not part of transitions); nullopt for any other element.
+std::optional<Domain> compared_domain(const Element& e) {
+  auto d = domain_of(e);
+  if (d && *d != Domain::Skills && *d != Domain::Knowledge) return std::nullopt;
+  return d;
+}
+
 }  // namespace
 
 SimilarityView::SimilarityView(std::vector<ProfilePtr> profiles, const OccupationTexts* texts) : profiles_(std::move(profiles)) {
@@ -39,9 +47,8 @@ SimilarityView::SimilarityView(std::vector<ProfilePtr> profiles, const Occupatio
     std::unordered_map<std::string, Domain> seen;
     for (const auto& p : profiles_) {
       for (const auto& r : p->ratings) {
-        auto d = domain_of(*r.element);
-        // Only skills and knowledge are compared (abilities, when a release has them, are not).
-        if (!d || (*d != Domain::Skills && *d != Domain::Knowledge) || seen.count(r.element->id)) continue;
+        auto d = compared_domain(*r.element);
+        if (!d || seen.count(r.element->id)) continue;
         seen.emplace(r.element->id, *d);
         (*d == Domain::Skills ? skills : knowledge).push_back(r.element->id);
       }
@@ -119,8 +126,8 @@ DenseLevels SimilarityView::dense(std::optional<ValueSource> source) const {
     }
     for (const auto& r : p.ratings) {
       if (!r.level) continue;
-      auto dom = domain_of(*r.element);
-      if (!dom || (*dom != Domain::Skills && *dom != Domain::Knowledge)) continue;
+      auto dom = compared_domain(*r.element);
+      if (!dom) continue;
       const ValueSource s = side[*dom == Domain::Skills ? 0 : 1];
       auto v = r.level->get(s);
       if (!v) continue;

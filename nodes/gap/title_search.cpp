@@ -1,5 +1,7 @@
 #include "nodes/gap/title_search.hpp"
 
+#include <unordered_map>
+
 #include "nodes/onet/batches.hpp"
 
 namespace gap {
@@ -84,7 +86,6 @@ TitleIndex::TitleIndex(const onet::TableBatch* tables) {
   std::unordered_map<std::string, std::vector<std::uint32_t>> words;
   for (std::uint32_t i = 0; i < entries_.size(); ++i) {
     by_text_[i] = i;
-    exact_.emplace(entries_[i].normalized, i);
     for (auto& w : split_words(entries_[i].normalized)) {
       auto& list = words[w];
       if (list.empty() || list.back() != i) list.push_back(i);  // ids ascend: sorted, unique

@@ -22,7 +22,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace onet { class TableBatch; }
@@ -49,7 +48,8 @@ class TitleIndex {
   explicit TitleIndex(const onet::TableBatch* tables);
 
   // Calls `hit(entry, tier)` for every entry matching the normalized query `q` at tiers 2, 3,
-  // 5, 6, 8 and 9 (see above); `words` are q's words.
+  // 5, 6, 8 and 9 (see above); `words` are q's words. An entry may be offered at two tiers
+  // (exact or prefix, then words); the caller keeps the best.
   template <class Hit>
   void match(const std::string& q, const std::vector<std::string>& words, Hit&& hit) const;
 
@@ -59,7 +59,6 @@ class TitleIndex {
   std::vector<std::uint32_t> with_word_prefix(const std::string& w) const;  // sorted entry ids
 
   std::vector<Entry> entries_;
-  std::unordered_multimap<std::string, std::uint32_t> exact_;  // normalized text -> entry
   std::vector<std::uint32_t> by_text_;                          // entry ids sorted by normalized text
   std::vector<std::string> vocabulary_;                         // sorted distinct words
   std::vector<std::vector<std::uint32_t>> postings_;            // per vocabulary word: sorted entry ids
@@ -72,17 +71,15 @@ std::vector<std::string> split_words(std::string_view normalized);
 template <class Hit>
 void TitleIndex::match(const std::string& q, const std::vector<std::string>& words, Hit&& hit) const {
   if (q.empty()) return;
-  auto [lo, hi] = exact_.equal_range(q);
-  for (auto it = lo; it != hi; ++it) {
-    const Entry& e = entries_[it->second];
-    hit(e, e.field == TitleField::ReportedTitle ? 3 : 2);
-  }
-  // Prefix: the entries whose normalized text starts with q form one run of by_text_.
+  // The entries whose normalized text starts with q form one run of by_text_, the exact ones
+  // (text == q) first among them.
   auto first = std::lower_bound(by_text_.begin(), by_text_.end(), q,
                                 [&](std::uint32_t id, const std::string& v) { return entries_[id].normalized < v; });
   for (auto it = first; it != by_text_.end() && entries_[*it].normalized.starts_with(q); ++it) {
     const Entry& e = entries_[*it];
-    if (e.normalized.size() != q.size()) hit(e, e.field == TitleField::ReportedTitle ? 6 : 5);
+    const bool exact = e.normalized.size() == q.size();
+    const bool rep = e.field == TitleField::ReportedTitle;
+    hit(e, exact ? (rep ? 3 : 2) : (rep ? 6 : 5));
   }
   if (words.empty()) return;
   std::vector<std::uint32_t> ids = with_word_prefix(words[0]);
