@@ -103,6 +103,16 @@ std::string_view next_segment(std::string_view& rest) {
 }  // namespace
 
 bool element_id_less(std::string_view a, std::string_view b) {
+  // Skip the common prefix up to the start of the first segment that differs: the segments
+  // before it are equal, and most comparisons (the gap walk, lower_bound) differ only in the last
+  // one or two characters. The rest is compared segment by segment.
+  std::size_t i = 0;
+  const std::size_t n = std::min(a.size(), b.size());
+  while (i < n && a[i] == b[i]) ++i;
+  if (i == a.size() && i == b.size()) return false;
+  while (i > 0 && a[i - 1] != '.') --i;
+  a.remove_prefix(i);
+  b.remove_prefix(i);
   while (!a.empty() && !b.empty()) {
     auto sa = next_segment(a);
     auto sb = next_segment(b);

@@ -39,8 +39,10 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
 
   // Both rating lists are in element order: walk the source alongside the target instead of
-  // searching it. Within one snapshot equal elements share one Element object, so most steps
-  // compare pointers, not ids.
+  // searching it. Equal elements often share one Element object (a pointer compare); where they
+  // do not (profiles built apart, e.g. estimated occupations), equal ids are tested before the
+  // ordering, which parses ids and is the slower test.
+  std::vector<const Element*> elements;  // of out.gaps, in the same order
   auto src_it = from.ratings.begin();
   const auto src_end = from.ratings.end();
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
@@ -55,12 +57,12 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     to_est += to_is_estimate ? 1 : 0;
 
     const std::int64_t to_h = hundredths(*to_v);
-    while (src_it != src_end && src_it->element != target.element &&
+    while (src_it != src_end && src_it->element != target.element && src_it->element->id != target.element->id &&
            element_id_less(src_it->element->id, target.element->id))
       ++src_it;
     const ElementRating* src = nullptr;
     if (src_it != src_end && (src_it->element == target.element || src_it->element->id == target.element->id))
-      src = &*src_it;
+      src = &*src_it++;  // one entry per element: the next target is past it
     std::optional<std::int64_t> from_h;
     bool from_is_estimate = false;
     if (src && src->level) {
@@ -78,9 +80,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     std::optional<std::int64_t> im_h = im ? std::optional(hundredths(*im)) : std::nullopt;
     if (filter_im && (!im_h || *im_h < min_im)) continue;
 
-    SkillGap g;
-    g.element_id = target.element->id;
-    g.element_name = target.element->name;
+    SkillGap g;  // id and name are copied below, for the gaps that are kept
     g.from_value = static_cast<double>(from_h.value_or(0)) / 100.0;
     g.to_value = static_cast<double>(to_h) / 100.0;
     g.gap = static_cast<double>(gap_h) / 100.0;
@@ -120,17 +120,31 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     }
     if (opts.significant_only && g.significant != true) continue;
     out.gaps.push_back(std::move(g));
+    elements.push_back(target.element.get());
   }
 
   out.to_estimated = out.required > 0 && to_est == out.required;
   out.from_estimated = from_seen > 0 && from_est == from_seen;
 
-  // Compare hundredths again (exact integers) rather than the doubles derived from them.
-  std::sort(out.gaps.begin(), out.gaps.end(), [](const SkillGap& a, const SkillGap& b) {
-    auto ga = hundredths(a.gap), gb = hundredths(b.gap);
-    if (ga != gb) return ga > gb;
-    return element_id_less(a.element_id, b.element_id);
-  });
+  // Largest gap first, equal gaps in element order: the gaps were collected walking the target's
+  // ratings, which are in element order (OccupationProfile::ratings), so a stable sort on the gap
+  // alone gives that order without comparing ids (element_id_less parses them: it was a third of
+  // this function's cost). Compare hundredths (exact integers), not the doubles derived from them.
+  // The order is sorted as indices; only the kept gaps get their id and name strings.
+  std::vector<std::uint32_t> order(out.gaps.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::vector<std::int64_t> gap_h(out.gaps.size());
+  for (std::size_t i = 0; i < gap_h.size(); ++i) gap_h[i] = hundredths(out.gaps[i].gap);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return gap_h[a] > gap_h[b]; });
+  const std::size_t keep = opts.limit > 0 ? std::min(opts.limit, order.size()) : order.size();
+  std::vector<SkillGap> sorted;
+  sorted.reserve(keep);
+  for (std::size_t i = 0; i < keep; ++i) {
+    SkillGap& g = sorted.emplace_back(std::move(out.gaps[order[i]]));
+    g.element_id = elements[order[i]]->id;
+    g.element_name = elements[order[i]]->name;
+  }
+  out.gaps = std::move(sorted);
   return out;
 }
 

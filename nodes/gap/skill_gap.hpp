@@ -31,6 +31,8 @@ struct GapOptions {
   std::optional<ValueSource> source;      // nullopt = auto
   Domain domain = Domain::Skills;
   bool significant_only = false;          // keep only gaps whose `significant` is true
+  std::size_t limit = 0;                  // keep only the first `limit` gaps of the order (0 = all);
+                                          // `required` and the estimated flags still count every element
 };
 
 struct SkillGap {

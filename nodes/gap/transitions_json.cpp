@@ -35,7 +35,8 @@ class Writer {
   }
   void integer(const char* k, long long v) {
     key(k);
-    fmt::format_to(std::back_inserter(o_), "{}", v);
+    const fmt::format_int f(v);
+    o_.append(f.data(), f.size());
     fresh_ = false;
   }
   void boolean(const char* k, bool v) {

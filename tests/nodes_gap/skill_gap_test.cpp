@@ -208,7 +208,10 @@ TEST_CASE("domains: skills by default, knowledge on request, stored domain wins"
   // An element whose stored domain contradicts its id prefix.
   gap::ElementRating odd;
   odd.element = gaptest::element("2.B.9.z", "Odd", "knowledge");
-  odd.level = gap::ScaleValue{1.0, std::nullopt, std::nullopt, 'N', "file"};
+  odd.level = gap::ScaleValue{};
+  odd.level->data_value = 1.0;
+  odd.level->not_relevant = 'N';
+  odd.level->value_source = "file";
   to.ratings.push_back(odd);
   to.finalize();
   auto from = ProfileBuilder("a").build();
