@@ -4,13 +4,14 @@
 #include <optional>
 #include <string>
 
+#include "common/defaults.hpp"
 #include "nodes/gap/onet_ws_client.hpp"
 #include "nodes/gap/profile_cache.hpp"
 
 namespace api {
 
 struct AppConfig {
-  std::string database_url = "sqlite:data/onet.db";
+  std::string database_url = std::string(common::kDefaultDatabaseUrl);
   std::shared_ptr<gap::ProfileRepository> repository;  // null: one on database_url (tests pass their own)
   std::string pipeline = "pipelines/skill_gap.yaml";
   std::optional<gap::OnetWsOptions> onet_api;  // set: fetch occupations unknown locally

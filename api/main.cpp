@@ -12,16 +12,13 @@
 
 #include "api/app.hpp"
 #include "api/http_server.hpp"
+#include "common/defaults.hpp"
+#include "common/env.hpp"
 #include "common/redact.hpp"
 #include "engine/diagnostics.hpp"
 #include "engine/parallelism.hpp"
 
 namespace {
-
-std::string env_or(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : std::move(fallback);
-}
 
 // "127.0.0.1:8080" -> host, port. Throws CLI::ValidationError naming the option.
 std::pair<std::string, std::uint16_t> split_listen(const std::string& s) {
@@ -56,9 +53,9 @@ int main(int argc, char** argv) {
 
   CLI::App cli{"skillgap-api: skill gaps between O*NET occupations over HTTP"};
   std::string listen = "127.0.0.1:8080";
-  std::string db = env_or("DATABASE_URL", "sqlite:data/onet.db");
+  std::string db = common::env_or("DATABASE_URL", std::string(common::kDefaultDatabaseUrl));
   std::string pipeline = "pipelines/skill_gap.yaml";
-  std::string onet_base = env_or("ONET_API_BASE", "https://api-v2.onetcenter.org");
+  std::string onet_base = common::env_or("ONET_API_BASE", "https://api-v2.onetcenter.org");
   std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
   double refresh = 2.0;
   std::string log_level = "info";
@@ -98,7 +95,7 @@ int main(int argc, char** argv) {
   cfg.database_url = db;
   cfg.pipeline = pipeline;
   cfg.cache.check_interval = std::chrono::milliseconds(static_cast<long>(refresh * 1000));
-  if (const char* key = std::getenv("ONET_API_KEY"); key && *key) {
+  if (auto key = common::env_or("ONET_API_KEY", ""); !key.empty()) {
     gap::OnetWsOptions w;
     w.base_url = onet_base;
     w.api_key = key;

@@ -2,16 +2,11 @@
 
 #include <cstdint>
 
+#include "common/text.hpp"
+
 namespace api {
 
 namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool has_control(std::string_view s) {
   for (unsigned char c : s)
@@ -20,26 +15,6 @@ bool has_control(std::string_view s) {
 }
 
 }  // namespace
-
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;  // needs two hex digits after '%'
-      int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
@@ -100,7 +75,7 @@ ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits) {
     auto eq = part.find('=');
     std::string_view raw_name = part.substr(0, eq);
     std::string_view raw_value = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
-    auto name = percent_decode(raw_name, true);
+    auto name = common::percent_decode(raw_name, true);
     if (!name || name->empty() || !valid_utf8(*name) || has_control(*name)) {
       return QueryProblem{"bad_encoding", "", "Error: Malformed query parameter name."};
     }
@@ -108,7 +83,7 @@ ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits) {
       return QueryProblem{"parameter_too_long", "", "Error: A query parameter name is too long."};
     }
     const std::string shown = shorten(*name, 40);
-    auto value = percent_decode(raw_value, true);
+    auto value = common::percent_decode(raw_value, true);
     if (!value) {
       return QueryProblem{"bad_encoding", *name, "Error: Malformed percent-encoding in parameter '" + shown + "'."};
     }

@@ -35,9 +35,6 @@ using ParsedQuery = std::variant<std::vector<QueryParam>, QueryProblem>;
 
 ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits = {});
 
-// Percent-decoding; nullopt on a malformed escape. `plus_is_space` for query components.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
-
 bool valid_utf8(std::string_view s);
 
 // `s` cut to `max` bytes at a character boundary, with "..." when cut: for echoing input.

@@ -9,6 +9,7 @@
 
 #include "api/errors.hpp"
 #include "api/query.hpp"
+#include "common/text.hpp"
 #include "nodes/gap/occupation_code.hpp"
 
 namespace api {
@@ -162,7 +163,7 @@ Call bind_call(const Route& route, const Request& req, const std::vector<std::st
   for (std::size_t i = 0; i < route.path_params.size(); ++i) {
     const auto& p = route.path_params[i];
     const std::string noun = p.format ? p.format->noun : "parameter '" + p.spec.name + "'";
-    auto decoded = percent_decode(segments.at(i), false);
+    auto decoded = common::percent_decode(segments.at(i), false);
     if (!decoded || !valid_utf8(*decoded)) throw ApiError::bad_request("bad_encoding", "Error: Malformed " + noun + " in the path.");
     std::string value = *decoded;
     if (p.format) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "common/env.hpp"
+#include "common/text.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 
@@ -19,11 +21,6 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"name", "description", "settings", "nodes"};
 const std::set<std::string> kNodeKeys = {"id", "type", "description", "inputs", "params", "concurrency", "queue_limit"};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string describe_yaml(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing (null)";
@@ -83,7 +80,7 @@ std::string convert(const ParamSpec& spec, const YAML::Node& n, ParamValue& out)
       return {};
     }
     case ParamType::Bool: {
-      auto l = lower(s);
+      auto l = common::ascii_lower(s);
       if (l == "true" || l == "yes" || l == "on") out = true;
       else if (l == "false" || l == "no" || l == "off") out = false;
       else return "expects bool (true/false), got '" + s + "'";
@@ -513,10 +510,7 @@ const ResolvedNode* ResolvedPipeline::find(const std::string& id) const {
 }
 
 ResolvedPipeline resolve_pipeline(const PipelineDoc& doc, const Registry& registry, const LoadOptions& opts) {
-  Builder b{doc, registry, opts.env ? opts.env : EnvLookup([](const std::string& k) -> std::optional<std::string> {
-                                      const char* v = std::getenv(k.c_str());
-                                      return v ? std::optional<std::string>(v) : std::nullopt;
-                                    }), {}, {}, {}, {}, {}};
+  Builder b{doc, registry, opts.env ? opts.env : EnvLookup(common::env_value), {}, {}, {}, {}, {}};
   b.diags = doc.diagnostics;
   b.out.file = doc.file;
   if (doc.root.IsDefined() && !doc.root.IsNull() && !doc.diagnostics.has_code("yaml-syntax")) b.run();

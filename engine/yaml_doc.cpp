@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/env.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/yaml_util.hpp"
 
@@ -10,11 +11,6 @@ namespace dag {
 
 namespace {
 
-std::optional<std::string> getenv_opt(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (!v) return std::nullopt;
-  return std::string(v);
-}
 
 // True when the bytes are plausible text: no NUL and valid UTF-8.
 bool looks_like_text(const std::string& s, std::size_t& bad_offset) {
@@ -181,7 +177,7 @@ PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_
     doc.root = YAML::Node();
     return doc;
   }
-  EnvLookup env = opts.env ? opts.env : EnvLookup(getenv_opt);
+  EnvLookup env = opts.env ? opts.env : EnvLookup(common::env_value);
   expand_tree(doc.root, file_label, env, doc.diagnostics);
   for (const auto& o : opts.overrides) apply_override(doc.root, o, doc.diagnostics);
   return doc;

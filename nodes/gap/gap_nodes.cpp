@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/registry.hpp"
+#include "common/defaults.hpp"
 #include "nodes/gap/batches.hpp"
 #include "nodes/gap/errors.hpp"
 #include "nodes/gap/onet_ws_client.hpp"
@@ -136,7 +137,7 @@ NodeSpec& cache_params(NodeSpec& s) {
           "name of the host-provided profile cache (dag::Resources); without one, the node opens its own "
           "from `database` and shares it under this name"))
       .param(ParamSpec::str("database")
-                 .def("${DATABASE_URL:-sqlite:data/onet.db}")
+                 .def(common::database_url_param_default())
                  .doc("database URL, used only when the host provides no cache"))
       .param(ParamSpec::number("refresh_seconds").def("2").range(0.1, 3600).doc(
           "how often an own cache checks for a newer completed load run"))

@@ -1,4 +1,5 @@
 #include "nodes/gap/onet_ws_client.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -36,8 +37,7 @@ size_t on_header(char* ptr, size_t size, size_t n, void* user) {
   std::string_view line(ptr, size * n);
   constexpr std::string_view name = "retry-after:";
   if (line.size() > name.size()) {
-    std::string lower(line.substr(0, name.size()));
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = common::ascii_lower(line.substr(0, name.size()));
     if (lower == name) {
       auto v = line.substr(name.size());
       while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);

@@ -1,4 +1,5 @@
 #include "nodes/gap/profile_cache.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -33,7 +34,7 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
   titles_.reserve(profiles.size());
   for (auto& p : profiles) {
     if (!has_knowledge_ && p->has_level_ratings(Domain::Knowledge)) has_knowledge_ = true;
-    titles_.push_back({{p->code, p->title}, ascii_lower(p->title), normalize_title(p->title)});
+    titles_.push_back({{p->code, p->title}, common::ascii_lower(p->title), normalize_title(p->title)});
     by_code_[p->code] = std::move(p);
   }
 }
@@ -44,7 +45,7 @@ ProfilePtr Snapshot::find(const std::string& code) const {
 }
 
 std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_t limit) const {
-  const std::string ql = ascii_lower(q);
+  const std::string ql = common::ascii_lower(q);
   std::vector<OccupationSummary> hits;
   for (const auto& t : titles_) {
     if (ql.empty() || t.lower_title.find(ql) != std::string::npos || t.summary.code.starts_with(ql)) {
@@ -74,7 +75,7 @@ bool contains_at_word_start(const std::string& text, const std::string& q) {
 }  // namespace
 
 std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t limit) const {
-  const std::string raw = ascii_lower(q);
+  const std::string raw = common::ascii_lower(q);
   const std::string norm = normalize_title(q);
   const std::vector<std::string> words = split_words(norm);
   // The best hit per occupation (titles_ is by code, so an index into it names the occupation).

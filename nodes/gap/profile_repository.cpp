@@ -1,4 +1,5 @@
 #include "nodes/gap/profile_repository.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -309,20 +310,15 @@ std::string month_year(const std::string& date) {
 
 }  // namespace
 
-std::string ascii_lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 bool title_matches(const std::string& title, const std::string& code, const std::string& q_lower) {
   if (q_lower.empty()) return true;
-  return ascii_lower(title).find(q_lower) != std::string::npos || code.starts_with(q_lower);
+  return common::ascii_lower(title).find(q_lower) != std::string::npos || code.starts_with(q_lower);
 }
 
 bool title_search_less(const OccupationSummary& a, const OccupationSummary& b, const std::string& q_lower) {
-  const bool pa = !q_lower.empty() && ascii_lower(a.title).starts_with(q_lower);
-  const bool pb = !q_lower.empty() && ascii_lower(b.title).starts_with(q_lower);
+  const bool pa = !q_lower.empty() && common::ascii_lower(a.title).starts_with(q_lower);
+  const bool pb = !q_lower.empty() && common::ascii_lower(b.title).starts_with(q_lower);
   if (pa != pb) return pa;
   if (a.title != b.title) return a.title < b.title;
   return a.code < b.code;
@@ -410,7 +406,7 @@ std::optional<OccupationProfile> ProfileRepository::find(const std::string& code
 
 std::vector<OccupationSummary> ProfileRepository::search_titles(const std::string& q, std::size_t limit) {
   return with_session("searching occupation titles", [&](soci::session& s) {
-    const std::string ql = ascii_lower(q);
+    const std::string ql = common::ascii_lower(q);
     std::string contains = "%" + sql_escape_like(ql) + "%";
     std::string code_prefix = sql_escape_like(ql) + "%";
     std::string title_prefix = code_prefix;

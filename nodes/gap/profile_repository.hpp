@@ -53,7 +53,6 @@ struct FetchedOccupation {
 // first, then by title, then code. An empty `q` lists everything in that order.
 bool title_matches(const std::string& title, const std::string& code, const std::string& q_lower);
 bool title_search_less(const OccupationSummary& a, const OccupationSummary& b, const std::string& q_lower);
-std::string ascii_lower(std::string s);
 
 // True when `table` exists in the connected database (one loaded by an older dagrun may lack
 // the newer tables; readers then read them as empty).

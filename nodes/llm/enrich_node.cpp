@@ -1,4 +1,5 @@
 #include "nodes/llm/enrich_node.hpp"
+#include "common/defaults.hpp"
 
 #include <cstdlib>
 #include <mutex>
@@ -63,9 +64,7 @@ class EnrichNode final : public dag::Node {
     po.base_url = p.str("base_url");
     po.model = p.str("model");
     po.api_key = p.str("api_key");
-    if (po.api_key.empty() && po.provider == "gemini") {
-      if (const char* k = std::getenv("GEMINI_API_KEY")) po.api_key = k;
-    }
+    if (po.api_key.empty() && po.provider == "gemini") po.api_key = p.str("gemini_api_key");
     po.timeout = std::chrono::milliseconds(static_cast<long long>(p.number("timeout_s") * 1000));
     po.temperature = p.number("temperature");
     po.cassette = p.str("cassette");
@@ -316,8 +315,14 @@ dag::NodeSpec enrich_spec() {
       .param(ParamSpec::str("model").def("${LLM_MODEL:-}").doc("model name, e.g. gemini-2.0-flash, gpt-4o-mini"))
       .param(ParamSpec::secret("api_key")
                  .def("${LLM_API_KEY:-}")
-                 .doc("API key (gemini: x-goog-api-key header, GEMINI_API_KEY is read when empty; openai: "
+                 .doc("API key (gemini: x-goog-api-key header, gemini_api_key when empty; openai: "
                       "Bearer token, optional for local servers). Never logged."))
+      // Declared rather than read with getenv inside the node, so that `dagrun config` and
+      // `dagrun nodes` show it (masked) like every other input.
+      .param(ParamSpec::secret("gemini_api_key")
+                 .def("${GEMINI_API_KEY:-}")
+                 .doc("Google's conventional variable for a Gemini key: used by provider gemini when "
+                      "api_key is empty. Never logged."))
       .param(ParamSpec::integer("concurrency").def("${LLM_CONCURRENCY:-4}").range(1, 256).doc("requests in flight at most"))
       .param(ParamSpec::number("rpm").def("${LLM_RPM:-60}").range(0, 1e6).doc(
           "requests per minute at most, spaced evenly; 0 = no limit (replay: never limited)"))
@@ -342,7 +347,7 @@ dag::NodeSpec enrich_spec() {
       .param(ParamSpec::list("scope").def("[2.A, 2.B]").doc(
           "Content Model element id prefixes to rate (leaf elements below them); 2.A, 2.B = the 35 skills"))
       .param(ParamSpec::secret("cache")
-                 .def("${DATABASE_URL:-sqlite:data/onet.db}")
+                 .def(common::database_url_param_default())
                  .doc("database of the answer journal/cache (llm_assessments); `none` = no cache"))
       .param(ParamSpec::integer("limit").def("0").range(0, 1000000).doc(
           "ask about at most this many occupations (every n-th in code order); 0 = all"))

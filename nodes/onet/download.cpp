@@ -1,4 +1,5 @@
 #include "nodes/onet/download.hpp"
+#include "common/text.hpp"
 
 #include <curl/curl.h>
 #include <unistd.h>
@@ -29,10 +30,6 @@ void curl_init_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A file being written under a temporary name; removed unless commit() moved it into place.
 class TempFile {
@@ -106,7 +103,7 @@ std::optional<std::string> recorded_sha(const fs::path& sha_path) {
   std::ifstream in(sha_path);
   std::string hex;
   if (!(in >> hex) || hex.size() != 64) return std::nullopt;
-  return lower(hex);
+  return common::ascii_lower(hex);
 }
 
 void write_sha_file(const fs::path& sha_path, const std::string& hex, const std::string& name) {
@@ -137,7 +134,7 @@ DownloadResult fetch_to_cache(const std::string& url, const DownloadOptions& opt
   auto note = [&](const std::string& m) {
     if (opts.log) opts.log(m);
   };
-  const std::string expected = lower(opts.expected_sha256);
+  const std::string expected = common::ascii_lower(opts.expected_sha256);
   const std::string shown = common::redact_url(url);  // what messages quote: user info without its password
   const fs::path dir(opts.cache_dir);
   const std::string name = cache_name_for(url);

@@ -1,4 +1,5 @@
 #include "nodes/onet/resolve_release.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,14 +24,10 @@ bool starts_with_ci(const std::string& s, std::string_view prefix) {
   return true;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void check_expected(const std::string& expected, const std::string& actual, const std::string& what) {
-  if (!expected.empty() && lower(expected) != actual) {
-    throw SourceError("checksum mismatch for " + what + ": expected sha256 " + lower(expected) + ", got " + actual);
+  if (!expected.empty() && common::ascii_lower(expected) != actual) {
+    throw SourceError("checksum mismatch for " + what + ": expected sha256 " + common::ascii_lower(expected) + ", got " + actual);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "common/redact.hpp"
+#include "common/text.hpp"
 #include "nodes/sql/schema_text.hpp"
 
 namespace sqldb {
@@ -20,44 +21,20 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Percent-decoding; `what` names the URL part for the error (never its value: it may be the
 // password).
 std::string percent_decode(std::string_view s, const char* what, const std::string& shown) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-    int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      throw std::invalid_argument(std::string("database URL '") + shown + "': bad %-escape in the " +
-                                  what + " (use %XX with two hex digits)");
-    }
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
+  auto out = common::percent_decode(s);
+  if (!out) {
+    throw std::invalid_argument(std::string("database URL '") + shown + "': bad %-escape in the " + what +
+                                " (use %XX with two hex digits)");
   }
-  return out;
+  return std::move(*out);
 }
 
 std::optional<int> parse_int(std::string_view s, int lo, int hi) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  int v = 0;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v < lo || v > hi) return std::nullopt;
-  return v;
+  auto v = common::parse_decimal(s, lo, hi);
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
 }
 
 // A value for SOCI's MySQL connection string: single-quoted, with \ and ' escaped.

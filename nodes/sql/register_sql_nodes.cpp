@@ -1,5 +1,6 @@
 // The node types of this folder, added to a program's registry (see cmake/NodeGroups.cmake).
 #include "engine/registry.hpp"
+#include "common/defaults.hpp"
 #include "nodes/sql/sql_load_node.hpp"
 
 namespace dag {
@@ -10,7 +11,7 @@ void register_sql_nodes(Registry& r) {
                       "committed only when the whole run succeeded (readers see the old or the "
                       "new dataset, never a mix)")
             .param(ParamSpec::secret("database")
-                       .def("${DATABASE_URL:-sqlite:data/onet.db}")
+                       .def(common::database_url_param_default())
                        .doc("database URL: sqlite:PATH, sqlite::memory: or "
                             "mysql://user:pass@host:port/db[?socket=/path]"))
             .param(ParamSpec::integer("batch_rows")

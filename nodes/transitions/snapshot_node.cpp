@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "nodes/gap/profile_repository.hpp"
+#include "common/defaults.hpp"
 #include "nodes/gap/similarity_view.hpp"
 #include "nodes/transitions/batches.hpp"
 #include "nodes/transitions/nodes.hpp"
@@ -62,7 +63,7 @@ dag::NodeSpec snapshot_spec() {
           "rating similarity of every pair and the dense levels the ranking reads. Fails when the database holds no "
           "completed load run.")
       .param(ParamSpec::secret("database")
-                 .def("${DATABASE_URL:-sqlite:data/onet.db}")
+                 .def(common::database_url_param_default())
                  .doc("database URL: sqlite:PATH or mysql://user:pass@host:port/db"))
       .output("snapshot", "gap.snapshot", "the dataset with its transitions view");
 }

@@ -283,12 +283,12 @@ TEST_CASE("keys never reach the logs, also with retries and debug logging", "[ll
   CHECK(report.to_json().find(key) == std::string::npos);
   CHECK(scalar(db, "SELECT COUNT(*) FROM llm_assessments WHERE raw_response LIKE '%never-log-me%'") == "0");
 
-  // GEMINI_API_KEY is read when api_key is empty (gemini only).
-  ::setenv("GEMINI_API_KEY", key.c_str(), 1);
+  // GEMINI_API_KEY is read when api_key is empty (gemini only), through the node's declared
+  // parameter gemini_api_key (default ${GEMINI_API_KEY:-}): from the pipeline's environment.
   server.reset_log();
   auto overrides = llm_overrides("gemini", server.base_url(), "sqlite:" + (dir / "other.db").string(), "");
-  auto r2 = run_pipeline_file("sample.yaml", with(overrides, {"nodes.llm.params.limit=1"}));
-  ::unsetenv("GEMINI_API_KEY");
+  auto r2 = run_pipeline_file("sample.yaml", with(overrides, {"nodes.llm.params.limit=1"}), {{"GEMINI_API_KEY", key}});
+  INFO(r2.error);
   REQUIRE(r2.ok);
   REQUIRE(server.calls() >= 1);
   for (const auto& c : server.log()) CHECK(c.key == key);

@@ -82,6 +82,10 @@ for p in pipelines/*.yaml; do
 done
 grep -q '\*\*\*' "$OUT/config-full.out" || fail "dagrun config of full.yaml shows no masked value (expected the URL password as ***)"
 "$DAGRUN" nodes llm_enrich >"$OUT/nodes.out" 2>&1
+# Keys the LLM node reads are declared in its spec, so config shows them, masked (issue 10 §5).
+grep -Eq 'gemini_api_key: *"?\*\*\*' "$OUT/config-full.out" ||
+  fail "dagrun config of full.yaml does not show gemini_api_key masked: $(grep -n gemini "$OUT/config-full.out" | head -3)"
+grep -q 'gemini_api_key' "$OUT/nodes.out" || fail "dagrun nodes llm_enrich does not list gemini_api_key"
 
 # ---- skillgap-api ---------------------------------------------------------------------------
 step "skillgap-api --help: default listen address"
