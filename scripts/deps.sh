@@ -18,6 +18,7 @@ TEST_PKGS=(
   chromium nodejs npm docker-compose   # tests/web (headless browser, playwright-core), tests/compose
   docker.io mmdebstrap   # tests/compose docker test: a private dockerd (20.10) and the debian:12 base it imports (no Docker Hub)
   clang libclang-rt-14-dev   # bench/fuzz: libFuzzer (fuzz/, SKILLGAP_FUZZ=ON)
+  clang-format clang-tidy   # scripts/lint.sh (.clang-format, .clang-tidy), part of the test command
 )
 # A node + npm not from Debian (e.g. NodeSource's nodejs, which bundles npm) will do: apt's npm would conflict.
 if command -v node >/dev/null && command -v npm >/dev/null; then

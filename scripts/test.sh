@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command of the README (and of .ci/run): installs what is missing, builds, and runs
-# every test through ctest; then the same suite again on an AddressSanitizer +
+# The test command of the README (and of .ci/run): installs what is missing, builds, lints
+# (scripts/lint.sh: clang-format and clang-tidy, any finding fails), and runs every test through ctest; then the same suite again on an AddressSanitizer +
 # UndefinedBehaviorSanitizer build (build-asan). Servers the tests need (MariaDB, fake HTTP
 # endpoints, Chromium, a private dockerd) are started and stopped by the tests themselves.
 # Under CI=true every test must have run: a skipped one (no data, dockerd could not start, ...)
@@ -11,10 +11,15 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh --test
 
 BUILD_DIR=${BUILD_DIR:-build}
+# CI builds treat warnings as errors (SKILLGAP_WERROR); a local run keeps the developer's choice.
+WERROR=()
+[[ "${CI:-}" == true ]] && WERROR=(-DSKILLGAP_WERROR=ON)
 SECONDS=0
-BUILD_DIR=$BUILD_DIR scripts/build.sh
-echo "== tests (build: $BUILD_DIR, built in ${SECONDS}s)"
+BUILD_DIR=$BUILD_DIR scripts/build.sh "${WERROR[@]}"
+echo "== lint (clang-format, clang-tidy: scripts/lint.sh)"
 status=0
+scripts/lint.sh "$BUILD_DIR" || status=1
+echo "== tests (build: $BUILD_DIR, built and linted in ${SECONDS}s)"
 JUNIT="$(realpath -m "$BUILD_DIR")/ctest-results.xml"
 rm -f "$JUNIT"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900 --output-junit "$JUNIT" || status=$?
@@ -40,7 +45,7 @@ fi
 
 if [[ "${SKILLGAP_SKIP_SANITIZE:-0}" != 1 ]]; then
   SECONDS=0
-  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DSKILLGAP_SANITIZE=ON
+  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DSKILLGAP_SANITIZE=ON "${WERROR[@]}"
   echo "== tests under ASan+UBSan (build: ${ASAN_BUILD_DIR:-build-asan}, built in ${SECONDS}s)"
   # Leaks are reported at exit of each test process and fail it; suppressions name only
   # third-party code (tests/sanitizers/lsan.supp).
