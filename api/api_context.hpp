@@ -7,7 +7,9 @@
 #include "api/metrics.hpp"
 #include "nodes/gap/profile_cache.hpp"
 
-namespace dag { class Service; }
+namespace dag {
+class Service;
+}
 
 namespace api {
 

@@ -14,7 +14,9 @@
 #include "api/metrics.hpp"
 #include "nodes/gap/profile_cache.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 namespace dag {
 class Registry;
 class Resources;
@@ -66,8 +68,8 @@ class App {
   Metrics& metrics() { return metrics_; }
 
  private:
-  void finish(const std::string& method, const std::string& path, Response resp,
-              std::chrono::steady_clock::time_point t0, const std::function<void(Response)>& respond);
+  void finish(const std::string& method, const std::string& path, Response resp, std::chrono::steady_clock::time_point t0,
+              const std::function<void(Response)>& respond);
 
   AppConfig cfg_;
   std::shared_ptr<spdlog::logger> log_;

@@ -87,8 +87,10 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   str("value_source", r.result.from_source == r.result.to_source ? gap::to_string(r.result.source) : "mixed");
   str("from_value_source", gap::to_string(r.result.from_source));
   str("to_value_source", gap::to_string(r.result.to_source));
-  if (r.version.release.empty()) o += "\"onet_release\":null,";
-  else str("onet_release", r.version.release);
+  if (r.version.release.empty())
+    o += "\"onet_release\":null,";
+  else
+    str("onet_release", r.version.release);
   integer("load_run_id", r.version.load_run_id);
   str("from_source", r.from->source);
   str("to_source", r.to->source);
@@ -100,8 +102,8 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     auto side = [&](const gap::OccupationProfile& p, gap::ValueSource s) {
       if (!note.empty()) note += " ";
       if (s == gap::ValueSource::Estimate) {
-        note += p.title + " has no O*NET ratings here; its levels are estimated from the " +
-                std::to_string(p.neighbours.size()) + " most similar rated occupations by O*NET's own text";
+        note += p.title + " has no O*NET ratings here; its levels are estimated from the " + std::to_string(p.neighbours.size()) +
+                " most similar rated occupations by O*NET's own text";
         std::string names;
         for (std::size_t i = 0; i < p.neighbours.size() && i < 3; ++i) names += (i ? ", " : "") + p.neighbours[i].title;
         if (!names.empty()) note += " (" + names + (p.neighbours.size() > 3 ? ", ..." : "") + ")";
@@ -118,8 +120,10 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   integer("gap_count", static_cast<long long>(r.result.gaps.size()));
   o += "\"options\":{";
   num("min_gap", opts.min_gap);
-  if (opts.min_importance) num("min_importance", *opts.min_importance);
-  else o += "\"min_importance\":null,";
+  if (opts.min_importance)
+    num("min_importance", *opts.min_importance);
+  else
+    o += "\"min_importance\":null,";
   boolean("include_not_relevant", opts.include_not_relevant);
   boolean("significant_only", opts.significant_only);
   str("source", opts.source ? gap::to_string(*opts.source) : std::string_view("auto"));
@@ -137,8 +141,10 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     num("from_data_value", g.from_value);
     num("to_data_value", g.to_value);
     num("gap", g.gap);
-    if (g.importance) num("importance", *g.importance);
-    else o += "\"importance\":null,";
+    if (g.importance)
+      num("importance", *g.importance);
+    else
+      o += "\"importance\":null,";
     key("from_missing");
     o += g.from_missing ? "true," : "false,";
     str("from_value_source", gap::to_string(g.from_source));
@@ -147,7 +153,8 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     boolean("to_estimated", g.to_estimated);
     opt_num("from_sd", g.from_sd);
     opt_num("to_sd", g.to_sd);
-    if (g.from_lower && g.from_upper) fmt::format_to(std::back_inserter(o), "\"from_interval\":[{},{}],", *g.from_lower, *g.from_upper);
+    if (g.from_lower && g.from_upper)
+      fmt::format_to(std::back_inserter(o), "\"from_interval\":[{},{}],", *g.from_lower, *g.from_upper);
     if (g.to_lower && g.to_upper) fmt::format_to(std::back_inserter(o), "\"to_interval\":[{},{}],", *g.to_lower, *g.to_upper);
     key("significant");
     o += !g.significant ? "null," : *g.significant ? "true," : "false,";

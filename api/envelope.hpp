@@ -8,7 +8,9 @@
 
 #include "api/http_types.hpp"
 
-namespace gap { class GapResultBatch; }
+namespace gap {
+class GapResultBatch;
+}
 
 namespace api {
 

@@ -45,9 +45,9 @@ ApiError ApiError::database_unavailable() {
 ApiError ApiError::no_dataset(bool database_up) { return database_up ? dataset_not_loaded() : database_unavailable(); }
 
 ApiError ApiError::onet_api_unavailable() {
-  return ApiError(503, "onet_api_unavailable",
-                  "Error: The occupation is not in the local database and O*NET Web Services could not be reached; try again later.",
-                  30);
+  return ApiError(
+      503, "onet_api_unavailable",
+      "Error: The occupation is not in the local database and O*NET Web Services could not be reached; try again later.", 30);
 }
 
 ApiError ApiError::too_slow() { return ApiError(503, "busy", "Error: The server is too busy to answer in time; try again.", 1); }
@@ -69,8 +69,7 @@ ApiError error_for(std::exception_ptr e, const std::string& route) {
     const std::string what = n.domain() == "knowledge" ? "knowledge" : n.domain() == "all" ? "skill or knowledge" : "skill";
     return ApiError(404, "no_ratings",
                     "Error: Occupation code " + n.code() + " (" + n.title() + ") has no " + what + " ratings" +
-                        (n.source().empty() ? "" : " from source '" + n.source() + "'") +
-                        ", so no skill gap can be computed.");
+                        (n.source().empty() ? "" : " from source '" + n.source() + "'") + ", so no skill gap can be computed.");
   } catch (const gap::NotLoaded&) {
     return ApiError::dataset_not_loaded();
   } catch (const sqldb::DatabaseUnavailable& d) {

@@ -29,13 +29,13 @@ class ApiError : public std::exception {
   static ApiError not_found_path();
   static ApiError method_not_allowed(std::string_view method);
   static ApiError occupation_not_found(const std::string& code);
-  static ApiError dataset_not_loaded();                  // 503, Retry-After 5
-  static ApiError database_unavailable();                // 503, Retry-After 5
-  static ApiError no_dataset(bool database_up);          // one of the two above
-  static ApiError onet_api_unavailable();                // 503, Retry-After 30
-  static ApiError too_slow();                            // 503 busy, Retry-After 1 (request deadline)
-  static ApiError too_many_waiting();                    // 503 busy, Retry-After 5 (remote queue full)
-  static ApiError internal();                            // 500, the cause only in the log
+  static ApiError dataset_not_loaded();          // 503, Retry-After 5
+  static ApiError database_unavailable();        // 503, Retry-After 5
+  static ApiError no_dataset(bool database_up);  // one of the two above
+  static ApiError onet_api_unavailable();        // 503, Retry-After 30
+  static ApiError too_slow();                    // 503 busy, Retry-After 1 (request deadline)
+  static ApiError too_many_waiting();            // 503 busy, Retry-After 5 (remote queue full)
+  static ApiError internal();                    // 500, the cause only in the log
 
  private:
   int status_;

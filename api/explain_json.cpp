@@ -131,9 +131,8 @@ void write_education(Writer& w, std::string_view k, const gap::Explanations& e, 
 json technology_json(const gap::TechnologyCommodity& c) {
   json examples = json::array();
   for (const auto& e : c.examples) examples.push_back({{"name", e.name}, {"hot_technology", e.hot}, {"in_demand", e.in_demand}});
-  return {{"commodity_code", c.code},       {"commodity_title", c.title},
-          {"hot_technology", c.hot()},      {"in_demand", c.in_demand()},
-          {"example_count", c.examples.size()}, {"examples", std::move(examples)}};
+  return {{"commodity_code", c.code},   {"commodity_title", c.title},         {"hot_technology", c.hot()},
+          {"in_demand", c.in_demand()}, {"example_count", c.examples.size()}, {"examples", std::move(examples)}};
 }
 
 json education_json(const gap::EducationLevel& l) {
@@ -147,8 +146,10 @@ void append_gap_explanation(std::string& out, const gap::GapResultBatch& r, cons
   const auto* rating = r.to ? r.to->find(g.element_id) : nullptr;
   const auto d = rating ? gap::domain_of(*rating->element) : std::nullopt;
   out += ',';
-  if (d) w.str("domain", gap::to_string(*d));
-  else w.null("domain");
+  if (d)
+    w.str("domain", gap::to_string(*d));
+  else
+    w.null("domain");
   const auto* anchors = explanations_of(r).anchors(g.element_id);
   out += ',';
   write_bracket(w, "from_anchor", anchors, g.from_value);
@@ -208,9 +209,12 @@ void add_occupation_explanation(json& result, const gap::Explanations& e, const 
     for (const auto* c : ranked) technology.push_back(technology_json(*c));
     if (occ->job_zone) {
       if (const auto* z = e.job_zone(*occ->job_zone)) {
-        zone = {{"job_zone", z->zone},          {"name", z->name},
-                {"education", z->education},    {"experience", z->experience},
-                {"job_training", z->job_training}, {"examples", z->examples},
+        zone = {{"job_zone", z->zone},
+                {"name", z->name},
+                {"education", z->education},
+                {"experience", z->experience},
+                {"job_training", z->job_training},
+                {"examples", z->examples},
                 {"svp_range", z->svp_range}};
       }
     }

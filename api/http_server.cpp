@@ -34,7 +34,8 @@ std::uint16_t free_port(const std::string& host) {
   a.sin_port = 0;
   if (host == "localhost" || ::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
     std::string err = std::strerror(errno);
     ::close(fd);
     throw std::runtime_error("cannot find a free port on " + host + ": " + err);
@@ -171,7 +172,8 @@ void HttpServer::stop() {
   const auto deadline = std::chrono::steady_clock::now() + impl_->opts.drain_timeout;
   for (;;) {
     const auto now = std::chrono::steady_clock::now();
-    const auto idle_for = now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(impl_->last_activity_ns.load()));
+    const auto idle_for =
+        now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(impl_->last_activity_ns.load()));
     if ((impl_->in_flight.load() == 0 && idle_for >= quiet) || now >= deadline) break;
     std::unique_lock lock(impl_->mu);
     impl_->idle.wait_for(lock, std::chrono::milliseconds(20));

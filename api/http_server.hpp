@@ -14,7 +14,7 @@ namespace api {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0: pick a free ephemeral port (tests)
+  std::uint16_t port = 8080;                       // 0: pick a free ephemeral port (tests)
   std::chrono::milliseconds drain_timeout{10000};  // stop(): how long in-flight requests may take
 };
 

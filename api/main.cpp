@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
   // --help shows the defaults; the environment's URLs may hold a password (common/redact.hpp).
   cli.add_option("--db", db, "database URL (sqlite:PATH or mysql://user:pass@host:port/db); env DATABASE_URL")
       ->default_str(common::redact_url(db));
-  cli.add_option("--threads", threads, "HTTP I/O threads (default: one per core)")->check(CLI::Range(1, 1024))->capture_default_str();
+  cli.add_option("--threads", threads, "HTTP I/O threads (default: one per core)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   cli.add_option("--pipeline", pipeline, "lookup subgraph definition")->capture_default_str();
   cli.add_option("--onet-api-base", onet_base, "O*NET Web Services base URL; env ONET_API_BASE (used when ONET_API_KEY is set)")
       ->default_str(common::redact_url(onet_base));
@@ -111,9 +113,8 @@ int main(int argc, char** argv) {
     dag::Parallelism parallelism(api::App::engine_threads(cfg));
     api::App app(cfg, logger);
     app.start();
-    api::HttpServer server(server_opts, [&app](const api::Request& req, api::HttpServer::Responder respond) {
-      app.serve(req, std::move(respond));
-    });
+    api::HttpServer server(
+        server_opts, [&app](const api::Request& req, api::HttpServer::Responder respond) { app.serve(req, std::move(respond)); });
     server.start();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto st = app.cache().status();

@@ -28,8 +28,10 @@ void Metrics::observe(const std::string& route, int status, double seconds) {
   auto& h = latency_[route];
   std::size_t i = 0;
   while (i < kBuckets.size() && seconds > kBuckets[i]) ++i;
-  if (i < kBuckets.size()) ++h.counts[i];
-  else ++h.inf;
+  if (i < kBuckets.size())
+    ++h.counts[i];
+  else
+    ++h.inf;
   ++h.count;
   h.sum += seconds;
 }
@@ -57,8 +59,7 @@ std::string Metrics::render(const gap::CacheStatus& cache) const {
       out += fmt::format("skillgap_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", label(route),
                          kBuckets[i], cum);
     }
-    out += fmt::format("skillgap_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", label(route),
-                       h.count);
+    out += fmt::format("skillgap_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", label(route), h.count);
     out += fmt::format("skillgap_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label(route), h.sum);
     out += fmt::format("skillgap_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", label(route), h.count);
   }

@@ -30,8 +30,7 @@ void search_occupations(ApiContext& c, const Call& call, const Reply& reply) {
   json list = json::array();
   for (const auto& h : hits) {
     // Which title matched: a user who typed "RN" sees why Registered Nurses came back.
-    json matched = q.empty() ? json(nullptr)
-                             : json{{"field", std::string(gap::to_string(h.field))}, {"text", h.matched}};
+    json matched = q.empty() ? json(nullptr) : json{{"field", std::string(gap::to_string(h.field))}, {"text", h.matched}};
     list.push_back({{"code", h.occupation.code}, {"title", h.occupation.title}, {"matched", std::move(matched)}});
   }
   reply.send(success("Found " + std::to_string(hits.size()) + " occupation(s).",

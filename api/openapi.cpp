@@ -68,8 +68,10 @@ ojson openapi_with_parameters(std::string_view file, const RouteTable& table) {
     if (!r.documented) continue;
     auto& get = doc["paths"][r.path]["get"];
     auto params = openapi_parameters(r);
-    if (params.empty()) get.erase("parameters");
-    else get["parameters"] = std::move(params);
+    if (params.empty())
+      get.erase("parameters");
+    else
+      get["parameters"] = std::move(params);
   }
   return doc;
 }

@@ -62,8 +62,7 @@ std::string shorten(std::string_view s, std::size_t max) {
 ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits) {
   if (raw.size() > limits.max_query_bytes) {
     return QueryProblem{"query_too_long", "",
-                        "Error: The query string is too long (at most " + std::to_string(limits.max_query_bytes) +
-                            " bytes)."};
+                        "Error: The query string is too long (at most " + std::to_string(limits.max_query_bytes) + " bytes)."};
   }
   std::vector<QueryParam> out;
   std::size_t pos = 0;
@@ -88,13 +87,12 @@ ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits) {
       return QueryProblem{"bad_encoding", *name, "Error: Malformed percent-encoding in parameter '" + shown + "'."};
     }
     if (!valid_utf8(*value) || has_control(*value)) {
-      return QueryProblem{"bad_encoding", *name,
-                          "Error: Parameter '" + shown + "' is not valid UTF-8 text."};
+      return QueryProblem{"bad_encoding", *name, "Error: Parameter '" + shown + "' is not valid UTF-8 text."};
     }
     if (value->size() > limits.max_value_bytes) {
-      return QueryProblem{"parameter_too_long", *name,
-                          "Error: Parameter '" + shown + "' is too long (at most " +
-                              std::to_string(limits.max_value_bytes) + " bytes)."};
+      return QueryProblem{
+          "parameter_too_long", *name,
+          "Error: Parameter '" + shown + "' is too long (at most " + std::to_string(limits.max_value_bytes) + " bytes)."};
     }
     if (out.size() == limits.max_params) {
       return QueryProblem{"too_many_parameters", "",

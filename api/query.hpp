@@ -21,8 +21,8 @@ struct QueryParam {
 struct QueryLimits {
   std::size_t max_query_bytes = 4096;  // raw, before decoding
   std::size_t max_params = 32;
-  std::size_t max_name_bytes = 64;     // decoded
-  std::size_t max_value_bytes = 256;   // decoded
+  std::size_t max_name_bytes = 64;    // decoded
+  std::size_t max_value_bytes = 256;  // decoded
 };
 
 struct QueryProblem {

@@ -15,7 +15,9 @@
 namespace api {
 
 const ValueFormat& occupation_code_format() {
-  static const ValueFormat f{"occupation code", "invalid_occupation_code", "NN-NNNN.NN or NN-NNNN",
+  static const ValueFormat f{"occupation code",
+                             "invalid_occupation_code",
+                             "NN-NNNN.NN or NN-NNNN",
                              [](std::string_view s) { return gap::normalize_occupation_code(s); },
                              {{"$ref", "#/components/schemas/OccupationCode"}}};
   return f;
@@ -66,8 +68,9 @@ std::optional<bool> parse_flag(const std::string& s) {
 
 [[noreturn]] void refuse(const RouteParam& p, const std::string& value) {
   if (p.format) {
-    throw ApiError::bad_request(p.format->error, "Error: Invalid " + p.format->noun + " '" + shorten(value) + "' for parameter '" +
-                                                     p.spec.name + "' (expected " + p.format->expected + ").");
+    throw ApiError::bad_request(p.format->error, "Error: Invalid " + p.format->noun + " '" + shorten(value) +
+                                                     "' for parameter '" + p.spec.name + "' (expected " + p.format->expected +
+                                                     ").");
   }
   throw ApiError::bad_request("invalid_parameter", "Error: Invalid value '" + shorten(value) + "' for parameter '" + p.spec.name +
                                                        "' (expected " + expected_text(p) + ").");
@@ -105,14 +108,16 @@ void check_query(const Route& route, const std::string& raw, dag::Params& out) {
   if (auto* problem = std::get_if<QueryProblem>(&parsed)) throw ApiError::bad_request(problem->error, problem->message);
   std::map<std::string, std::string> given;
   for (auto& qp : std::get<std::vector<QueryParam>>(parsed)) {
-    const bool known = std::any_of(route.query.begin(), route.query.end(), [&](const RouteParam& p) { return p.spec.name == qp.name; });
+    const bool known =
+        std::any_of(route.query.begin(), route.query.end(), [&](const RouteParam& p) { return p.spec.name == qp.name; });
     if (!known) {
       std::set<std::string> names;
       for (const auto& p : route.query) names.insert(p.spec.name);
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw ApiError::bad_request("unknown_parameter", "Error: Unknown parameter '" + shorten(qp.name) + "'" +
-                                                           (list.empty() ? " (this endpoint takes none)." : " (allowed: " + list + ")."));
+      throw ApiError::bad_request("unknown_parameter",
+                                  "Error: Unknown parameter '" + shorten(qp.name) + "'" +
+                                      (list.empty() ? " (this endpoint takes none)." : " (allowed: " + list + ")."));
     }
     if (!given.emplace(qp.name, std::move(qp.value)).second) {
       throw ApiError::bad_request("repeated_parameter", "Error: Parameter '" + qp.name + "' is given more than once.");
@@ -148,11 +153,16 @@ void check_query(const Route& route, const std::string& raw, dag::Params& out) {
 std::string expected_text(const RouteParam& p) {
   if (p.format) return p.format->expected;
   switch (p.spec.type) {
-    case dag::ParamType::Float: return "a number" + range_text(p.spec);
-    case dag::ParamType::Int: return "an integer" + range_text(p.spec);
-    case dag::ParamType::Bool: return "true or false";
-    case dag::ParamType::Enum: return or_list(p.spec.choices);
-    default: return p.max_bytes ? "text of at most " + std::to_string(*p.max_bytes) + " bytes" : "text";
+    case dag::ParamType::Float:
+      return "a number" + range_text(p.spec);
+    case dag::ParamType::Int:
+      return "an integer" + range_text(p.spec);
+    case dag::ParamType::Bool:
+      return "true or false";
+    case dag::ParamType::Enum:
+      return or_list(p.spec.choices);
+    default:
+      return p.max_bytes ? "text of at most " + std::to_string(*p.max_bytes) + " bytes" : "text";
   }
 }
 
@@ -164,13 +174,14 @@ Call bind_call(const Route& route, const Request& req, const std::vector<std::st
     const auto& p = route.path_params[i];
     const std::string noun = p.format ? p.format->noun : "parameter '" + p.spec.name + "'";
     auto decoded = common::percent_decode(segments.at(i), false);
-    if (!decoded || !valid_utf8(*decoded)) throw ApiError::bad_request("bad_encoding", "Error: Malformed " + noun + " in the path.");
+    if (!decoded || !valid_utf8(*decoded))
+      throw ApiError::bad_request("bad_encoding", "Error: Malformed " + noun + " in the path.");
     std::string value = *decoded;
     if (p.format) {
       auto normal = p.format->normalize(value);
       if (!normal) {
-        throw ApiError::bad_request(p.format->error, "Error: Invalid " + noun + " '" + shorten(printable(value)) + "' (expected " +
-                                                         p.format->expected + ").");
+        throw ApiError::bad_request(p.format->error, "Error: Invalid " + noun + " '" + shorten(printable(value)) +
+                                                         "' (expected " + p.format->expected + ").");
       }
       value = std::move(*normal);
     }

@@ -15,8 +15,7 @@ std::string printable(std::string_view s, std::size_t max) {
 
 // ---- Reply ------------------------------------------------------------------------------------
 
-Reply::Reply(Sink sink, ErrorShape shape, std::string route)
-    : state_(std::make_shared<State>()) {
+Reply::Reply(Sink sink, ErrorShape shape, std::string route) : state_(std::make_shared<State>()) {
   state_->sink = std::move(sink);
   state_->shape = shape;
   state_->route = std::move(route);

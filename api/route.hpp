@@ -40,8 +40,14 @@ struct RouteParam {
   std::optional<std::size_t> max_bytes;  // String: longer -> 400 parameter_too_long
 
   RouteParam(dag::ParamSpec s) : spec(std::move(s)) {}  // NOLINT: a spec is a parameter
-  RouteParam& shaped(const ValueFormat& f) { format = &f; return *this; }
-  RouteParam& at_most(std::size_t bytes) { max_bytes = bytes; return *this; }
+  RouteParam& shaped(const ValueFormat& f) {
+    format = &f;
+    return *this;
+  }
+  RouteParam& at_most(std::size_t bytes) {
+    max_bytes = bytes;
+    return *this;
+  }
 };
 
 // What an error answer's `result` holds: {} (Plain), or the route's list, empty, so that a client
@@ -94,18 +100,39 @@ struct Route {
   std::vector<RouteParam> query;        // the parameters it accepts; any other is refused
   bool any_query = false;               // the query is not ours to check (the web page's)
   ErrorShape errors = ErrorShape::Plain;
-  bool documented = true;               // listed in openapi.json (the JSON API)
+  bool documented = true;  // listed in openapi.json (the JSON API)
   Handler handler;
-  LaneRule slow_lane;                   // unset: always on the calling thread
+  LaneRule slow_lane;  // unset: always on the calling thread
 
   explicit Route(std::string p) : path(std::move(p)) {}
-  Route& param_in_path(RouteParam p) { path_params.push_back(std::move(p)); return *this; }
-  Route& param(RouteParam p) { query.push_back(std::move(p)); return *this; }
-  Route& any_query_string() { any_query = true; return *this; }
-  Route& error_shape(ErrorShape s) { errors = s; return *this; }
-  Route& undocumented() { documented = false; return *this; }
-  Route& handle(Handler h) { handler = std::move(h); return *this; }
-  Route& off_thread_when(LaneRule r) { slow_lane = std::move(r); return *this; }
+  Route& param_in_path(RouteParam p) {
+    path_params.push_back(std::move(p));
+    return *this;
+  }
+  Route& param(RouteParam p) {
+    query.push_back(std::move(p));
+    return *this;
+  }
+  Route& any_query_string() {
+    any_query = true;
+    return *this;
+  }
+  Route& error_shape(ErrorShape s) {
+    errors = s;
+    return *this;
+  }
+  Route& undocumented() {
+    documented = false;
+    return *this;
+  }
+  Route& handle(Handler h) {
+    handler = std::move(h);
+    return *this;
+  }
+  Route& off_thread_when(LaneRule r) {
+    slow_lane = std::move(r);
+    return *this;
+  }
 };
 
 class RouteTable {

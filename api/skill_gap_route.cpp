@@ -25,7 +25,8 @@ void skill_gap(ApiContext& c, const Call& call, const Reply& reply) {
   g->snapshot = c.cache().snapshot();
   if (!g->snapshot) throw ApiError::no_dataset(c.cache().status().last_check_ok);
   if (o.domain == gap::Domain::Knowledge && !g->snapshot->has_knowledge()) {
-    throw ApiError::bad_request("domain_not_loaded", "Error: Knowledge ratings are not loaded, so domain=knowledge is unavailable.");
+    throw ApiError::bad_request("domain_not_loaded",
+                                "Error: Knowledge ratings are not loaded, so domain=knowledge is unavailable.");
   }
   // The subgraph owns the rest: a lookup from the cache answers before submit() returns; one
   // that needs O*NET Web Services answers later, from the engine's threads.

@@ -15,6 +15,8 @@
 
 namespace common {
 
-inline void drain_cpprest_pool() { pplx::create_task([] {}).wait(); }
+inline void drain_cpprest_pool() {
+  pplx::create_task([] {}).wait();
+}
 
 }  // namespace common

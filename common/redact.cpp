@@ -10,8 +10,7 @@ namespace {
 std::size_t scheme_length(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return 0;
   std::size_t i = 1;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
-    ++i;
+  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
   return i;
 }
 
@@ -54,8 +53,8 @@ std::string redact_urls_in(std::string_view text) {
     if (text.compare(i, 3, "://") != 0) continue;
     // Walk back over the scheme; a URL inside a word ("xmysql://") still counts as one.
     std::size_t b = i;
-    while (b > done && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '+' ||
-                        text[b - 1] == '-' || text[b - 1] == '.'))
+    while (b > done && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '+' || text[b - 1] == '-' ||
+                        text[b - 1] == '.'))
       --b;
     while (b < i && !std::isalpha(static_cast<unsigned char>(text[b]))) ++b;
     if (b == i) continue;

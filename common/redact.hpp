@@ -13,8 +13,8 @@
 
 namespace common {
 
-inline constexpr std::string_view kMasked = "***";         // a password inside a URL or a text
-inline constexpr std::string_view kMaskedValue = "******"; // a whole secret value (an API key)
+inline constexpr std::string_view kMasked = "***";          // a password inside a URL or a text
+inline constexpr std::string_view kMaskedValue = "******";  // a whole secret value (an API key)
 
 struct UrlParts {
   std::string_view scheme;    // "mysql"
@@ -22,8 +22,8 @@ struct UrlParts {
   std::string_view user;      // "user" (still %-encoded)
   // "pass" (still %-encoded); "" for "user:@host"; nullopt for "user@host" or no user info.
   std::optional<std::string_view> password;
-  std::string_view rest;          // after the '@' (or "://"): host, port, path, query
-  std::size_t password_begin = 0; // offset of the password in the URL (when there is one)
+  std::string_view rest;           // after the '@' (or "://"): host, port, path, query
+  std::size_t password_begin = 0;  // offset of the password in the URL (when there is one)
 };
 
 // `url` split as above; nullopt unless it starts with "scheme://". `sqlite:` URLs never carry

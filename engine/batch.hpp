@@ -25,8 +25,7 @@ template <class T>
 std::shared_ptr<const T> batch_cast(const BatchPtr& b) {
   auto p = std::dynamic_pointer_cast<const T>(b);
   if (!p) {
-    throw std::runtime_error("unexpected batch kind '" +
-                             std::string(b ? b->kind() : std::string_view("null")) + "'");
+    throw std::runtime_error("unexpected batch kind '" + std::string(b ? b->kind() : std::string_view("null")) + "'");
   }
   return p;
 }

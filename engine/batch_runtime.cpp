@@ -187,7 +187,8 @@ void BatchRuntime::finish_node(std::size_t i) {
   st.status = NodeStatus::Ok;
   if (on_node_done_) on_node_done_(snapshot()[i]);  // before the end-of-stream, so reports come in data-flow order
   for (std::size_t port = 0; port < slot.def->spec->outputs.size(); ++port) {
-    slot.out->try_put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(), nullptr, nullptr});
+    slot.out->try_put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(),
+                               nullptr, nullptr});
   }
 }
 

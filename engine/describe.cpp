@@ -16,8 +16,8 @@ std::string describe_param(const ParamSpec& p) {
   }
   std::string extra = p.required ? "required" : p.default_value ? "default: " + *p.default_value : "optional";
   if (p.min || p.max)
-    extra += fmt::format(", range [{}, {}]", p.min ? fmt::format("{}", *p.min) : "-inf",
-                         p.max ? fmt::format("{}", *p.max) : "inf");
+    extra +=
+        fmt::format(", range [{}, {}]", p.min ? fmt::format("{}", *p.min) : "-inf", p.max ? fmt::format("{}", *p.max) : "inf");
   std::string out = fmt::format("    {:<16} {:<14} {}\n", p.name, type, extra);
   if (!p.description.empty()) out += fmt::format("      {}\n", p.description);
   return out;

@@ -36,13 +36,15 @@ std::string Diagnostics::str() const {
 }
 
 PipelineError::PipelineError(Diagnostics d)
-    : std::runtime_error("invalid pipeline (" + std::to_string(d.size()) + " error" +
-                         (d.size() == 1 ? "" : "s") + "):\n" + d.str()),
+    : std::runtime_error("invalid pipeline (" + std::to_string(d.size()) + " error" + (d.size() == 1 ? "" : "s") + "):\n" +
+                         d.str()),
       diags_(std::move(d)) {}
 
 NodeError::NodeError(std::string node_id, std::string type, std::string cause)
     : std::runtime_error("node '" + node_id + "' (" + type + "): " + cause),
-      node_id_(std::move(node_id)), type_(std::move(type)), cause_(std::move(cause)) {}
+      node_id_(std::move(node_id)),
+      type_(std::move(type)),
+      cause_(std::move(cause)) {}
 
 namespace {
 std::size_t edit_distance(const std::string& a, const std::string& b) {

@@ -29,8 +29,8 @@ struct Envelope {
   std::uint32_t from = 0;
   std::uint32_t port = 0;
   std::uint64_t key = 0;
-  std::uint64_t count = 0;      // end of stream: batches sent on that port
-  std::shared_ptr<void> credit;  // batch runs: returns its producer's credit when the last copy is gone
+  std::uint64_t count = 0;                // end of stream: batches sent on that port
+  std::shared_ptr<void> credit;           // batch runs: returns its producer's credit when the last copy is gone
   std::shared_ptr<RequestState> request;  // request runs: shared by every message of the request
 };
 

@@ -17,7 +17,9 @@
 #include "params.hpp"
 #include "resources.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 
 namespace dag {
 

@@ -5,8 +5,7 @@ namespace dag {
 bool kind_accepts(const std::string& expected, const std::string& actual) {
   if (expected == "any" || actual == "any" || expected == actual) return true;
   // A sub-kind flows where its parent kind is expected: "onet.table" into "onet".
-  return actual.size() > expected.size() && actual.compare(0, expected.size(), expected) == 0 &&
-         actual[expected.size()] == '.';
+  return actual.size() > expected.size() && actual.compare(0, expected.size(), expected) == 0 && actual[expected.size()] == '.';
 }
 
 const ParamSpec* NodeSpec::find_param(const std::string& name) const {

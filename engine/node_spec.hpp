@@ -44,11 +44,26 @@ struct NodeSpec {
 
   // Fluent construction.
   explicit NodeSpec(std::string t = {}) : type(std::move(t)) {}
-  NodeSpec& describe(std::string s) { summary = std::move(s); return *this; }
-  NodeSpec& runs_quick() { quick = true; return *this; }
-  NodeSpec& entry_point() { role = NodeRole::Entry; return *this; }  // no inputs, one output
-  NodeSpec& exit_point() { role = NodeRole::Exit; return *this; }    // inputs, no outputs
-  NodeSpec& param(ParamSpec p) { params.push_back(std::move(p)); return *this; }
+  NodeSpec& describe(std::string s) {
+    summary = std::move(s);
+    return *this;
+  }
+  NodeSpec& runs_quick() {
+    quick = true;
+    return *this;
+  }
+  NodeSpec& entry_point() {
+    role = NodeRole::Entry;
+    return *this;
+  }  // no inputs, one output
+  NodeSpec& exit_point() {
+    role = NodeRole::Exit;
+    return *this;
+  }  // inputs, no outputs
+  NodeSpec& param(ParamSpec p) {
+    params.push_back(std::move(p));
+    return *this;
+  }
   NodeSpec& input(std::string name, std::string kind, std::string doc = {}, bool variadic = false) {
     inputs.push_back({std::move(name), std::move(kind), std::move(doc), variadic});
     return *this;

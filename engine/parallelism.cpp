@@ -8,7 +8,8 @@
 namespace dag {
 
 Parallelism::Parallelism(std::size_t threads)
-    : control_(std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, std::max<std::size_t>(1, threads))) {}
+    : control_(std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     std::max<std::size_t>(1, threads))) {}
 
 Parallelism::~Parallelism() = default;
 
@@ -41,8 +42,7 @@ void require_parallelism(const ResolvedPipeline& p, std::size_t needed) {
   if (allowed >= needed) return;
   throw NeedsParallelism(p.file + ": pipeline '" + p.name + "' needs " + std::to_string(needed) +
                          " oneTBB threads (the cores plus one per task that may wait), but the process allows " +
-                         std::to_string(allowed) + "; main() must hold a dag::Parallelism of at least " +
-                         std::to_string(needed));
+                         std::to_string(allowed) + "; main() must hold a dag::Parallelism of at least " + std::to_string(needed));
 }
 
 }  // namespace dag

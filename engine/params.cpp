@@ -6,14 +6,22 @@ namespace dag {
 
 std::string to_string(ParamType t) {
   switch (t) {
-    case ParamType::String: return "string";
-    case ParamType::Int: return "int";
-    case ParamType::Float: return "float";
-    case ParamType::Bool: return "bool";
-    case ParamType::StringList: return "list<string>";
-    case ParamType::Secret: return "secret";
-    case ParamType::Enum: return "enum";
-    case ParamType::Path: return "path";
+    case ParamType::String:
+      return "string";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Float:
+      return "float";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::StringList:
+      return "list<string>";
+    case ParamType::Secret:
+      return "secret";
+    case ParamType::Enum:
+      return "enum";
+    case ParamType::Path:
+      return "path";
   }
   return "?";
 }

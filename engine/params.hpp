@@ -38,10 +38,23 @@ struct ParamSpec {
     p.choices = std::move(c);
     return p;
   }
-  ParamSpec& doc(std::string d) { description = std::move(d); return *this; }
-  ParamSpec& def(std::string d) { default_value = std::move(d); return *this; }
-  ParamSpec& req() { required = true; return *this; }
-  ParamSpec& range(std::optional<double> lo, std::optional<double> hi) { min = lo; max = hi; return *this; }
+  ParamSpec& doc(std::string d) {
+    description = std::move(d);
+    return *this;
+  }
+  ParamSpec& def(std::string d) {
+    default_value = std::move(d);
+    return *this;
+  }
+  ParamSpec& req() {
+    required = true;
+    return *this;
+  }
+  ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
+    min = lo;
+    max = hi;
+    return *this;
+  }
 
  private:
   static ParamSpec make(std::string n, ParamType t) {

@@ -34,8 +34,7 @@ struct PipelineDoc {
 // Reads and parses the file. Throws InputError when the file cannot be read or is not text;
 // a YAML syntax error becomes a diagnostic (the file was read, its content is invalid).
 PipelineDoc load_pipeline_doc(const std::string& path, const LoadOptions& opts = {});
-PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_label,
-                               const LoadOptions& opts = {});
+PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_label, const LoadOptions& opts = {});
 
 struct InputBinding {
   std::size_t from = 0;       // upstream node index
@@ -69,12 +68,10 @@ struct ResolvedPipeline {
 };
 
 // Validates everything and reports every problem at once: throws PipelineError.
-ResolvedPipeline resolve_pipeline(const PipelineDoc& doc, const Registry& registry,
-                                  const LoadOptions& opts = {});
+ResolvedPipeline resolve_pipeline(const PipelineDoc& doc, const Registry& registry, const LoadOptions& opts = {});
 
 // Convenience: load + resolve.
-ResolvedPipeline load_pipeline(const std::string& path, const Registry& registry,
-                               const LoadOptions& opts = {});
+ResolvedPipeline load_pipeline(const std::string& path, const Registry& registry, const LoadOptions& opts = {});
 
 // `dagrun graph`: Mermaid or Graphviz DOT text of the DAG.
 std::string render_mermaid(const ResolvedPipeline& p);
@@ -84,7 +81,6 @@ std::string render_dot(const ResolvedPipeline& p);
 // (params declared Secret, credentials inside URLs, settings whose name says secret/password/key),
 // all through common/redact.hpp.
 // With `resolved`, parameters left to their defaults are filled in.
-std::string render_config(const PipelineDoc& doc, const Registry& registry,
-                          const ResolvedPipeline* resolved = nullptr);
+std::string render_config(const PipelineDoc& doc, const Registry& registry, const ResolvedPipeline* resolved = nullptr);
 
 }  // namespace dag

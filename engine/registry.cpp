@@ -10,8 +10,7 @@ void Registry::add_setting(ParamSpec spec) {
     throw std::logic_error("setting '" + spec.name + "': an enum without choices");
   auto [it, fresh] = settings_.try_emplace(spec.name, spec);
   if (!fresh && (it->second.type != spec.type || it->second.choices != spec.choices ||
-                 it->second.default_value != spec.default_value || it->second.min != spec.min ||
-                 it->second.max != spec.max))
+                 it->second.default_value != spec.default_value || it->second.min != spec.min || it->second.max != spec.max))
     throw std::logic_error("setting '" + spec.name + "' declared twice, differently");
 }
 

@@ -42,8 +42,7 @@ std::string render_mermaid(const ResolvedPipeline& p) {
   std::string out = "flowchart LR\n";
   for (const auto& n : p.nodes) out += "  " + n.id + "[\"" + n.id + "<br/><i>" + n.type + "</i>\"]\n";
   for (const auto& n : p.nodes)
-    for (const auto& b : n.inputs)
-      out += "  " + p.nodes[b.from].id + " -->|" + edge_label(p, b) + "| " + n.id + "\n";
+    for (const auto& b : n.inputs) out += "  " + p.nodes[b.from].id + " -->|" + edge_label(p, b) + "| " + n.id + "\n";
   return out;
 }
 

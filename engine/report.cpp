@@ -7,11 +7,16 @@ namespace dag {
 
 std::string to_string(NodeStatus s) {
   switch (s) {
-    case NodeStatus::Pending: return "pending";
-    case NodeStatus::Running: return "running";
-    case NodeStatus::Ok: return "ok";
-    case NodeStatus::Failed: return "failed";
-    case NodeStatus::Cancelled: return "cancelled";
+    case NodeStatus::Pending:
+      return "pending";
+    case NodeStatus::Running:
+      return "running";
+    case NodeStatus::Ok:
+      return "ok";
+    case NodeStatus::Failed:
+      return "failed";
+    case NodeStatus::Cancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -27,9 +32,14 @@ std::string RunReport::to_json() const {
   }
   j["nodes"] = nlohmann::json::array();
   for (const auto& n : nodes) {
-    nlohmann::json jn{{"id", n.id},           {"type", n.type},         {"status", dag::to_string(n.status)},
-                      {"batches_in", n.batches_in}, {"rows_in", n.rows_in}, {"batches_out", n.batches_out},
-                      {"rows_out", n.rows_out},     {"seconds", n.seconds}};
+    nlohmann::json jn{{"id", n.id},
+                      {"type", n.type},
+                      {"status", dag::to_string(n.status)},
+                      {"batches_in", n.batches_in},
+                      {"rows_in", n.rows_in},
+                      {"batches_out", n.batches_out},
+                      {"rows_out", n.rows_out},
+                      {"seconds", n.seconds}};
     if (!n.counters.empty()) jn["counters"] = n.counters;
     if (!n.summary.empty()) jn["summary"] = n.summary;
     if (!n.error.empty()) jn["error"] = n.error;
@@ -41,11 +51,11 @@ std::string RunReport::to_json() const {
 std::string RunReport::to_table() const {
   std::size_t w = 4;
   for (const auto& n : nodes) w = std::max(w, n.id.size());
-  std::string out = fmt::format("{:<{}}  {:<16} {:<9} {:>8} {:>10} {:>8} {:>10} {:>9}\n", "node", w, "type", "status",
-                                "batch in", "rows in", "batch out", "rows out", "seconds");
+  std::string out = fmt::format("{:<{}}  {:<16} {:<9} {:>8} {:>10} {:>8} {:>10} {:>9}\n", "node", w, "type", "status", "batch in",
+                                "rows in", "batch out", "rows out", "seconds");
   for (const auto& n : nodes) {
-    out += fmt::format("{:<{}}  {:<16} {:<9} {:>8} {:>10} {:>8} {:>10} {:>9.3f}", n.id, w, n.type,
-                       dag::to_string(n.status), n.batches_in, n.rows_in, n.batches_out, n.rows_out, n.seconds);
+    out += fmt::format("{:<{}}  {:<16} {:<9} {:>8} {:>10} {:>8} {:>10} {:>9.3f}", n.id, w, n.type, dag::to_string(n.status),
+                       n.batches_in, n.rows_in, n.batches_out, n.rows_out, n.seconds);
     for (const auto& [k, v] : n.counters) out += fmt::format("  {}={}", k, v);
     out += "\n";
   }

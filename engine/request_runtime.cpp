@@ -55,8 +55,8 @@ class RequestRuntime::Emitter final : public dag::Emitter {
       throw std::logic_error("emit on port " + std::to_string(port) + ": type has " +
                              std::to_string(slot.def->spec->outputs.size()) + " output(s)");
     if (!batch) throw std::logic_error("emit of a null batch");
-    slot.out->try_put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), in_.key, 0, nullptr,
-                               in_.request});
+    slot.out->try_put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), in_.key, 0,
+                               nullptr, in_.request});
   }
   std::uint64_t key() const override { return in_.key; }
   bool cancelled() const override { return in_.request && in_.request->over.load(); }
@@ -88,8 +88,9 @@ RequestRuntime::RequestRuntime(const ResolvedPipeline& p, const Registry& regist
   }
   for (const auto& n : p.nodes) {
     if (n.spec->is_source() && n.spec->role != NodeRole::Entry) {
-      throw std::invalid_argument(p.file + ": node '" + n.id + "' (" + n.type +
-                                  ") has no inputs; in a service pipeline only the entry node may be a source (it would never run)");
+      throw std::invalid_argument(
+          p.file + ": node '" + n.id + "' (" + n.type +
+          ") has no inputs; in a service pipeline only the entry node may be a source (it would never run)");
     }
     if (n.queue_limit && (n.spec->quick || n.spec->role != NodeRole::Step)) {
       throw std::invalid_argument(p.file + ": node '" + n.id + "' (" + n.type +
@@ -145,8 +146,8 @@ void RequestRuntime::admit(std::size_t i, const Envelope& e) {
 void RequestRuntime::deliver(std::size_t i, const Envelope& e) {
   NodeSlot& slot = graph_->at(i);
   if (slot.def->queue_limit) waiting_[i].fetch_sub(1);  // admitted by admit(); no longer waiting
-  if (!slot.refs_for(e) || !e.batch) return;             // another output port of a shared upstream
-  if (e.request && e.request->over.load()) return;       // failed or timed out meanwhile
+  if (!slot.refs_for(e) || !e.batch) return;            // another output port of a shared upstream
+  if (e.request && e.request->over.load()) return;      // failed or timed out meanwhile
   if (!quick_.enabled) return consume(i, e);
   Frame f{Clock::now(), voluntary_switches()};
   Frame* parent = current_frame;
@@ -163,9 +164,10 @@ void RequestRuntime::deliver(std::size_t i, const Envelope& e) {
   // The exit is not checked: its consume() is the host's answer (the host's own business).
   if (slot.def->spec->quick && i != exit_ && own > quick_.limit && switches - f.child_switches > 0) {
     quick_violations_.fetch_add(1);
-    spdlog::error("engine: node '{}' ({}) is declared quick but its consume() took {} ms and waited (it must not block: "
-                  "NodeSpec::quick)",
-                  slot.def->id, slot.def->type, std::chrono::duration_cast<std::chrono::milliseconds>(own).count());
+    spdlog::error(
+        "engine: node '{}' ({}) is declared quick but its consume() took {} ms and waited (it must not block: "
+        "NodeSpec::quick)",
+        slot.def->id, slot.def->type, std::chrono::duration_cast<std::chrono::milliseconds>(own).count());
   }
 }
 
@@ -208,7 +210,8 @@ std::weak_ptr<RequestState> RequestRuntime::inject(BatchPtr batch, std::uint64_t
   // Put in from the caller's thread: quick nodes run right here (no hand-off, and requests
   // never queue behind each other); a task node's work goes to this runtime's arena, which
   // the graph was built in, whatever arena the caller is in.
-  graph_->at(entry_).out->try_put(Envelope{std::move(batch), static_cast<std::uint32_t>(entry_), 0, key, 0, nullptr, std::move(state)});
+  graph_->at(entry_).out->try_put(
+      Envelope{std::move(batch), static_cast<std::uint32_t>(entry_), 0, key, 0, nullptr, std::move(state)});
   return handle;
 }
 

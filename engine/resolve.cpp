@@ -81,9 +81,12 @@ std::string convert(const ParamSpec& spec, const YAML::Node& n, ParamValue& out)
     }
     case ParamType::Bool: {
       auto l = common::ascii_lower(s);
-      if (l == "true" || l == "yes" || l == "on") out = true;
-      else if (l == "false" || l == "no" || l == "off") out = false;
-      else return "expects bool (true/false), got '" + s + "'";
+      if (l == "true" || l == "yes" || l == "on")
+        out = true;
+      else if (l == "false" || l == "no" || l == "off")
+        out = false;
+      else
+        return "expects bool (true/false), got '" + s + "'";
       return {};
     }
     case ParamType::Enum: {
@@ -107,8 +110,8 @@ struct Builder {
   EnvLookup env;
   Diagnostics diags;
   ResolvedPipeline out;
-  std::vector<YAML::Node> node_yaml;      // parallel to out.nodes
-  std::vector<bool> node_ok;              // spec known
+  std::vector<YAML::Node> node_yaml;                                  // parallel to out.nodes
+  std::vector<bool> node_ok;                                          // spec known
   std::vector<std::vector<std::pair<std::size_t, SourcePos>>> preds;  // per node: (from, pos)
 
   SourcePos at(const YAML::Node& n) const { return pos_of(doc.file, n); }
@@ -212,14 +215,18 @@ struct Builder {
       }
       if (auto c = n["concurrency"]) {
         int v = -1;
-        if (c.IsScalar() && c.Scalar() == "unlimited") v = 0;
+        if (c.IsScalar() && c.Scalar() == "unlimited")
+          v = 0;
         else if (c.IsScalar()) {
           auto& s = c.Scalar();
           auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
           if (ec != std::errc() || p != s.data() + s.size() || v < 1) v = -1;
         }
-        if (v < 0) diags.add(at(c), rn.id, "bad-concurrency", "'concurrency' is a positive integer or 'unlimited', got " + describe_yaml(c));
-        else rn.concurrency = v;
+        if (v < 0)
+          diags.add(at(c), rn.id, "bad-concurrency",
+                    "'concurrency' is a positive integer or 'unlimited', got " + describe_yaml(c));
+        else
+          rn.concurrency = v;
       }
       if (auto q = n["queue_limit"]) {
         long v = -1;
@@ -228,8 +235,10 @@ struct Builder {
           auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
           if (ec != std::errc() || p != s.data() + s.size() || v < 1) v = -1;
         }
-        if (v < 0) diags.add(at(q), rn.id, "bad-queue-limit", "'queue_limit' is a positive integer, got " + describe_yaml(q));
-        else rn.queue_limit = static_cast<std::size_t>(v);
+        if (v < 0)
+          diags.add(at(q), rn.id, "bad-queue-limit", "'queue_limit' is a positive integer, got " + describe_yaml(q));
+        else
+          rn.queue_limit = static_cast<std::size_t>(v);
       }
       if (entry) {
         rn.spec = &entry->spec;
@@ -286,8 +295,8 @@ struct Builder {
             ps.type != ParamType::Path) {
           continue;  // an empty env default means "not set" for typed optional params
         }
-        YAML::Node dn = ps.type == ParamType::StringList && !text.empty() && text.front() == '['
-                            ? YAML::Load(text) : YAML::Node(text);
+        YAML::Node dn =
+            ps.type == ParamType::StringList && !text.empty() && text.front() == '[' ? YAML::Load(text) : YAML::Node(text);
         ParamValue v;
         auto cerr = convert(ps, dn, v);
         if (!cerr.empty()) {
@@ -359,7 +368,8 @@ struct Builder {
         const NodeSpec& us = *out.nodes[from].spec;
         int from_port = 0;
         if (us.is_sink()) {
-          diags.add(at(item), rn.id, "unknown-port", "input '" + ref + "': '" + up + "' (" + us.type + ") is a sink and has no outputs");
+          diags.add(at(item), rn.id, "unknown-port",
+                    "input '" + ref + "': '" + up + "' (" + us.type + ") is a sink and has no outputs");
           continue;
         }
         if (port.empty()) {
@@ -375,8 +385,9 @@ struct Builder {
           if (from_port < 0) {
             std::string names;
             for (const auto& o : us.outputs) names += (names.empty() ? "" : ", ") + o.name;
-            diags.add(at(item), rn.id, "unknown-port",
-                      "input '" + ref + "': '" + up + "' (" + us.type + ") has no output '" + port + "' (outputs: " + names + ")");
+            diags.add(
+                at(item), rn.id, "unknown-port",
+                "input '" + ref + "': '" + up + "' (" + us.type + ") has no output '" + port + "' (outputs: " + names + ")");
             continue;
           }
         }

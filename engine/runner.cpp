@@ -8,8 +8,7 @@
 
 namespace dag {
 
-RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Resources& resources,
-                       const RunOptions& opts) {
+RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Resources& resources, const RunOptions& opts) {
   RunReport report;
   report.pipeline = p.name;
   const auto t0 = std::chrono::steady_clock::now();

@@ -48,7 +48,6 @@ struct RunOptions {
   std::function<void(const NodeStats&)> on_node_done;
 };
 
-RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Resources& resources,
-                       const RunOptions& opts = {});
+RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Resources& resources, const RunOptions& opts = {});
 
 }  // namespace dag

@@ -72,7 +72,8 @@ struct Service::Impl {
     auto p = take(key);
     if (!p) return;  // answered meanwhile
     rt->cancel(key, p->request);
-    p->done(nullptr, std::make_exception_ptr(RequestTimeout("request timed out after " + std::to_string(timeout.count()) + " ms")));
+    p->done(nullptr,
+            std::make_exception_ptr(RequestTimeout("request timed out after " + std::to_string(timeout.count()) + " ms")));
   }
 
   void watch(std::uint64_t key, std::chrono::milliseconds timeout) {
@@ -146,8 +147,10 @@ std::future<BatchPtr> Service::submit(BatchPtr request) {
   auto promise = std::make_shared<std::promise<BatchPtr>>();
   auto fut = promise->get_future();
   impl_->start(std::move(request), [promise](BatchPtr b, std::exception_ptr e) {
-    if (e) promise->set_exception(std::move(e));
-    else promise->set_value(std::move(b));
+    if (e)
+      promise->set_exception(std::move(e));
+    else
+      promise->set_value(std::move(b));
   });
   return fut;
 }
@@ -156,10 +159,15 @@ BatchPtr Service::call(BatchPtr request, std::chrono::milliseconds timeout) {
   auto promise = std::make_shared<std::promise<BatchPtr>>();
   auto fut = promise->get_future();
   // The key lets a timed-out request be forgotten by the nodes holding its state.
-  const auto key = impl_->start(std::move(request), [promise](BatchPtr b, std::exception_ptr e) {
-                       if (e) promise->set_exception(std::move(e));
-                       else promise->set_value(std::move(b));
-                     }).first;
+  const auto key = impl_
+                       ->start(std::move(request),
+                               [promise](BatchPtr b, std::exception_ptr e) {
+                                 if (e)
+                                   promise->set_exception(std::move(e));
+                                 else
+                                   promise->set_value(std::move(b));
+                               })
+                       .first;
   if (fut.wait_for(timeout) != std::future_status::ready) impl_->time_out(key, timeout);
   return fut.get();
 }

@@ -14,8 +14,9 @@ namespace dag {
 inline ParamSpec on_error_setting() {
   return ParamSpec::one_of("on_error", {"fail", "skip"})
       .def("fail")
-      .doc("fail: the run fails on bad input (listing it); skip: bad items are dropped, reported and counted. "
-           "Read by the nodes with an on_error parameter when they do not set it.");
+      .doc(
+          "fail: the run fails on bad input (listing it); skip: bad items are dropped, reported and counted. "
+          "Read by the nodes with an on_error parameter when they do not set it.");
 }
 
 // The on_error a node follows: its own `on_error` parameter, else the pipeline's setting, else

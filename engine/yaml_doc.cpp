@@ -11,15 +11,13 @@ namespace dag {
 
 namespace {
 
-
 // True when the bytes are plausible text: no NUL and valid UTF-8.
 bool looks_like_text(const std::string& s, std::size_t& bad_offset) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
     bool ok = c != 0 && extra >= 0;
-    for (int k = 1; ok && k <= extra; ++k)
-      ok = i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    for (int k = 1; ok && k <= extra; ++k) ok = i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (!ok) {
       bad_offset = i;
       return false;
@@ -52,8 +50,7 @@ bool shape_ok(const YAML::Node& node, int depth, std::size_t& count, const std::
       if (!shape_ok(item, depth + 1, count, file, diags)) return false;
   } else if (node.IsMap()) {
     for (const auto& kv : node)
-      if (!shape_ok(kv.first, depth + 1, count, file, diags) || !shape_ok(kv.second, depth + 1, count, file, diags))
-        return false;
+      if (!shape_ok(kv.first, depth + 1, count, file, diags) || !shape_ok(kv.second, depth + 1, count, file, diags)) return false;
   }
   return true;
 }
@@ -152,14 +149,12 @@ void apply_override(YAML::Node& root, const std::string& spec, Diagnostics& diag
 
 }  // namespace
 
-PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_label,
-                               const LoadOptions& opts) {
+PipelineDoc parse_pipeline_doc(const std::string& text, const std::string& file_label, const LoadOptions& opts) {
   PipelineDoc doc;
   doc.file = file_label;
   std::size_t bad = 0;
   if (!looks_like_text(text, bad)) {
-    throw InputError(file_label + ": not a text file (binary or invalid UTF-8 at byte " +
-                     std::to_string(bad) + ")");
+    throw InputError(file_label + ": not a text file (binary or invalid UTF-8 at byte " + std::to_string(bad) + ")");
   }
   try {
     doc.root = YAML::Load(text);

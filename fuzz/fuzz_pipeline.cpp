@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string config = dag::render_config(doc, registry(), &resolved);
     if (leaks(config, text, pw)) std::abort();
   } catch (const dag::PipelineError& e) {
-    if (e.diagnostics().empty()) std::abort();  // "invalid" must always say why
+    if (e.diagnostics().empty()) std::abort();                 // "invalid" must always say why
     if (leaks(e.diagnostics().str(), text, pw)) std::abort();  // they quote values
   }
   return 0;

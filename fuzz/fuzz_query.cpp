@@ -76,8 +76,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const api::Response r = app().handle(req);
   switch (r.status) {
-    case 200: case 400: case 404: case 405: case 503: break;
-    default: std::abort();  // 500 = an exception escaped a route
+    case 200:
+    case 400:
+    case 404:
+    case 405:
+    case 503:
+      break;
+    default:
+      std::abort();  // 500 = an exception escaped a route
   }
   if (r.content_type.starts_with("application/json") && !nlohmann::json::accept(r.body)) std::abort();
   return 0;

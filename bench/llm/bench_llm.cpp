@@ -112,15 +112,24 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (k == "--data") a.data = val();
-      else if (k == "--work") a.work = val();
-      else if (k == "--latency-ms") a.latency_ms = std::stoi(val());
-      else if (k == "--concurrency") a.concurrency = std::stoi(val());
-      else if (k == "--format") a.format = val();
-      else if (k == "--no-full") a.full = false;
-      else if (k == "--log") a.log_level = val();
-      else if (k == "--print-prompt") a.print_prompt = val();
-      else return usage();
+      if (k == "--data")
+        a.data = val();
+      else if (k == "--work")
+        a.work = val();
+      else if (k == "--latency-ms")
+        a.latency_ms = std::stoi(val());
+      else if (k == "--concurrency")
+        a.concurrency = std::stoi(val());
+      else if (k == "--format")
+        a.format = val();
+      else if (k == "--no-full")
+        a.full = false;
+      else if (k == "--log")
+        a.log_level = val();
+      else if (k == "--print-prompt")
+        a.print_prompt = val();
+      else
+        return usage();
     } catch (const std::exception& e) {
       std::cerr << "bench_llm: " << e.what() << "\n";
       return usage();
@@ -167,8 +176,8 @@ int main(int argc, char** argv) {
   const std::string cache = "sqlite:" + (fs::absolute(a.work) / "bench.db").string();
   int failed = 0;
   auto report = [&](const char* what, const RunResult& r, double ideal, double target, bool ratio) {
-    std::printf("%-46s %8.3f s  calls %5lld  cache hits %5lld  failures %lld", what, r.wall,
-                static_cast<long long>(r.calls), static_cast<long long>(r.cache_hits), static_cast<long long>(r.failures));
+    std::printf("%-46s %8.3f s  calls %5lld  cache hits %5lld  failures %lld", what, r.wall, static_cast<long long>(r.calls),
+                static_cast<long long>(r.cache_hits), static_cast<long long>(r.failures));
     if (ratio && ideal <= 0) {
       std::printf("  (no latency: no ideal to compare with)");
     } else if (ratio) {
@@ -186,8 +195,8 @@ int main(int argc, char** argv) {
     }
   };
 
-  std::printf("bench/llm: %s, fake %s server on loopback answering after %d ms, concurrency %d\n", data.c_str(),
-              a.format.c_str(), a.latency_ms, a.concurrency);
+  std::printf("bench/llm: %s, fake %s server on loopback answering after %d ms, concurrency %d\n", data.c_str(), a.format.c_str(),
+              a.latency_ms, a.concurrency);
   const std::string enrich_yaml = "bench/llm/enrich.yaml", full_yaml = "pipelines/full.yaml";
   server.reset_log();
   auto cold = run(reg, enrich_yaml, llm_sets(cache), cache);

@@ -108,10 +108,9 @@ void register_engine_nodes(Registry& r) {
             .exit_point()
             .input("response", "any"),
         [](const NodeContext&) { return std::make_unique<RespondNode>(); });
-  r.add(NodeSpec("discard")
-            .describe("Sink that drops what it receives (counts it in the run report)")
-            .input("in", "any", "", true),
-        [](const NodeContext&) { return std::make_unique<DiscardNode>(); });
+  r.add(
+      NodeSpec("discard").describe("Sink that drops what it receives (counts it in the run report)").input("in", "any", "", true),
+      [](const NodeContext&) { return std::make_unique<DiscardNode>(); });
 }
 
 }  // namespace dag

@@ -81,9 +81,10 @@ int main(int argc, char** argv) {
   dag::Registry reg;
   dag::register_all_nodes(reg);
 
-  CLI::App app{"dagrun — run data pipelines described in YAML as oneTBB flow graphs.\n"
-               "  dagrun PIPELINE.yaml        same as `dagrun run PIPELINE.yaml`\n"
-               "Exit codes: 0 ok, 1 run failed, 2 invalid pipeline, 3 unreadable input, 64 usage error."};
+  CLI::App app{
+      "dagrun — run data pipelines described in YAML as oneTBB flow graphs.\n"
+      "  dagrun PIPELINE.yaml        same as `dagrun run PIPELINE.yaml`\n"
+      "Exit codes: 0 ok, 1 run failed, 2 invalid pipeline, 3 unreadable input, 64 usage error."};
   app.require_subcommand(1);
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
   auto* graph = app.add_subcommand("graph", "Print the pipeline DAG as Mermaid or Graphviz DOT");
   add_common(graph, graph_c);
   graph->add_option("--format", format, "mermaid | dot")->check(CLI::IsMember({"mermaid", "dot"}));
-  auto* config = app.add_subcommand("config", "Print the resolved pipeline (env expanded, --set applied, defaults filled, secrets masked)");
+  auto* config =
+      app.add_subcommand("config", "Print the resolved pipeline (env expanded, --set applied, defaults filled, secrets masked)");
   add_common(config, cfg_c);
   std::string node_type;
   auto* nodes = app.add_subcommand("nodes", "List node types, or describe one with its parameters");

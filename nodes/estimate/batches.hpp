@@ -21,7 +21,7 @@ struct ValueRow {
 
 struct OccupationEstimates {
   std::string code;
-  bool rated = false;                   // O*NET rates it: the values are leave-one-out estimates
+  bool rated = false;                    // O*NET rates it: the values are leave-one-out estimates
   std::vector<NeighbourRow> neighbours;  // most similar first
   std::vector<ValueRow> values;
 };

@@ -28,8 +28,8 @@ std::string element_domain(const std::string& element_id) {
 }
 
 // The O*NET values of the rating tables in `tables`, as a matrix over the documents.
-RatingMatrix rating_matrix(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables,
-                           const TextProfiles& profiles, const std::set<std::string>& rating_tables) {
+RatingMatrix rating_matrix(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables, const TextProfiles& profiles,
+                           const std::set<std::string>& rating_tables) {
   std::map<std::string, std::pair<double, double>> ranges;  // scale id -> (min, max)
   for (const auto& t : tables)
     for (const auto& s : t->scales) ranges[s.scale_id] = {s.minimum, s.maximum};
@@ -161,21 +161,23 @@ class EstimateNode final : public dag::Node {
   std::map<std::string, std::int64_t> counters() const override {
     // compute_ms: the estimation itself (index, neighbours, estimates, validation), without the
     // time spent waiting for and passing on the tables.
-    return {{"occupations", occupations_.load()}, {"rated", rated_.load()}, {"terms", terms_.load()},
+    return {{"occupations", occupations_.load()},
+            {"rated", rated_.load()},
+            {"terms", terms_.load()},
             {"compute_ms", compute_ms_.load()}};
   }
 
   std::vector<std::string> summary() const override {
     std::vector<std::string> lines;
     if (metrics_.empty()) return lines;
-    lines.push_back("leave-one-out validation of the text estimates (k=" + std::to_string(opts_.k) +
-                    ", " + std::to_string(rated_.load()) + " rated of " + std::to_string(occupations_.load()) +
-                    " occupations, " + fmt("%.2f", seconds_) + " s):");
+    lines.push_back("leave-one-out validation of the text estimates (k=" + std::to_string(opts_.k) + ", " +
+                    std::to_string(rated_.load()) + " rated of " + std::to_string(occupations_.load()) + " occupations, " +
+                    fmt("%.2f", seconds_) + " s):");
     for (const auto& m : metrics_) {
       lines.push_back("  " + m.domain + " " + m.scale_id + ": MAE " + fmt("%.3f", m.mae) + " (element mean " +
-                      fmt("%.3f", m.baseline_mae) + "), bias " + fmt("%+.3f", m.bias) + ", r " +
-                      fmt("%.3f", m.correlation) + ", " + fmt("%.0f", coverage_ * 100) + " % interval coverage " +
-                      fmt("%.3f", m.coverage) + ", n " + std::to_string(m.n));
+                      fmt("%.3f", m.baseline_mae) + "), bias " + fmt("%+.3f", m.bias) + ", r " + fmt("%.3f", m.correlation) +
+                      ", " + fmt("%.0f", coverage_ * 100) + " % interval coverage " + fmt("%.3f", m.coverage) + ", n " +
+                      std::to_string(m.n));
     }
     return lines;
   }
@@ -251,14 +253,19 @@ dag::NodeSpec estimate_spec() {
       .param(ParamSpec::integer("k").def("15").range(1, 200).doc("Neighbours per occupation."))
       .param(ParamSpec::number("power").def("2").range(0, 10).doc(
           "Neighbour weight = similarity ^ power (0: plain mean of the k neighbours)."))
-      .param(ParamSpec::flag("job_zone_adjust").def("true").doc(
-          "Shift each estimate by the element's fitted slope times (job zone - neighbours' mean job zone)."))
-      .param(ParamSpec::number("sd_floor").def("0.1").range(0, 10).doc(
-          "Added in quadrature to the neighbours' spread before calibration (neighbours that agree still leave "
-          "some uncertainty)."))
-      .param(ParamSpec::number("interval_coverage").def("0.8").range(0.5, 0.99).doc(
-          "Share of O*NET values the stated interval covers in the leave-one-out validation (the sd is scaled "
-          "per domain x scale to meet it)."))
+      .param(ParamSpec::flag("job_zone_adjust")
+                 .def("true")
+                 .doc("Shift each estimate by the element's fitted slope times (job zone - neighbours' mean job zone)."))
+      .param(ParamSpec::number("sd_floor")
+                 .def("0.1")
+                 .range(0, 10)
+                 .doc("Added in quadrature to the neighbours' spread before calibration (neighbours that agree still leave "
+                      "some uncertainty)."))
+      .param(ParamSpec::number("interval_coverage")
+                 .def("0.8")
+                 .range(0.5, 0.99)
+                 .doc("Share of O*NET values the stated interval covers in the leave-one-out validation (the sd is scaled "
+                      "per domain x scale to meet it)."))
       .param(ParamSpec::list("tables").def("[Skills, Knowledge]").doc("Rating tables whose values are estimated."))
       .param(weight("title_weight", "3", "the occupation's title"))
       .param(weight("description_weight", "1", "its description"))

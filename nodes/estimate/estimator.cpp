@@ -6,9 +6,12 @@
 
 namespace estimate {
 
-Estimator::Estimator(const TextIndex& index, const RatingMatrix& ratings, std::vector<int> job_zones,
-                     EstimateOptions opts)
-    : index_(index), ratings_(ratings), zones_(std::move(job_zones)), opts_(opts), rated_(index.size(), false),
+Estimator::Estimator(const TextIndex& index, const RatingMatrix& ratings, std::vector<int> job_zones, EstimateOptions opts)
+    : index_(index),
+      ratings_(ratings),
+      zones_(std::move(job_zones)),
+      opts_(opts),
+      rated_(index.size(), false),
       fold_(index.size(), -1) {
   const std::size_t n = index_.size(), m = ratings_.columns.size();
   if (ratings_.values.size() != n * m) {
@@ -68,8 +71,7 @@ std::vector<Neighbour> Estimator::neighbours(std::size_t doc, int exclude) const
   return all;
 }
 
-Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Neighbour>& nb, std::size_t col,
-                                          int exclude) const {
+Estimator::Base Estimator::neighbour_mean(std::size_t doc, const std::vector<Neighbour>& nb, std::size_t col, int exclude) const {
   Base b;
   double sw = 0, swv = 0, swz = 0, swz_n = 0;
   for (const auto& x : nb) {

@@ -40,8 +40,8 @@ inline constexpr double kZ80 = 1.2815515655446004;  // normal quantile of 0.90
 
 struct Column {
   std::string element_id;
-  std::string scale_id;  // "LV" | "IM"
-  std::string domain;    // "skills" | "knowledge" | ...
+  std::string scale_id;             // "LV" | "IM"
+  std::string domain;               // "skills" | "knowledge" | ...
   double minimum = 0, maximum = 7;  // the scale's range
 };
 
@@ -115,7 +115,7 @@ class Estimator {
   // Per column: sum and count of O*NET values (for the leave-one-out column mean).
   std::vector<double> col_sum_;
   std::vector<std::size_t> col_n_;
-  std::vector<double> fold_sum_;        // folds x columns: the same per fold
+  std::vector<double> fold_sum_;  // folds x columns: the same per fold
   std::vector<std::size_t> fold_n_;
   // slopes_[0]: fitted on every rated document; slopes_[1 + f]: without fold f. Empty: no adjustment.
   std::vector<std::vector<double>> slopes_;

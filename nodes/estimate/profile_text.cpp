@@ -2,8 +2,7 @@
 
 namespace estimate {
 
-TextProfiles build_text_profiles(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables,
-                                 const FieldWeights& w) {
+TextProfiles build_text_profiles(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables, const FieldWeights& w) {
   TextProfiles p;
   std::map<std::string, const onet::OccupationRow*> occupations;
   for (const auto& t : tables)

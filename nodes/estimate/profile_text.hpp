@@ -22,14 +22,13 @@ struct FieldWeights {
 };
 
 struct TextProfiles {
-  std::vector<Document> documents;          // by code
+  std::vector<Document> documents;           // by code
   std::map<std::string, std::size_t> index;  // code -> position in documents
   std::vector<int> job_zones;                // per document, 0 when unknown
 };
 
 // Builds one document per row of Occupation Data found in `tables`; rows of the other tables
 // whose code is not an occupation are ignored (the validator has rejected them already).
-TextProfiles build_text_profiles(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables,
-                                 const FieldWeights& w);
+TextProfiles build_text_profiles(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables, const FieldWeights& w);
 
 }  // namespace estimate

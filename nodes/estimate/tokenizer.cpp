@@ -13,16 +13,14 @@ namespace {
 // Sorted, for binary search. Function words, and words that occur in nearly every O*NET
 // description or task and so only add noise to a similarity ("occupation", "duties").
 constexpr std::array<std::string_view, 78> kStopwords = {
-    "a",        "about",   "according", "activities", "all",     "also",     "an",       "and",
-    "any",      "are",     "as",        "at",         "be",      "been",     "being",    "both",
-    "but",      "by",      "can",       "do",         "duties",  "each",     "etc",      "for",
-    "from",     "has",     "have",      "how",        "if",      "in",       "include",  "includes",
-    "including","into",    "is",        "it",         "its",     "may",      "more",     "most",
-    "must",     "not",     "occupation","occupations","of",      "on",       "one",      "only",
-    "or",       "other",   "others",    "our",        "out",     "over",     "per",      "perform",
-    "performing","such",   "than",      "that",       "the",     "their",    "them",     "these",
-    "they",     "this",    "those",     "through",    "to",      "under",    "upon",     "various",
-    "via",      "was",     "were",      "which",      "who",     "will",
+    "a",       "about",    "according",  "activities",  "all",   "also",    "an",         "and",     "any",  "are",
+    "as",      "at",       "be",         "been",        "being", "both",    "but",        "by",      "can",  "do",
+    "duties",  "each",     "etc",        "for",         "from",  "has",     "have",       "how",     "if",   "in",
+    "include", "includes", "including",  "into",        "is",    "it",      "its",        "may",     "more", "most",
+    "must",    "not",      "occupation", "occupations", "of",    "on",      "one",        "only",    "or",   "other",
+    "others",  "our",      "out",        "over",        "per",   "perform", "performing", "such",    "than", "that",
+    "the",     "their",    "them",       "these",       "they",  "this",    "those",      "through", "to",   "under",
+    "upon",    "various",  "via",        "was",         "were",  "which",   "who",        "will",
 };
 
 }  // namespace
@@ -35,13 +33,11 @@ Tokenizer::Tokenizer() : stemmer_(sb_stemmer_new("english", "UTF_8")) {
 
 Tokenizer::~Tokenizer() = default;
 
-bool Tokenizer::is_stopword(std::string_view word) {
-  return std::binary_search(kStopwords.begin(), kStopwords.end(), word);
-}
+bool Tokenizer::is_stopword(std::string_view word) { return std::binary_search(kStopwords.begin(), kStopwords.end(), word); }
 
 std::string Tokenizer::stem(std::string_view word) const {
-  const sb_symbol* out = sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()),
-                                         static_cast<int>(word.size()));
+  const sb_symbol* out =
+      sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
   if (!out) throw std::bad_alloc();  // the only failure sb_stemmer_stem reports
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
 }

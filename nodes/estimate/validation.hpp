@@ -12,12 +12,12 @@ namespace estimate {
 
 struct Metrics {
   std::string domain, scale_id;
-  std::size_t n = 0;             // values compared
-  double mae = 0;                // mean |estimate - O*NET|
-  double bias = 0;               // mean (estimate - O*NET)
-  double correlation = 0;        // Pearson r of estimate and O*NET
-  double coverage = 0;           // share of O*NET values inside the stated 80 % interval
-  double baseline_mae = 0;       // each element's leave-one-out mean over the rated occupations
+  std::size_t n = 0;        // values compared
+  double mae = 0;           // mean |estimate - O*NET|
+  double bias = 0;          // mean (estimate - O*NET)
+  double correlation = 0;   // Pearson r of estimate and O*NET
+  double coverage = 0;      // share of O*NET values inside the stated 80 % interval
+  double baseline_mae = 0;  // each element's leave-one-out mean over the rated occupations
 };
 
 // `estimates[d]` is Estimator::estimate(d) for every document (only rated ones are used).

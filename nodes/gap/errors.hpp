@@ -23,7 +23,10 @@ class NoRatings : public std::runtime_error {
   NoRatings(std::string code, std::string title, std::string domain, std::string source = {})
       : std::runtime_error("occupation " + code + " (" + title + ") has no " + domain + " ratings" +
                            (source.empty() ? "" : " from source '" + source + "'")),
-        code_(std::move(code)), title_(std::move(title)), domain_(std::move(domain)), source_(std::move(source)) {}
+        code_(std::move(code)),
+        title_(std::move(title)),
+        domain_(std::move(domain)),
+        source_(std::move(source)) {}
   const std::string& code() const { return code_; }
   const std::string& title() const { return title_; }
   const std::string& domain() const { return domain_; }

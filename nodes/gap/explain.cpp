@@ -111,17 +111,20 @@ const OccupationExplanation* Explanations::occupation(const std::string& code) c
 }
 
 const JobZone* Explanations::job_zone(int zone) const {
-  auto it = std::lower_bound(d_.job_zones.begin(), d_.job_zones.end(), zone,
-                             [](const JobZone& z, int n) { return z.zone < n; });
+  auto it = std::lower_bound(d_.job_zones.begin(), d_.job_zones.end(), zone, [](const JobZone& z, int n) { return z.zone < n; });
   return it == d_.job_zones.end() || it->zone != zone ? nullptr : &*it;
 }
 
 std::string compared_domains_noun(const OccupationProfile& to, const GapOptions& opts, ValueSource source) {
   switch (opts.domain) {
-    case Domain::Skills: return "skill";
-    case Domain::Knowledge: return "knowledge";
-    case Domain::Abilities: return "ability";
-    case Domain::All: break;
+    case Domain::Skills:
+      return "skill";
+    case Domain::Knowledge:
+      return "knowledge";
+    case Domain::Abilities:
+      return "ability";
+    case Domain::All:
+      break;
   }
   // The required rule of compute_gap (skill_gap.hpp): an LV value under the source and, unless
   // asked for, not flagged Not Relevant.

@@ -39,18 +39,18 @@ AnchorBracket bracket(const std::vector<Anchor>& anchors, double value);
 // ---- technology skills ------------------------------------------------------------------------
 
 struct TechnologyExample {
-  std::string name;  // "Python"
+  std::string name;        // "Python"
   bool hot = false;        // Hot Technology
   bool in_demand = false;  // In Demand
 };
 
 // One commodity (UNSPSC code) of one occupation with that occupation's examples in it.
 struct TechnologyCommodity {
-  std::int64_t code = 0;  // 43232402
-  std::string title;      // "Program development software"
+  std::int64_t code = 0;                    // 43232402
+  std::string title;                        // "Program development software"
   std::vector<TechnologyExample> examples;  // hot first, then in demand, then by name
-  bool hot() const;        // any example is a Hot Technology
-  bool in_demand() const;  // any example is In Demand
+  bool hot() const;                         // any example is a Hot Technology
+  bool in_demand() const;                   // any example is In Demand
 };
 
 // The order technologies are shown in: Hot Technology first, then In Demand (so hot and in
@@ -99,15 +99,15 @@ bool task_order_less(const TaskStatement& a, const TaskStatement& b);
 
 struct OccupationExplanation {
   std::optional<int> job_zone;
-  std::vector<EducationLevel> education;         // RL distribution, by category
-  std::vector<TechnologyCommodity> technology;   // by commodity code
-  std::vector<TaskStatement> tasks;              // in task_order_less order
+  std::vector<EducationLevel> education;        // RL distribution, by category
+  std::vector<TechnologyCommodity> technology;  // by commodity code
+  std::vector<TaskStatement> tasks;             // in task_order_less order
 };
 
 class Explanations {
  public:
   struct Data {
-    std::int64_t load_run_id = 0;  // the load run the tables were read from
+    std::int64_t load_run_id = 0;                                  // the load run the tables were read from
     std::unordered_map<std::string, std::vector<Anchor>> anchors;  // element id -> LV anchors by value
     std::unordered_map<std::string, OccupationExplanation> occupations;
     std::vector<JobZone> job_zones;  // by zone

@@ -9,21 +9,31 @@ namespace {
 // Column values whose C++ type differs by backend (SQLite INTEGER vs MySQL INT / BIGINT).
 std::int64_t int_at(const soci::row& r, std::size_t i) {
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<std::int64_t>(r.get<double>(i));
-    default: return std::stoll(r.get<std::string>(i));
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_long_long:
+      return r.get<long long>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<std::int64_t>(r.get<unsigned long long>(i));
+    case soci::dt_double:
+      return static_cast<std::int64_t>(r.get<double>(i));
+    default:
+      return std::stoll(r.get<std::string>(i));
   }
 }
 
 double real_at(const soci::row& r, std::size_t i) {
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_double: return r.get<double>(i);
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return static_cast<double>(r.get<unsigned long long>(i));
-    default: return std::stod(r.get<std::string>(i));
+    case soci::dt_double:
+      return r.get<double>(i);
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_long_long:
+      return static_cast<double>(r.get<long long>(i));
+    case soci::dt_unsigned_long_long:
+      return static_cast<double>(r.get<unsigned long long>(i));
+    default:
+      return std::stod(r.get<std::string>(i));
   }
 }
 
@@ -70,12 +80,11 @@ void read_anchors(soci::session& s, Explanations::Data& d) {
 }
 
 void read_job_zones(soci::session& s, Explanations::Data& d) {
-  soci::rowset<soci::row> ref =
-      (s.prepare << "SELECT job_zone, name, experience, education, job_training, examples, svp_range "
-                    "FROM job_zone_reference");
+  soci::rowset<soci::row> ref = (s.prepare << "SELECT job_zone, name, experience, education, job_training, examples, svp_range "
+                                              "FROM job_zone_reference");
   for (const auto& r : ref) {
-    d.job_zones.push_back({static_cast<int>(int_at(r, 0)), r.get<std::string>(1), r.get<std::string>(2),
-                           r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
+    d.job_zones.push_back({static_cast<int>(int_at(r, 0)), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                           r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
   }
   soci::rowset<soci::row> zones = (s.prepare << "SELECT onetsoc_code, job_zone FROM job_zones");
   for (const auto& r : zones) d.occupations[r.get<std::string>(0)].job_zone = static_cast<int>(int_at(r, 1));
@@ -144,8 +153,8 @@ ExplanationsPtr read_explanations(const sqldb::DatabaseUrl& url) {
   } catch (const sqldb::DatabaseUnavailable&) {
     throw;
   } catch (const std::exception& e) {
-    std::string msg = "reading level anchors, technology skills, job zones, education and tasks (" + url.redacted +
-                      "): " + url.scrub(e.what());
+    std::string msg =
+        "reading level anchors, technology skills, job zones, education and tasks (" + url.redacted + "): " + url.scrub(e.what());
     if (sqldb::is_unavailable_error(e)) throw sqldb::DatabaseUnavailable(msg);
     throw std::runtime_error(msg);
   }
@@ -159,8 +168,10 @@ ExplainedSet load_explained(ProfileRepository& repo) {
     out.explanations = read_explanations(repo.url());
     if (out.explanations->load_run_id() == out.profiles.version.load_run_id) return out;
     if (attempt == kAttempts) {
-      throw std::runtime_error("loading occupation profiles: load runs committed between every read of the profiles "
-                               "and their explanations (" + std::to_string(kAttempts) + " attempts); retrying later");
+      throw std::runtime_error(
+          "loading occupation profiles: load runs committed between every read of the profiles "
+          "and their explanations (" +
+          std::to_string(kAttempts) + " attempts); retrying later");
     }
   }
 }

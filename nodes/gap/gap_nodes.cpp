@@ -109,7 +109,8 @@ class GapComputeNode final : public dag::Node {
       auto p = dag::batch_cast<ProfileBatch>(part);
       (p->side == Side::From ? from : to) = p;
     }
-    if (!from || !to) throw std::runtime_error("gap_compute needs one 'from' and one 'to' profile (check the lookups' side params)");
+    if (!from || !to)
+      throw std::runtime_error("gap_compute needs one 'from' and one 'to' profile (check the lookups' side params)");
     if (from->request != to->request) throw std::runtime_error("gap_compute received profiles of two different requests");
     auto r = std::make_shared<GapResultBatch>();
     r->request = from->request;
@@ -133,16 +134,20 @@ namespace {
 // first opens it and lends it to the others under `cache`).
 NodeSpec& cache_params(NodeSpec& s) {
   return s
-      .param(ParamSpec::str("cache").def("profiles").doc(
-          "name of the host-provided profile cache (dag::Resources); without one, the node opens its own "
-          "from `database` and shares it under this name"))
+      .param(ParamSpec::str("cache")
+                 .def("profiles")
+                 .doc("name of the host-provided profile cache (dag::Resources); without one, the node opens its own "
+                      "from `database` and shares it under this name"))
       .param(ParamSpec::str("database")
                  .def(common::database_url_param_default())
                  .doc("database URL, used only when the host provides no cache"))
-      .param(ParamSpec::number("refresh_seconds").def("2").range(0.1, 3600).doc(
-          "how often an own cache checks for a newer completed load run"))
-      .param(ParamSpec::secret("onet_api_key").def("${ONET_API_KEY:-}").doc(
-          "O*NET Web Services key; when set, occupations unknown locally are fetched (own cache only)"))
+      .param(ParamSpec::number("refresh_seconds")
+                 .def("2")
+                 .range(0.1, 3600)
+                 .doc("how often an own cache checks for a newer completed load run"))
+      .param(ParamSpec::secret("onet_api_key")
+                 .def("${ONET_API_KEY:-}")
+                 .doc("O*NET Web Services key; when set, occupations unknown locally are fetched (own cache only)"))
       .param(ParamSpec::str("onet_api_base")
                  .def("${ONET_API_BASE:-https://api-v2.onetcenter.org}")
                  .doc("O*NET Web Services base URL (own cache only)"));
@@ -152,7 +157,8 @@ NodeSpec& cache_params(NodeSpec& s) {
 
 void register_gap_nodes(Registry& r) {
   NodeSpec lookup("profile_lookup");
-  lookup.describe("Looks up one side of a skill-gap request in the in-memory occupation profile cache")
+  lookup
+      .describe("Looks up one side of a skill-gap request in the in-memory occupation profile cache")
       // A hash lookup in an immutable snapshot; what needs the network leaves on `miss`.
       .runs_quick()
       .param(ParamSpec::one_of("side", {"from", "to"}).req().doc("which code of the request to look up"));
@@ -160,7 +166,8 @@ void register_gap_nodes(Registry& r) {
       .input("request", "gap.request", "a skill-gap request")
       .output("hit", "gap.profile", "the occupation profile of the chosen side, from the snapshot")
       .output("miss", "gap.miss", "the lookup, when O*NET Web Services must be asked (unknown locally or without ratings)");
-  r.add(std::move(lookup), [](const NodeContext& c) { return std::make_unique<gap::ProfileLookupNode>(gap::side_of(c), gap::cache_for(c)); });
+  r.add(std::move(lookup),
+        [](const NodeContext& c) { return std::make_unique<gap::ProfileLookupNode>(gap::side_of(c), gap::cache_for(c)); });
 
   // Not quick: it waits seconds for the network, so it runs as a task of the engine's arena,
   // with the concurrency (and queue_limit) the pipeline gives it.

@@ -15,10 +15,14 @@ std::string text_at(const soci::row& r, std::size_t i) {
 
 long long integer_at(const soci::row& r, std::size_t i) {
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
-    default: return r.get<long long>(i);
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double:
+      return static_cast<long long>(r.get<double>(i));
+    default:
+      return r.get<long long>(i);
   }
 }
 
@@ -49,8 +53,7 @@ OccupationTexts read_occupation_texts(soci::session& s, std::int64_t load_run_id
   // Key order, so SQLite and MySQL hand the index the same documents field by field (float
   // sums then agree to the last bit and rankings cannot differ between the two).
   {
-    soci::rowset<soci::row> rs =
-        (s.prepare << "SELECT onetsoc_code, title, description FROM occupations ORDER BY onetsoc_code");
+    soci::rowset<soci::row> rs = (s.prepare << "SELECT onetsoc_code, title, description FROM occupations ORDER BY onetsoc_code");
     for (const auto& r : rs) t->occupations.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)});
   }
   if (table_exists(s, "task_statements")) {
@@ -91,8 +94,7 @@ OccupationTexts read_occupation_texts(soci::session& s, std::int64_t load_run_id
   // estimate_summary came with occupation_estimates (the same schema change).
   if (load_run_id > 0 && table_exists(s, "occupation_estimates")) {
     long long id = load_run_id;
-    soci::rowset<soci::row> rs =
-        (s.prepare << "SELECT estimate_summary FROM load_runs WHERE run_id = :id", soci::use(id, "id"));
+    soci::rowset<soci::row> rs = (s.prepare << "SELECT estimate_summary FROM load_runs WHERE run_id = :id", soci::use(id, "id"));
     for (const auto& r : rs) {
       if (auto w = weights_from_summary(text_at(r, 0))) {
         out.weights = *w;

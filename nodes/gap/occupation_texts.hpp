@@ -12,7 +12,9 @@
 #include "nodes/estimate/profile_text.hpp"
 #include "nodes/onet/batches.hpp"
 
-namespace soci { class session; }
+namespace soci {
+class session;
+}
 
 namespace gap {
 

@@ -157,8 +157,8 @@ OnetWsClient::HttpResult OnetWsClient::get(const std::string& url, const std::st
       if (ec == std::errc() && secs >= 0) wait = std::chrono::milliseconds(secs * 1000);
     }
     wait = std::min(wait, opts_.max_backoff);
-    log_->warn("O*NET Web Services: {} failed ({}), retry {}/{} in {} ms", what, last_problem, attempt,
-               opts_.max_attempts - 1, wait.count());
+    log_->warn("O*NET Web Services: {} failed ({}), retry {}/{} in {} ms", what, last_problem, attempt, opts_.max_attempts - 1,
+               wait.count());
     std::this_thread::sleep_for(wait);
     delay = std::min(delay * 2, opts_.max_backoff);
   }
@@ -176,8 +176,7 @@ std::optional<FetchedOccupation> OnetWsClient::fetch(const std::string& code) {
   };
   auto refuse = [&](long status, const std::string& what) {
     if (status == 401 || status == 403)
-      return RemoteUnavailable("O*NET Web Services: " + what + ": the API key was refused (HTTP " +
-                               std::to_string(status) + ")");
+      return RemoteUnavailable("O*NET Web Services: " + what + ": the API key was refused (HTTP " + std::to_string(status) + ")");
     return RemoteUnavailable("O*NET Web Services: " + what + ": unexpected HTTP " + std::to_string(status));
   };
 
@@ -193,12 +192,12 @@ std::optional<FetchedOccupation> OnetWsClient::fetch(const std::string& code) {
   out.description = text(oj, "description");
   if (out.title.empty()) throw RemoteUnavailable("O*NET Web Services: " + occ_what + ": the answer has no title");
 
-  std::string url = opts_.base_url + "/database/rows/skills?filter=onetsoc_code.eq." + code +
-                    "&start=1&end=" + std::to_string(opts_.page_size);
+  std::string url =
+      opts_.base_url + "/database/rows/skills?filter=onetsoc_code.eq." + code + "&start=1&end=" + std::to_string(opts_.page_size);
   for (int page = 1; !url.empty(); ++page) {
     if (page > opts_.max_pages)
-      throw RemoteUnavailable("O*NET Web Services: skills rows of " + code + ": more than " +
-                              std::to_string(opts_.max_pages) + " pages");
+      throw RemoteUnavailable("O*NET Web Services: skills rows of " + code + ": more than " + std::to_string(opts_.max_pages) +
+                              " pages");
     const std::string what = "GET /database/rows/skills (" + code + ", page " + std::to_string(page) + ")";
     auto res = get(url, what);
     if (res.status == 404 || res.status == 422) break;  // no rows for this code
@@ -206,8 +205,7 @@ std::optional<FetchedOccupation> OnetWsClient::fetch(const std::string& code) {
     auto pj = parse(res.body, what);
     if (!pj.is_object()) throw RemoteUnavailable("O*NET Web Services: " + what + ": expected a JSON object");
     const auto& rows = field(pj, "row");
-    if (!rows.is_null() && !rows.is_array())
-      throw RemoteUnavailable("O*NET Web Services: " + what + ": 'row' is not a list");
+    if (!rows.is_null() && !rows.is_array()) throw RemoteUnavailable("O*NET Web Services: " + what + ": 'row' is not a list");
     if (rows.is_array()) {
       for (const auto& r : rows) {
         if (!r.is_object() || text(r, "onetsoc_code") != code) continue;

@@ -22,19 +22,21 @@
 
 #include "nodes/gap/profile_cache.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 
 namespace gap {
 
 struct OnetWsOptions {
   std::string base_url = "https://api-v2.onetcenter.org";
   std::string api_key;
-  std::chrono::milliseconds timeout{5000};       // per HTTP call
-  int max_attempts = 3;                          // per HTTP call, including the first
-  std::chrono::milliseconds backoff{250};        // first retry delay, doubled after each
+  std::chrono::milliseconds timeout{5000};  // per HTTP call
+  int max_attempts = 3;                     // per HTTP call, including the first
+  std::chrono::milliseconds backoff{250};   // first retry delay, doubled after each
   std::chrono::milliseconds max_backoff{4000};
-  int page_size = 200;                           // rows asked for per page (start/end)
-  int max_pages = 50;                            // guards against a `next` loop
+  int page_size = 200;  // rows asked for per page (start/end)
+  int max_pages = 50;   // guards against a `next` loop
 };
 
 class OnetWsClient final : public RemoteProfileSource {

@@ -8,10 +8,14 @@ namespace gap {
 
 std::string_view to_string(ValueSource s) {
   switch (s) {
-    case ValueSource::Onet: return "onet";
-    case ValueSource::Estimate: return "estimate";
-    case ValueSource::Llm: return "llm";
-    case ValueSource::Refined: return "refined";
+    case ValueSource::Onet:
+      return "onet";
+    case ValueSource::Estimate:
+      return "estimate";
+    case ValueSource::Llm:
+      return "llm";
+    case ValueSource::Refined:
+      return "refined";
   }
   return "onet";
 }
@@ -26,10 +30,14 @@ std::optional<ValueSource> parse_value_source(std::string_view s) {
 
 std::string_view to_string(Domain d) {
   switch (d) {
-    case Domain::Skills: return "skills";
-    case Domain::Knowledge: return "knowledge";
-    case Domain::Abilities: return "abilities";
-    case Domain::All: return "all";
+    case Domain::Skills:
+      return "skills";
+    case Domain::Knowledge:
+      return "knowledge";
+    case Domain::Abilities:
+      return "abilities";
+    case Domain::All:
+      return "all";
   }
   return "skills";
 }
@@ -59,30 +67,42 @@ bool in_domain(const Element& e, Domain d) {
 
 std::optional<double> ScaleValue::get(ValueSource s) const {
   switch (s) {
-    case ValueSource::Onet: return data_value;
-    case ValueSource::Estimate: return estimate;
-    case ValueSource::Llm: return llm_value;
-    case ValueSource::Refined: return refined_value ? refined_value : data_value;
+    case ValueSource::Onet:
+      return data_value;
+    case ValueSource::Estimate:
+      return estimate;
+    case ValueSource::Llm:
+      return llm_value;
+    case ValueSource::Refined:
+      return refined_value ? refined_value : data_value;
   }
   return std::nullopt;
 }
 
 bool ScaleValue::estimated(ValueSource s) const {
   switch (s) {
-    case ValueSource::Onet: return false;
-    case ValueSource::Estimate: return estimate.has_value();
-    case ValueSource::Llm: return llm_value.has_value();
-    case ValueSource::Refined: return !data_value && (refined_value || llm_value);
+    case ValueSource::Onet:
+      return false;
+    case ValueSource::Estimate:
+      return estimate.has_value();
+    case ValueSource::Llm:
+      return llm_value.has_value();
+    case ValueSource::Refined:
+      return !data_value && (refined_value || llm_value);
   }
   return false;
 }
 
 std::optional<double> ScaleValue::uncertainty(ValueSource s) const {
   switch (s) {
-    case ValueSource::Onet: return data_value ? standard_error : std::nullopt;
-    case ValueSource::Estimate: return estimate ? estimate_sd : std::nullopt;
-    case ValueSource::Refined: return refined_value ? std::nullopt : (data_value ? standard_error : std::nullopt);
-    case ValueSource::Llm: return std::nullopt;
+    case ValueSource::Onet:
+      return data_value ? standard_error : std::nullopt;
+    case ValueSource::Estimate:
+      return estimate ? estimate_sd : std::nullopt;
+    case ValueSource::Refined:
+      return refined_value ? std::nullopt : (data_value ? standard_error : std::nullopt);
+    case ValueSource::Llm:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -138,9 +158,7 @@ std::int64_t hundredths(double v) {
 
 const ElementRating* OccupationProfile::find(std::string_view element_id) const {
   auto it = std::lower_bound(ratings.begin(), ratings.end(), element_id,
-                             [](const ElementRating& r, std::string_view id) {
-                               return element_id_less(r.element->id, id);
-                             });
+                             [](const ElementRating& r, std::string_view id) { return element_id_less(r.element->id, id); });
   if (it == ratings.end() || it->element->id != element_id) return nullptr;
   return &*it;
 }
@@ -158,9 +176,8 @@ bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s
 }
 
 void OccupationProfile::finalize() {
-  std::stable_sort(ratings.begin(), ratings.end(), [](const ElementRating& x, const ElementRating& y) {
-    return element_id_less(x.element->id, y.element->id);
-  });
+  std::stable_sort(ratings.begin(), ratings.end(),
+                   [](const ElementRating& x, const ElementRating& y) { return element_id_less(x.element->id, y.element->id); });
   // Rows of one element may arrive separately (IM and LV): fold them into one entry.
   std::vector<ElementRating> merged;
   merged.reserve(ratings.size());

@@ -20,7 +20,7 @@ std::optional<ValueSource> parse_value_source(std::string_view s);  // "onet" | 
 
 // `All` is a request option only: skills, knowledge and abilities together.
 enum class Domain { Skills, Knowledge, Abilities, All };
-std::string_view to_string(Domain d);  // "skills" | "knowledge" | "abilities" | "all"
+std::string_view to_string(Domain d);                    // "skills" | "knowledge" | "abilities" | "all"
 std::optional<Domain> parse_domain(std::string_view s);  // "skills" | "knowledge" | "abilities" | "all"
 
 // A content element (row of content_elements). Shared by every profile that rates it.
@@ -39,11 +39,11 @@ bool in_domain(const Element& e, Domain d);
 
 // One occupation_ratings row (one scale of one element).
 struct ScaleValue {
-  std::optional<double> data_value;     // O*NET's own value (NULL for LLM-only rows)
-  std::optional<double> llm_value;      // calibrated LLM estimate
-  std::optional<double> refined_value;  // blend of both, or the LLM value alone
-  char not_relevant = 0;                // 'Y' | 'N' | 0 when n/a
-  std::string value_source;             // 'file' | 'onet_api' | 'llm' ('' for an estimate-only row)
+  std::optional<double> data_value;      // O*NET's own value (NULL for LLM-only rows)
+  std::optional<double> llm_value;       // calibrated LLM estimate
+  std::optional<double> refined_value;   // blend of both, or the LLM value alone
+  char not_relevant = 0;                 // 'Y' | 'N' | 0 when n/a
+  std::string value_source;              // 'file' | 'onet_api' | 'llm' ('' for an estimate-only row)
   std::optional<double> standard_error;  // O*NET's Standard Error of data_value (n/a -> nullopt)
   // The text estimate (text_estimate node): value, standard deviation, interval. For an
   // occupation O*NET rates it is the leave-one-out estimate, never a replacement of data_value.

@@ -26,7 +26,8 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
 }
 
 Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations, NoView)
-    : version_(std::move(version)), loaded_at_(std::chrono::system_clock::now()),
+    : version_(std::move(version)),
+      loaded_at_(std::chrono::system_clock::now()),
       explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()),
       title_index_(std::make_shared<const TitleIndex>(nullptr)) {
   by_code_.reserve(profiles.size());
@@ -171,7 +172,8 @@ OccupationProfile profile_from_fetched(const FetchedOccupation& f, const Profile
   for (const auto& r : f.ratings) {
     if (r.scale_id != "LV" && r.scale_id != "IM") continue;
     auto& e = elements[r.element_id];
-    if (!e) e = std::make_shared<const Element>(Element{r.element_id, r.element_name.empty() ? r.element_id : r.element_name, ""});
+    if (!e)
+      e = std::make_shared<const Element>(Element{r.element_id, r.element_name.empty() ? r.element_id : r.element_name, ""});
     ScaleValue v;
     v.data_value = r.data_value;
     v.not_relevant = r.not_relevant.value_or(0);
@@ -184,8 +186,10 @@ OccupationProfile profile_from_fetched(const FetchedOccupation& f, const Profile
     }
     ElementRating er;
     er.element = e;
-    if (r.scale_id == "LV") er.level = std::move(v);
-    else er.importance = std::move(v);
+    if (r.scale_id == "LV")
+      er.level = std::move(v);
+    else
+      er.importance = std::move(v);
     p.ratings.push_back(std::move(er));
   }
   p.finalize();
@@ -249,8 +253,8 @@ bool ProfileCache::refresh() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto [set, explanations] = load_explained(*repo_);  // profiles and explanations of one load run
-    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations),
-                                                 std::move(set.texts));
+    auto snap =
+        std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations), std::move(set.texts));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
     record_check_ok();
@@ -344,8 +348,10 @@ ProfileCache::LocalLookup ProfileCache::find_local(const std::string& code, cons
     throw NotLoaded("no dataset loaded yet" + (why.empty() ? std::string() : ": " + why));
   }
   ProfilePtr local = s->find(code);
-  if (local) hits_.fetch_add(1, std::memory_order_relaxed);
-  else misses_.fetch_add(1, std::memory_order_relaxed);
+  if (local)
+    hits_.fetch_add(1, std::memory_order_relaxed);
+  else
+    misses_.fetch_add(1, std::memory_order_relaxed);
   if (!wants_remote(local) || negative_cached(code)) return {local, false};
   // Added by an earlier fetch after this request pinned its snapshot?
   if (pinned) {

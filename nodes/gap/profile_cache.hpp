@@ -26,7 +26,9 @@
 #include "nodes/gap/profile_repository.hpp"
 #include "nodes/gap/title_search.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 
 namespace gap {
 
@@ -105,7 +107,7 @@ class NotLoaded : public std::runtime_error {
 struct CacheOptions {
   std::chrono::milliseconds check_interval{2000};  // how often the refresher looks for a new load run
   bool background_refresh = true;
-  std::chrono::seconds negative_ttl{600};          // how long "the remote does not know it" is remembered
+  std::chrono::seconds negative_ttl{600};  // how long "the remote does not know it" is remembered
 };
 
 struct CacheStatus {
@@ -158,8 +160,8 @@ class ProfileCache {
   // the snapshot has it (counted as a hit or a miss), and whether lookup() would now ask the
   // remote for it. fetch() is that remote half (blocks; throws RemoteUnavailable).
   struct LocalLookup {
-    ProfilePtr profile;   // null: not in the snapshot
-    bool fetch = false;   // lookup() would call the remote: finish with fetch(code, profile)
+    ProfilePtr profile;  // null: not in the snapshot
+    bool fetch = false;  // lookup() would call the remote: finish with fetch(code, profile)
   };
   LocalLookup find_local(const std::string& code, const SnapshotPtr& pinned = nullptr);
   ProfilePtr fetch(const std::string& code, const ProfilePtr& local);

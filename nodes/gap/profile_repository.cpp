@@ -73,7 +73,7 @@ ElementPtr element_for(Elements& elements, const std::string& id) {
 
 // LV and IM rows, grouped by occupation code. `code` narrows to one occupation.
 std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::session& s, Elements& elements,
-                                                                        const std::string* code) {
+                                                                         const std::string* code) {
   std::unordered_map<std::string, std::vector<ElementRating>> out;
   std::vector<std::string> occ(kChunk), el(kChunk), scale(kChunk), nr(kChunk), vsrc(kChunk);
   std::vector<double> dv(kChunk), llm(kChunk), ref(kChunk), se(kChunk);
@@ -85,12 +85,11 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
   if (code) sql += " AND onetsoc_code = :code";
   // sql-lint: fixed text (literals only; the code is bound as :code)
   auto st = code ? soci::statement((s.prepare << sql, soci::use(code_value, "code"), soci::into(occ), soci::into(el),
-                                    soci::into(scale), soci::into(dv, dv_i), soci::into(nr, nr_i),
-                                    soci::into(llm, llm_i), soci::into(ref, ref_i), soci::into(vsrc),
-                                    soci::into(se, se_i)))
-                 : soci::statement((s.prepare << sql, soci::into(occ), soci::into(el), soci::into(scale),
-                                    soci::into(dv, dv_i), soci::into(nr, nr_i), soci::into(llm, llm_i),
-                                    soci::into(ref, ref_i), soci::into(vsrc), soci::into(se, se_i)));
+                                    soci::into(scale), soci::into(dv, dv_i), soci::into(nr, nr_i), soci::into(llm, llm_i),
+                                    soci::into(ref, ref_i), soci::into(vsrc), soci::into(se, se_i)))
+                 : soci::statement((s.prepare << sql, soci::into(occ), soci::into(el), soci::into(scale), soci::into(dv, dv_i),
+                                    soci::into(nr, nr_i), soci::into(llm, llm_i), soci::into(ref, ref_i), soci::into(vsrc),
+                                    soci::into(se, se_i)));
   st.execute();
   // Rows usually arrive grouped by occupation (primary key order): look the group up on change only.
   std::vector<ElementRating>* current = nullptr;
@@ -110,8 +109,10 @@ std::unordered_map<std::string, std::vector<ElementRating>> read_ratings(soci::s
       v.value_source = vsrc[i];
       ElementRating r;
       r.element = element_for(elements, el[i]);
-      if (scale[i] == "LV") r.level = std::move(v);
-      else r.importance = std::move(v);
+      if (scale[i] == "LV")
+        r.level = std::move(v);
+      else
+        r.importance = std::move(v);
       current->push_back(std::move(r));
     }
     for (auto* v : {&occ, &el, &scale, &nr, &vsrc}) v->resize(kChunk);
@@ -128,8 +129,8 @@ bool table_exists(soci::session& s, const std::string& table) {
   if (s.get_backend_name() == "sqlite3") {
     s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :t", soci::use(table), soci::into(n);
   } else {
-    s << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :t",
-        soci::use(table), soci::into(n);
+    s << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :t", soci::use(table),
+        soci::into(n);
   }
   return n > 0;
 }
@@ -156,27 +157,29 @@ Extras read_extras(soci::session& s, const std::string* code) {
     std::vector<std::string> occ(kChunk), el(kChunk), sc(kChunk);
     std::vector<double> v(kChunk), sd(kChunk), lo(kChunk), hi(kChunk);
     // sql-lint: fixed text (literals only; the code is bound as :code)
-    const std::string sql = "SELECT e.onetsoc_code, e.element_id, e.scale_id, e.estimate, e.sd, e.lower_bound, "
-                            "e.upper_bound FROM occupation_estimates e" + where;
+    const std::string sql =
+        "SELECT e.onetsoc_code, e.element_id, e.scale_id, e.estimate, e.sd, e.lower_bound, "
+        "e.upper_bound FROM occupation_estimates e" +
+        where;
     // sql-lint: fixed text (literals only; the code is bound as :code)
-    auto st = code ? soci::statement((s.prepare << sql, soci::use(c, "code"), soci::into(occ), soci::into(el),
-                                      soci::into(sc), soci::into(v), soci::into(sd), soci::into(lo), soci::into(hi)))
+    auto st = code ? soci::statement((s.prepare << sql, soci::use(c, "code"), soci::into(occ), soci::into(el), soci::into(sc),
+                                      soci::into(v), soci::into(sd), soci::into(lo), soci::into(hi)))
                    // sql-lint: fixed text (literals only; the code is bound as :code)
                    : soci::statement((s.prepare << sql, soci::into(occ), soci::into(el), soci::into(sc), soci::into(v),
                                       soci::into(sd), soci::into(lo), soci::into(hi)));
     st.execute();
     while (st.fetch()) {
-      for (std::size_t i = 0; i < occ.size(); ++i)
-        x.estimates[occ[i]].push_back({el[i], sc[i], v[i], sd[i], lo[i], hi[i]});
+      for (std::size_t i = 0; i < occ.size(); ++i) x.estimates[occ[i]].push_back({el[i], sc[i], v[i], sd[i], lo[i], hi[i]});
       for (auto* w : {&occ, &el, &sc}) w->resize(kChunk);
       for (auto* w : {&v, &sd, &lo, &hi}) w->resize(kChunk);
     }
   }
   if (table_exists(s, "estimate_neighbours")) {
     // sql-lint: fixed text (literals only; the code is bound as :code)
-    const std::string sql = "SELECT e.onetsoc_code, e.neighbour_code, o.title, e.similarity FROM estimate_neighbours e "
-                            "JOIN occupations o ON o.onetsoc_code = e.neighbour_code" + where +
-                            " ORDER BY e.onetsoc_code, e.neighbour_rank";
+    const std::string sql =
+        "SELECT e.onetsoc_code, e.neighbour_code, o.title, e.similarity FROM estimate_neighbours e "
+        "JOIN occupations o ON o.onetsoc_code = e.neighbour_code" +
+        where + " ORDER BY e.onetsoc_code, e.neighbour_rank";
     auto take = [&](const soci::row& r) {
       x.neighbours[r.get<std::string>(0)].push_back({r.get<std::string>(1), r.get<std::string>(2), r.get<double>(3)});
     };
@@ -195,8 +198,8 @@ Extras read_extras(soci::session& s, const std::string* code) {
     const std::string sql = "SELECT e.onetsoc_code, e.job_zone FROM job_zones e" + where;
     auto take = [&](const soci::row& r) {
       const auto& p = r.get_properties(1);
-      x.job_zones[r.get<std::string>(0)] = p.get_data_type() == soci::dt_integer ? r.get<int>(1)
-                                                                                 : static_cast<int>(r.get<long long>(1));
+      x.job_zones[r.get<std::string>(0)] =
+          p.get_data_type() == soci::dt_integer ? r.get<int>(1) : static_cast<int>(r.get<long long>(1));
     };
     if (code) {
       // sql-lint: fixed text (literals only; the code is bound as :code)
@@ -219,9 +222,8 @@ void attach_extras(OccupationProfile& p, Extras& x, Elements& elements) {
   if (it == x.estimates.end()) return;
   std::vector<ElementRating> added;
   for (const auto& e : it->second) {
-    auto pos = std::lower_bound(p.ratings.begin(), p.ratings.end(), e.element_id, [](const ElementRating& r, const std::string& id) {
-      return element_id_less(r.element->id, id);
-    });
+    auto pos = std::lower_bound(p.ratings.begin(), p.ratings.end(), e.element_id,
+                                [](const ElementRating& r, const std::string& id) { return element_id_less(r.element->id, id); });
     ElementRating* r = nullptr;
     if (pos != p.ratings.end() && pos->element->id == e.element_id) {
       r = &*pos;
@@ -277,15 +279,17 @@ OccupationProfile make_profile(OccupationRow row, std::vector<ElementRating> rat
 
 DatasetVersion read_latest_run(soci::session& s) {
   DatasetVersion v;
-  soci::rowset<soci::row> rs =
-      (s.prepare << "SELECT run_id, onet_release FROM load_runs WHERE status = 'completed' "
-                    "ORDER BY run_id DESC LIMIT 1");
+  soci::rowset<soci::row> rs = (s.prepare << "SELECT run_id, onet_release FROM load_runs WHERE status = 'completed' "
+                                             "ORDER BY run_id DESC LIMIT 1");
   for (const auto& r : rs) {
     // SQLite reports INTEGER as long long, MySQL BIGINT as long long or unsigned.
     const auto& p = r.get_properties(0);
-    if (p.get_data_type() == soci::dt_integer) v.load_run_id = r.get<int>(0);
-    else if (p.get_data_type() == soci::dt_unsigned_long_long) v.load_run_id = static_cast<std::int64_t>(r.get<unsigned long long>(0));
-    else v.load_run_id = r.get<long long>(0);
+    if (p.get_data_type() == soci::dt_integer)
+      v.load_run_id = r.get<int>(0);
+    else if (p.get_data_type() == soci::dt_unsigned_long_long)
+      v.load_run_id = static_cast<std::int64_t>(r.get<unsigned long long>(0));
+    else
+      v.load_run_id = r.get<long long>(0);
     v.release = r.get<std::string>(1);
   }
   return v;
@@ -309,7 +313,6 @@ std::string month_year(const std::string& date) {
 }
 
 }  // namespace
-
 
 bool title_matches(const std::string& title, const std::string& code, const std::string& q_lower) {
   if (q_lower.empty()) return true;
@@ -382,7 +385,8 @@ ProfileSet ProfileRepository::load_all() {
       attach_extras(p, extras, elements);
       set.profiles.push_back(std::make_shared<const OccupationProfile>(std::move(p)));
     }
-    std::sort(set.profiles.begin(), set.profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
+    std::sort(set.profiles.begin(), set.profiles.end(),
+              [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
     return set;
   });
 }
@@ -465,8 +469,7 @@ void ProfileRepository::store_fetched(const FetchedOccupation& occ) {
                "VALUES (:code, :el, :scale, :dv, :n, :se, :lo, :hi, :rs, :nr, :date, :dsrc, 'onet_api')",
           soci::use(code, "code"), soci::use(eid, "el"), soci::use(scale, "scale"), soci::use(dv, dv_i, "dv"),
           soci::use(n, n_i, "n"), soci::use(se, se_i, "se"), soci::use(lo, lo_i, "lo"), soci::use(hi, hi_i, "hi"),
-          soci::use(rs, rs_i, "rs"), soci::use(nr, nr_i, "nr"), soci::use(date, date_i, "date"),
-          soci::use(dsrc, dsrc_i, "dsrc");
+          soci::use(rs, rs_i, "rs"), soci::use(nr, nr_i, "nr"), soci::use(date, date_i, "date"), soci::use(dsrc, dsrc_i, "dsrc");
     }
     tx.commit();
   });

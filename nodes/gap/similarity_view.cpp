@@ -75,8 +75,10 @@ SimilarityView::SimilarityView(std::vector<ProfilePtr> profiles, const Occupatio
   docs.reserve(profiles_.size());
   for (const auto& p : profiles_) {
     auto it = tp.index.find(p->code);
-    if (it != tp.index.end()) docs.push_back(std::move(tp.documents[it->second]));
-    else docs.push_back({p->code, {{p->title, weights.title}, {p->description, weights.description}}});
+    if (it != tp.index.end())
+      docs.push_back(std::move(tp.documents[it->second]));
+    else
+      docs.push_back({p->code, {{p->title, weights.title}, {p->description, weights.description}}});
   }
   estimate::Tokenizer tokenizer;
   text_ = std::make_unique<estimate::TextIndex>(docs, tokenizer);

@@ -31,7 +31,9 @@
 
 #include "nodes/gap/profile.hpp"
 
-namespace estimate { class TextIndex; }
+namespace estimate {
+class TextIndex;
+}
 
 namespace gap {
 

@@ -25,14 +25,14 @@
 namespace gap {
 
 struct GapOptions {
-  double min_gap = 0;                     // >= 0
-  std::optional<double> min_importance;   // target IM at least this
+  double min_gap = 0;                    // >= 0
+  std::optional<double> min_importance;  // target IM at least this
   bool include_not_relevant = false;
-  std::optional<ValueSource> source;      // nullopt = auto
+  std::optional<ValueSource> source;  // nullopt = auto
   Domain domain = Domain::Skills;
-  bool significant_only = false;          // keep only gaps whose `significant` is true
-  std::size_t limit = 0;                  // keep only the first `limit` gaps of the order (0 = all);
-                                          // `required` and the estimated flags still count every element
+  bool significant_only = false;  // keep only gaps whose `significant` is true
+  std::size_t limit = 0;          // keep only the first `limit` gaps of the order (0 = all);
+                                  // `required` and the estimated flags still count every element
 };
 
 struct SkillGap {
@@ -41,14 +41,14 @@ struct SkillGap {
   std::string scale_id = "LV";
   double from_value = 0;  // at 2 decimals; 0 when the source lacks the element
   double to_value = 0;
-  double gap = 0;         // to_value - from_value, at 2 decimals
+  double gap = 0;                    // to_value - from_value, at 2 decimals
   std::optional<double> importance;  // target's IM, at 2 decimals
   bool from_missing = false;         // the source has no LV value for the element
   bool not_relevant = false;         // target flagged the element Not Relevant (only with include_not_relevant)
   bool estimated = false;            // either value is a model estimate (ScaleValue::estimated)
   ValueSource from_source = ValueSource::Onet, to_source = ValueSource::Onet;  // where each value came from
   bool from_estimated = false, to_estimated = false;
-  std::optional<double> from_sd, to_sd;  // each value's uncertainty (ScaleValue::uncertainty)
+  std::optional<double> from_sd, to_sd;                              // each value's uncertainty (ScaleValue::uncertainty)
   std::optional<double> from_lower, from_upper, to_lower, to_upper;  // an estimate's interval
   std::optional<bool> significant;
 };
@@ -56,7 +56,7 @@ struct SkillGap {
 struct GapResult {
   ValueSource source = ValueSource::Onet;  // the target side's source (= from_source when they agree)
   ValueSource from_source = ValueSource::Onet, to_source = ValueSource::Onet;
-  std::size_t required = 0;                // target elements compared (after the relevance rule)
+  std::size_t required = 0;  // target elements compared (after the relevance rule)
   // Every compared value of that side is a model estimate (e.g. an occupation O*NET never
   // rated, served from calibrated LLM levels). Judged on the target's required elements and
   // the source's values for them.

@@ -51,11 +51,16 @@ bool words_prefix_all(const std::vector<std::string>& words, std::string_view no
 
 std::string_view to_string(TitleField f) {
   switch (f) {
-    case TitleField::Title: return "title";
-    case TitleField::Code: return "code";
-    case TitleField::AlternateTitle: return "alternate_title";
-    case TitleField::ShortTitle: return "short_title";
-    case TitleField::ReportedTitle: return "reported_title";
+    case TitleField::Title:
+      return "title";
+    case TitleField::Code:
+      return "code";
+    case TitleField::AlternateTitle:
+      return "alternate_title";
+    case TitleField::ShortTitle:
+      return "short_title";
+    case TitleField::ReportedTitle:
+      return "reported_title";
   }
   return "title";
 }
@@ -80,7 +85,8 @@ TitleIndex::TitleIndex(const onet::TableBatch* tables) {
       add(a.code, a.title, TitleField::AlternateTitle, source_count(a.sources));
       if (a.short_title) add(a.code, *a.short_title, TitleField::ShortTitle, source_count(a.sources));
     }
-    for (const auto& r : tables->reported_titles) add(r.code, r.title, TitleField::ReportedTitle, r.shown_in_my_next_move ? 1 : 0);
+    for (const auto& r : tables->reported_titles)
+      add(r.code, r.title, TitleField::ReportedTitle, r.shown_in_my_next_move ? 1 : 0);
   }
   by_text_.resize(entries_.size());
   std::unordered_map<std::string, std::vector<std::uint32_t>> words;

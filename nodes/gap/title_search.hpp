@@ -24,7 +24,9 @@
 #include <string_view>
 #include <vector>
 
-namespace onet { class TableBatch; }
+namespace onet {
+class TableBatch;
+}
 
 namespace gap {
 
@@ -39,10 +41,10 @@ class TitleIndex {
  public:
   struct Entry {
     std::string code;
-    std::string text;        // as O*NET writes it
+    std::string text;  // as O*NET writes it
     std::string normalized;
     TitleField field;
-    int weight = 0;          // sources naming an alternate title; 1 when a reported title is shown in My Next Move
+    int weight = 0;  // sources naming an alternate title; 1 when a reported title is shown in My Next Move
   };
   // From the load's alternate_titles and reported_titles rows (nullptr: an empty index).
   explicit TitleIndex(const onet::TableBatch* tables);
@@ -59,9 +61,9 @@ class TitleIndex {
   std::vector<std::uint32_t> with_word_prefix(const std::string& w) const;  // sorted entry ids
 
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> by_text_;                          // entry ids sorted by normalized text
-  std::vector<std::string> vocabulary_;                         // sorted distinct words
-  std::vector<std::vector<std::uint32_t>> postings_;            // per vocabulary word: sorted entry ids
+  std::vector<std::uint32_t> by_text_;                // entry ids sorted by normalized text
+  std::vector<std::string> vocabulary_;               // sorted distinct words
+  std::vector<std::vector<std::uint32_t>> postings_;  // per vocabulary word: sorted entry ids
 };
 
 // Every query word is a prefix of some word of `normalized`.

@@ -17,7 +17,9 @@ std::vector<dag::ParamSpec> transition_option_specs() {
       ParamSpec::number("max_weighted_gap")
           .range(0, 500)
           .doc("Only targets whose importance-weighted gap (sum of gap x IM / 5, in LV points) is at most this"),
-      ParamSpec::flag("exclude_group").def("false").doc("Leave out the source's own SOC minor group XX-X000 (same first three digits)"),
+      ParamSpec::flag("exclude_group")
+          .def("false")
+          .doc("Leave out the source's own SOC minor group XX-X000 (same first three digits)"),
       ParamSpec::one_of("source", {"onet", "estimate", "llm", "refined"})
           .doc("Which values to compare, on both sides, as for /skill-gap. Default (auto), per side: O*NET's values where O*NET "
                "rates the occupation, else the refined blend where enrichment ran, else the text estimate. Targets without "

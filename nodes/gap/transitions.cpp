@@ -12,9 +12,12 @@ namespace gap {
 
 std::string_view to_string(TransitionDomain d) {
   switch (d) {
-    case TransitionDomain::Skills: return "skills";
-    case TransitionDomain::Knowledge: return "knowledge";
-    case TransitionDomain::All: return "all";
+    case TransitionDomain::Skills:
+      return "skills";
+    case TransitionDomain::Knowledge:
+      return "knowledge";
+    case TransitionDomain::All:
+      return "all";
   }
   return "skills";
 }
@@ -28,20 +31,28 @@ std::optional<TransitionDomain> parse_transition_domain(std::string_view s) {
 
 std::vector<Domain> domains_of(TransitionDomain d) {
   switch (d) {
-    case TransitionDomain::Skills: return {Domain::Skills};
-    case TransitionDomain::Knowledge: return {Domain::Knowledge};
-    case TransitionDomain::All: return {Domain::Skills, Domain::Knowledge};
+    case TransitionDomain::Skills:
+      return {Domain::Skills};
+    case TransitionDomain::Knowledge:
+      return {Domain::Knowledge};
+    case TransitionDomain::All:
+      return {Domain::Skills, Domain::Knowledge};
   }
   return {Domain::Skills};
 }
 
 std::string_view to_string(JobZoneRule r) {
   switch (r) {
-    case JobZoneRule::Any: return "any";
-    case JobZoneRule::Same: return "same";
-    case JobZoneRule::Up: return "up";
-    case JobZoneRule::Down: return "down";
-    case JobZoneRule::Within1: return "within1";
+    case JobZoneRule::Any:
+      return "any";
+    case JobZoneRule::Same:
+      return "same";
+    case JobZoneRule::Up:
+      return "up";
+    case JobZoneRule::Down:
+      return "down";
+    case JobZoneRule::Within1:
+      return "within1";
   }
   return "any";
 }
@@ -98,11 +109,16 @@ bool zone_allows(JobZoneRule rule, std::optional<int> step) {
   if (rule == JobZoneRule::Any) return true;
   if (!step) return false;
   switch (rule) {
-    case JobZoneRule::Same: return *step == 0;
-    case JobZoneRule::Up: return *step > 0;
-    case JobZoneRule::Down: return *step < 0;
-    case JobZoneRule::Within1: return *step >= -1 && *step <= 1;
-    default: return true;
+    case JobZoneRule::Same:
+      return *step == 0;
+    case JobZoneRule::Up:
+      return *step > 0;
+    case JobZoneRule::Down:
+      return *step < 0;
+    case JobZoneRule::Within1:
+      return *step >= -1 && *step <= 1;
+    default:
+      return true;
   }
 }
 
@@ -118,7 +134,8 @@ struct DenseGap {
 #if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-DenseGap dense_gap(const std::int32_t* have, const std::int32_t* need, const std::int32_t* w, std::size_t n) {
+DenseGap
+dense_gap(const std::int32_t* have, const std::int32_t* need, const std::int32_t* w, std::size_t n) {
   std::int32_t units = 0, count = 0;
   for (std::size_t c = 0; c < n; ++c) {
     const std::int32_t g = std::max(0, need[c] - have[c]);

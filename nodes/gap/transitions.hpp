@@ -83,8 +83,8 @@ struct Transition {
   int from_zone = 0, to_zone = 0;  // 0 = unknown
   std::optional<int> zone_step;
   std::size_t gap_count = 0;
-  double weighted_gap = 0;  // W, at 2 decimals
-  bool estimated = false;   // either side's compared values are estimates (GapResult's flags)
+  double weighted_gap = 0;              // W, at 2 decimals
+  bool estimated = false;               // either side's compared values are estimates (GapResult's flags)
   std::vector<TransitionGap> top_gaps;  // the largest 3, in compute_gap's order (domains merged by it)
 };
 

@@ -50,12 +50,16 @@ class Writer {
     fresh_ = false;
   }
   void opt_int(const char* k, int v) {  // 0 = unknown
-    if (v > 0) integer(k, v);
-    else null(k);
+    if (v > 0)
+      integer(k, v);
+    else
+      null(k);
   }
   void open(const char* k, char bracket) {  // "k":{ or "k":[ ; k nullptr inside an array
-    if (k) key(k);
-    else sep();
+    if (k)
+      key(k);
+    else
+      sep();
     o_ += bracket;
     fresh_ = true;
   }
@@ -83,8 +87,10 @@ void gap_json(Writer& w, const TransitionGap& tg) {
   w.num("from_data_value", g.from_value);
   w.num("to_data_value", g.to_value);
   w.num("gap", g.gap);
-  if (g.importance) w.num("importance", *g.importance);
-  else w.null("importance");
+  if (g.importance)
+    w.num("importance", *g.importance);
+  else
+    w.null("importance");
   w.boolean("from_missing", g.from_missing);
   w.boolean("estimated", g.estimated);
   w.close('}');
@@ -120,15 +126,19 @@ void append_transitions_json(std::string& out, const TransitionResult& r, const 
   w.str("from_occupation_title", r.from->title);
   w.opt_int("from_job_zone", r.from->job_zone);
   w.str("domain", to_string(o.domain));
-  if (version.release.empty()) w.null("onet_release");
-  else w.str("onet_release", version.release);
+  if (version.release.empty())
+    w.null("onet_release");
+  else
+    w.str("onet_release", version.release);
   w.integer("load_run_id", version.load_run_id);
   w.open("options", '{');
   w.integer("limit", static_cast<long long>(o.limit));
   w.str("domain", to_string(o.domain));
   w.str("job_zone", to_string(o.job_zone));
-  if (o.max_weighted_gap) w.num("max_weighted_gap", *o.max_weighted_gap);
-  else w.null("max_weighted_gap");
+  if (o.max_weighted_gap)
+    w.num("max_weighted_gap", *o.max_weighted_gap);
+  else
+    w.null("max_weighted_gap");
   w.boolean("exclude_group", o.exclude_group);
   w.str("source", o.source ? to_string(*o.source) : std::string_view("auto"));
   w.close('}');
@@ -153,8 +163,10 @@ void append_transitions_json(std::string& out, const TransitionResult& r, const 
     w.open("job_zone", '{');
     w.opt_int("from", t.from_zone);
     w.opt_int("to", t.to_zone);
-    if (t.zone_step) w.integer("step", *t.zone_step);
-    else w.null("step");
+    if (t.zone_step)
+      w.integer("step", *t.zone_step);
+    else
+      w.null("step");
     w.close('}');
     w.integer("gap_count", static_cast<long long>(t.gap_count));
     w.num("weighted_gap", t.weighted_gap);
@@ -182,12 +194,14 @@ void append_transitions_tsv(std::string& out, const TransitionResult& r) {
   long long rank = 0;
   for (const auto& t : r.transitions) {
     std::string gaps;
-    for (const auto& g : t.top_gaps) fmt::format_to(std::back_inserter(gaps), "{}{}={}", gaps.empty() ? "" : ",", g.gap.element_id, g.gap.gap);
-    fmt::format_to(std::back_inserter(out), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.from->code,
-                   from_title, ++rank, t.to->code, tsv_text(t.to->title), at4(t.score.score), at4(t.score.similarity),
-                   at4(t.text_similarity), at4(t.rating_similarity), at4(t.score.learning), at4(t.score.job_zone),
-                   zone(t.from_zone), zone(t.to_zone), t.zone_step ? std::to_string(*t.zone_step) : std::string(),
-                   t.gap_count, t.weighted_gap, t.estimated ? "true" : "false", gaps);
+    for (const auto& g : t.top_gaps)
+      fmt::format_to(std::back_inserter(gaps), "{}{}={}", gaps.empty() ? "" : ",", g.gap.element_id, g.gap.gap);
+    fmt::format_to(std::back_inserter(out), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                   r.from->code, from_title, ++rank, t.to->code, tsv_text(t.to->title), at4(t.score.score),
+                   at4(t.score.similarity), at4(t.text_similarity), at4(t.rating_similarity), at4(t.score.learning),
+                   at4(t.score.job_zone), zone(t.from_zone), zone(t.to_zone),
+                   t.zone_step ? std::to_string(*t.zone_step) : std::string(), t.gap_count, t.weighted_gap,
+                   t.estimated ? "true" : "false", gaps);
   }
 }
 

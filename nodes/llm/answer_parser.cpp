@@ -32,13 +32,18 @@ std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& bu
     --budget;
     char c = s[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') stack.push_back(c == '{' ? '}' : ']');
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      stack.push_back(c == '{' ? '}' : ']');
     else if (c == '}' || c == ']') {
       if (stack.empty() || stack.back() != c) return std::string::npos;
       stack.pop_back();
@@ -104,9 +109,8 @@ std::string extract_json(const std::string& text) {
   return {};
 }
 
-ParsedAnswer parse_answer(const std::string& text, const std::string& code,
-                          const std::vector<AskedElement>& asked, double min_level,
-                          double max_level) {
+ParsedAnswer parse_answer(const std::string& text, const std::string& code, const std::vector<AskedElement>& asked,
+                          double min_level, double max_level) {
   ParsedAnswer out;
   auto missing_all = [&] {
     out.missing.clear();
@@ -127,8 +131,7 @@ ParsedAnswer parse_answer(const std::string& text, const std::string& code,
   } else if (doc.is_object()) {
     auto oc = doc.find("occupation_code");
     if (oc != doc.end() && oc->is_string() && trim(oc->get<std::string>()) != code) {
-      out.problems.push_back("answer is about occupation '" + shorten(oc->get<std::string>()) +
-                             "', asked about '" + code + "'");
+      out.problems.push_back("answer is about occupation '" + shorten(oc->get<std::string>()) + "', asked about '" + code + "'");
       out.json_found = false;
       missing_all();
       return out;
@@ -178,7 +181,8 @@ ParsedAnswer parse_answer(const std::string& text, const std::string& code,
     auto lv = item.find("level");
     std::optional<double> level = lv == item.end() ? std::nullopt : numeric(*lv);
     if (!level || !std::isfinite(*level)) {
-      out.problems.push_back(el->id + ": level " + (lv == item.end() ? std::string("missing") : "'" + shorten(lv->dump()) + "' is not a number"));
+      out.problems.push_back(el->id + ": level " +
+                             (lv == item.end() ? std::string("missing") : "'" + shorten(lv->dump()) + "' is not a number"));
       continue;
     }
     if (*level < min_level || *level > max_level) {

@@ -21,17 +21,16 @@ struct ParsedItem {
 };
 
 struct ParsedAnswer {
-  bool json_found = false;                    // some JSON object/array could be read
-  std::map<std::string, ParsedItem> items;    // element id -> valid item
-  std::vector<std::string> missing;           // asked ids without a valid item, in asked order
-  std::vector<std::string> problems;          // one line each: what was wrong
+  bool json_found = false;                  // some JSON object/array could be read
+  std::map<std::string, ParsedItem> items;  // element id -> valid item
+  std::vector<std::string> missing;         // asked ids without a valid item, in asked order
+  std::vector<std::string> problems;        // one line each: what was wrong
   bool complete() const { return json_found && missing.empty(); }
 };
 
 // `code`: the occupation asked about; an answer naming another occupation is rejected whole.
-ParsedAnswer parse_answer(const std::string& text, const std::string& code,
-                          const std::vector<AskedElement>& asked, double min_level,
-                          double max_level);
+ParsedAnswer parse_answer(const std::string& text, const std::string& code, const std::vector<AskedElement>& asked,
+                          double min_level, double max_level);
 
 // The JSON text inside `text`: the content of the first ```/```json fence if any, else the first
 // balanced {...} or [...] that parses. Empty when there is none. Exposed for tests.

@@ -23,9 +23,7 @@ double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 }  // namespace
 
-nlohmann::json Metrics::to_json() const {
-  return {{"n", n}, {"mae", round6(mae)}, {"bias", round6(bias)}, {"r", round6(r)}};
-}
+nlohmann::json Metrics::to_json() const { return {{"n", n}, {"mae", round6(mae)}, {"bias", round6(bias)}, {"r", round6(r)}}; }
 
 Metrics compare(const std::vector<double>& p, const std::vector<double>& t) {
   Metrics m;
@@ -107,9 +105,8 @@ Calibration calibrate(const std::vector<Pair>& pairs, int folds, std::size_t min
   auto all = fit_linear(raw, onet);
   if (pairs.size() < std::max<std::size_t>(min_pairs, 2) || codes.size() < 2 || !all) {
     c.note = !all && pairs.size() >= 2 ? "the raw levels do not vary; no line can be fitted"
-                                       : "too few rated occupations answered to calibrate (" +
-                                             std::to_string(pairs.size()) + " pairs, " +
-                                             std::to_string(codes.size()) + " occupations)";
+                                       : "too few rated occupations answered to calibrate (" + std::to_string(pairs.size()) +
+                                             " pairs, " + std::to_string(codes.size()) + " occupations)";
     c.calibrated = c.raw;
     c.residual_sd = std::sqrt([&] {
       double s = 0;

@@ -41,12 +41,12 @@ Metrics compare(const std::vector<double>& predicted, const std::vector<double>&
 std::optional<LinearMap> fit_linear(const std::vector<double>& raw, const std::vector<double>& onet);
 
 struct Calibration {
-  bool fitted = false;   // false: too little data; `map` is then the identity
-  std::string note;      // why not fitted
-  LinearMap map;         // fitted on all pairs
+  bool fitted = false;  // false: too little data; `map` is then the identity
+  std::string note;     // why not fitted
+  LinearMap map;        // fitted on all pairs
   std::size_t pairs = 0, occupations = 0, folds = 0;
-  Metrics raw, calibrated;   // calibrated = out-of-fold predictions
-  double residual_sd = 0;    // RMS of the held-out residuals
+  Metrics raw, calibrated;  // calibrated = out-of-fold predictions
+  double residual_sd = 0;   // RMS of the held-out residuals
   nlohmann::json to_json() const;
 };
 

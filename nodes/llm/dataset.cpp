@@ -17,8 +17,7 @@ bool in_scope(const std::string& id, const std::vector<std::string>& scope) {
   return false;
 }
 
-Dataset build_dataset(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables,
-                      const std::vector<std::string>& scope) {
+Dataset build_dataset(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables, const std::vector<std::string>& scope) {
   Dataset d;
   std::vector<const onet::ElementRow*> elements;
   for (const auto& t : tables) {
@@ -40,9 +39,8 @@ Dataset build_dataset(const std::vector<std::shared_ptr<const onet::TableBatch>>
   for (const auto* e : elements) {
     if (!in_scope(e->element_id, scope)) continue;
     const std::string below = e->element_id + ".";
-    bool leaf = std::none_of(elements.begin(), elements.end(), [&](const onet::ElementRow* o) {
-      return o->element_id.compare(0, below.size(), below) == 0;
-    });
+    bool leaf = std::none_of(elements.begin(), elements.end(),
+                             [&](const onet::ElementRow* o) { return o->element_id.compare(0, below.size(), below) == 0; });
     if (leaf && !d.scope_index.count(e->element_id)) {
       d.scope_index[e->element_id] = d.scope.size();
       d.scope.push_back({e->element_id, e->element_name, e->description});

@@ -38,8 +38,7 @@ struct Dataset {
 
 // Builds the dataset from the buffered table chunks. `scope`: element id prefixes ("2.A").
 // Throws std::runtime_error when the scope selects no element (names the prefixes).
-Dataset build_dataset(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables,
-                      const std::vector<std::string>& scope);
+Dataset build_dataset(const std::vector<std::shared_ptr<const onet::TableBatch>>& tables, const std::vector<std::string>& scope);
 
 // True when `id` is one of the prefixes or below one ("2.A.1.a" is under "2.A").
 bool in_scope(const std::string& id, const std::vector<std::string>& scope);

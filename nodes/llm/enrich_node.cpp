@@ -53,9 +53,10 @@ class EnrichNode final : public dag::Node {
     provider_name_ = p.str("provider");
     if (provider_name_ == "none") {
       if (log_) {
-        log_->info("{}: no LLM provider configured (provider: none; set LLM_PROVIDER to gemini, openai or "
-                   "replay to enrich): passing the data through unchanged, the API serves O*NET's values",
-                   id_);
+        log_->info(
+            "{}: no LLM provider configured (provider: none; set LLM_PROVIDER to gemini, openai or "
+            "replay to enrich): passing the data through unchanged, the API serves O*NET's values",
+            id_);
       }
       return;
     }
@@ -123,17 +124,18 @@ class EnrichNode final : public dag::Node {
     }
     auto targets = pick_targets(d, limit_);
     if (log_) {
-      log_->info("{}: asking {} ({}, model {}) about {} occupation(s) x {} element(s); concurrency {}, rpm {}, "
-                 "cache {}",
-                 id_, provider_->name(), base_url_, provider_->model(), targets.size(), d.scope.size(),
-                 opts_.concurrency, opts_.rpm > 0 ? fmt_g(opts_.rpm) : std::string("unlimited"),
-                 cache_url_ == "none" ? std::string("none") : cache_redacted_);
+      log_->info(
+          "{}: asking {} ({}, model {}) about {} occupation(s) x {} element(s); concurrency {}, rpm {}, "
+          "cache {}",
+          id_, provider_->name(), base_url_, provider_->model(), targets.size(), d.scope.size(), opts_.concurrency,
+          opts_.rpm > 0 ? fmt_g(opts_.rpm) : std::string("unlimited"),
+          cache_url_ == "none" ? std::string("none") : cache_redacted_);
     }
     PromptBuilder prompts(d, references_);
     std::unique_ptr<Journal> journal;
     if (cache_url_ != "none") journal = std::make_unique<Journal>(cache_url_, provider_->name(), provider_->model());
-    Enricher enricher(d, prompts, *provider_, journal.get(), opts_, log_, [&out] { return out.cancelled(); },
-                      &counters_);
+    Enricher enricher(
+        d, prompts, *provider_, journal.get(), opts_, log_, [&out] { return out.cancelled(); }, &counters_);
     const auto t_calls = std::chrono::steady_clock::now();
     auto results = enricher.run(targets);
     calls_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_calls).count();
@@ -150,10 +152,11 @@ class EnrichNode final : public dag::Node {
     emit_all(out, d, values, results, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (log_) {
       using secs = std::chrono::duration<double>;
-      log_->debug("{}: dataset + cache {:.3f} s, calls {:.3f} s, calibration {:.3f} s, calibrated levels journaled "
-                  "{:.3f} s, forwarding {:.3f} s",
-                  id_, secs(t_calls - t0).count(), calls_seconds_, secs(t_journal - t_cal).count(),
-                  secs(t_emit - t_journal).count(), secs(std::chrono::steady_clock::now() - t_emit).count());
+      log_->debug(
+          "{}: dataset + cache {:.3f} s, calls {:.3f} s, calibration {:.3f} s, calibrated levels journaled "
+          "{:.3f} s, forwarding {:.3f} s",
+          id_, secs(t_calls - t0).count(), calls_seconds_, secs(t_journal - t_cal).count(), secs(t_emit - t_journal).count(),
+          secs(std::chrono::steady_clock::now() - t_emit).count());
     }
   }
 
@@ -172,15 +175,15 @@ class EnrichNode final : public dag::Node {
       log_->warn("{}: LLM levels left uncalibrated: {}", id_, c.note);
       return;
     }
-    log_->info("{}: calibration on {} pairs ({} rated occupations, {}-fold): onet = {} + {} x raw; held-out MAE {} "
-               "(raw {}), bias {} (raw {}), r {} (raw {}); residual SD {}",
-               id_, c.pairs, c.occupations, c.folds, fmt2(c.map.intercept), fmt2(c.map.slope), fmt2(c.calibrated.mae),
-               fmt2(c.raw.mae), fmt2(c.calibrated.bias), fmt2(c.raw.bias), fmt2(c.calibrated.r), fmt2(c.raw.r),
-               fmt2(c.residual_sd));
+    log_->info(
+        "{}: calibration on {} pairs ({} rated occupations, {}-fold): onet = {} + {} x raw; held-out MAE {} "
+        "(raw {}), bias {} (raw {}), r {} (raw {}); residual SD {}",
+        id_, c.pairs, c.occupations, c.folds, fmt2(c.map.intercept), fmt2(c.map.slope), fmt2(c.calibrated.mae), fmt2(c.raw.mae),
+        fmt2(c.calibrated.bias), fmt2(c.raw.bias), fmt2(c.calibrated.r), fmt2(c.raw.r), fmt2(c.residual_sd));
   }
 
-  void emit_all(dag::Emitter& out, const Dataset& d, const EnrichedValues& v,
-                const std::vector<OccupationResult>& results, double seconds) {
+  void emit_all(dag::Emitter& out, const Dataset& d, const EnrichedValues& v, const std::vector<OccupationResult>& results,
+                double seconds) {
     // LV rows of the scope live in one rating table (Skills for 2.A/2.B); LLM-only rows join it.
     std::string target = "Skills";
     for (const auto& t : tables_) {
@@ -248,28 +251,30 @@ class EnrichNode final : public dag::Node {
       if (!r.answers.empty()) ++answered;
       if (d.rated(r.code)) ++rated;
     }
-    nlohmann::json summary = {
-        {"provider", provider_->name()},
-        {"model", provider_->model()},
-        {"prompt_version", kPromptVersion},
-        {"scope", scope_},
-        {"elements", d.scope.size()},
-        {"occupations", results.size()},
-        {"rated_occupations", rated},
-        {"unrated_occupations", results.size() - rated},
-        {"answered_occupations", answered},
-        {"failed_occupations", failed_count},
-        {"failed", failed},
-        {"calls", counters_.calls.load()},
-        {"cache_hits", counters_.cache_hits.load()},
-        {"retries", counters_.retries.load()},
-        {"invalid_answers", counters_.invalid_answers.load()},
-        {"enriched_rows", enriched_rows_.load()},
-        {"llm_only_rows", llm_rows_.load()},
-        {"calibration", v.calibration.to_json()},
-        {"blend", {{"se_floor", v.blend.se_floor}, {"default_se", v.blend.default_se}, {"llm_sd", std::round(v.calibration.residual_sd * 1e6) / 1e6}}},
-        {"calls_seconds", std::round(calls_seconds_ * 1000) / 1000},
-        {"seconds", std::round(seconds * 1000) / 1000}};
+    nlohmann::json summary = {{"provider", provider_->name()},
+                              {"model", provider_->model()},
+                              {"prompt_version", kPromptVersion},
+                              {"scope", scope_},
+                              {"elements", d.scope.size()},
+                              {"occupations", results.size()},
+                              {"rated_occupations", rated},
+                              {"unrated_occupations", results.size() - rated},
+                              {"answered_occupations", answered},
+                              {"failed_occupations", failed_count},
+                              {"failed", failed},
+                              {"calls", counters_.calls.load()},
+                              {"cache_hits", counters_.cache_hits.load()},
+                              {"retries", counters_.retries.load()},
+                              {"invalid_answers", counters_.invalid_answers.load()},
+                              {"enriched_rows", enriched_rows_.load()},
+                              {"llm_only_rows", llm_rows_.load()},
+                              {"calibration", v.calibration.to_json()},
+                              {"blend",
+                               {{"se_floor", v.blend.se_floor},
+                                {"default_se", v.blend.default_se},
+                                {"llm_sd", std::round(v.calibration.residual_sd * 1e6) / 1e6}}},
+                              {"calls_seconds", std::round(calls_seconds_ * 1000) / 1000},
+                              {"seconds", std::round(seconds * 1000) / 1000}};
     out.emit(std::make_shared<LlmSummaryBatch>(summary.dump()));
   }
 
@@ -324,42 +329,63 @@ dag::NodeSpec enrich_spec() {
                  .doc("Google's conventional variable for a Gemini key: used by provider gemini when "
                       "api_key is empty. Never logged."))
       .param(ParamSpec::integer("concurrency").def("${LLM_CONCURRENCY:-4}").range(1, 256).doc("requests in flight at most"))
-      .param(ParamSpec::number("rpm").def("${LLM_RPM:-60}").range(0, 1e6).doc(
-          "requests per minute at most, spaced evenly; 0 = no limit (replay: never limited)"))
+      .param(ParamSpec::number("rpm")
+                 .def("${LLM_RPM:-60}")
+                 .range(0, 1e6)
+                 .doc("requests per minute at most, spaced evenly; 0 = no limit (replay: never limited)"))
       .param(ParamSpec::number("timeout_s").def("60").range(0.01, 3600).doc("per request"))
-      .param(ParamSpec::integer("max_retries").def("4").range(0, 50).doc(
-          "retries per occupation after the first request (429, 5xx, timeout, connection error, empty or "
-          "invalid answer); then the occupation is recorded as failed"))
-      .param(ParamSpec::integer("backoff_ms").def("1000").range(0, 600000).doc(
-          "first retry waits backoff_ms x (0.5..1), doubling each retry (equal jitter); Retry-After is a lower bound"))
+      .param(ParamSpec::integer("max_retries")
+                 .def("4")
+                 .range(0, 50)
+                 .doc("retries per occupation after the first request (429, 5xx, timeout, connection error, empty or "
+                      "invalid answer); then the occupation is recorded as failed"))
+      .param(
+          ParamSpec::integer("backoff_ms")
+              .def("1000")
+              .range(0, 600000)
+              .doc("first retry waits backoff_ms x (0.5..1), doubling each retry (equal jitter); Retry-After is a lower bound"))
       .param(ParamSpec::number("max_backoff_s").def("60").range(0, 3600).doc("longest wait before a retry"))
       .param(ParamSpec::number("temperature").def("0").range(0, 2).doc("sampling temperature sent to the model"))
-      .param(ParamSpec::path("cassette").def("${LLM_CASSETTE:-data/llm/cassette.jsonl}").doc(
-          "replay: the recorded answers to use; record: true: where answers are appended"))
+      .param(ParamSpec::path("cassette")
+                 .def("${LLM_CASSETTE:-data/llm/cassette.jsonl}")
+                 .doc("replay: the recorded answers to use; record: true: where answers are appended"))
       .param(ParamSpec::flag("record").def("false").doc("gemini/openai: append every answer to `cassette`"))
       .param(ParamSpec::one_of("on_error", {"fail", "skip"})
                  .doc("an occupation still unanswered after the retries: fail the run (nothing is loaded; answers "
                       "so far stay cached) or skip it (it keeps O*NET values only). Default: settings.on_error, "
                       "else fail. A refused request (4xx other than 429: bad key, unknown model) always fails."))
-      .param(ParamSpec::integer("max_consecutive_failures").def("20").range(0, 1000000).doc(
-          "on_error skip: this many occupations given up in a row fail the run anyway (the service "
-          "looks down); 0 = never"))
-      .param(ParamSpec::list("scope").def("[2.A, 2.B]").doc(
-          "Content Model element id prefixes to rate (leaf elements below them); 2.A, 2.B = the 35 skills"))
+      .param(ParamSpec::integer("max_consecutive_failures")
+                 .def("20")
+                 .range(0, 1000000)
+                 .doc("on_error skip: this many occupations given up in a row fail the run anyway (the service "
+                      "looks down); 0 = never"))
+      .param(ParamSpec::list("scope")
+                 .def("[2.A, 2.B]")
+                 .doc("Content Model element id prefixes to rate (leaf elements below them); 2.A, 2.B = the 35 skills"))
       .param(ParamSpec::secret("cache")
                  .def(common::database_url_param_default())
                  .doc("database of the answer journal/cache (llm_assessments); `none` = no cache"))
-      .param(ParamSpec::integer("limit").def("0").range(0, 1000000).doc(
-          "ask about at most this many occupations (every n-th in code order); 0 = all"))
-      .param(ParamSpec::integer("references").def("3").range(0, 20).doc(
-          "similar other rated occupations whose O*NET LV values the prompt shows"))
+      .param(ParamSpec::integer("limit")
+                 .def("0")
+                 .range(0, 1000000)
+                 .doc("ask about at most this many occupations (every n-th in code order); 0 = all"))
+      .param(ParamSpec::integer("references")
+                 .def("3")
+                 .range(0, 20)
+                 .doc("similar other rated occupations whose O*NET LV values the prompt shows"))
       .param(ParamSpec::integer("folds").def("5").range(2, 50).doc("calibration: k of the k-fold held-out evaluation"))
-      .param(ParamSpec::integer("min_calibration_pairs").def("30").range(2, 1000000).doc(
-          "calibration needs at least this many (rated occupation, element) answers; else levels stay raw"))
-      .param(ParamSpec::number("se_floor").def("0.1").range(0, 7).doc(
-          "blend: O*NET standard errors below this count as this (29.2 has SE 0 on 1 LV row in 5)"))
-      .param(ParamSpec::number("default_se").def("0.3").range(0.001, 7).doc(
-          "blend: standard error assumed where O*NET gives none (n/a); 0.3 ~ 90th percentile of 29.2 skill LV SEs"))
+      .param(ParamSpec::integer("min_calibration_pairs")
+                 .def("30")
+                 .range(2, 1000000)
+                 .doc("calibration needs at least this many (rated occupation, element) answers; else levels stay raw"))
+      .param(ParamSpec::number("se_floor")
+                 .def("0.1")
+                 .range(0, 7)
+                 .doc("blend: O*NET standard errors below this count as this (29.2 has SE 0 on 1 LV row in 5)"))
+      .param(ParamSpec::number("default_se")
+                 .def("0.3")
+                 .range(0.001, 7)
+                 .doc("blend: standard error assumed where O*NET gives none (n/a); 0.3 ~ 90th percentile of 29.2 skill LV SEs"))
       .param(ParamSpec::number("progress_s").def("10").range(0.05, 3600).doc("seconds between progress log lines"))
       .input("in", "onet", "the validated O*NET stream (onet_validate's output)", true)
       .output("out", "onet", "the same stream with LLM values, LLM-only Skills rows, and an onet.llm_summary batch");

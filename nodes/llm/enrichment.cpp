@@ -28,8 +28,10 @@ std::string join(const std::vector<std::string>& v, const char* sep, std::size_t
 
 std::string seconds_text(double s) {
   char buf[32];
-  if (s < 120) std::snprintf(buf, sizeof buf, "%.1f s", s);
-  else std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
+  if (s < 120)
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
   return buf;
 }
 
@@ -54,11 +56,16 @@ struct Enricher::Shared {
   }
 };
 
-Enricher::Enricher(const Dataset& d, const PromptBuilder& prompts, Provider& provider, Journal* journal,
-                   EnrichOptions opts, std::shared_ptr<spdlog::logger> log, std::function<bool()> cancelled,
-                   EnrichCounters* counters)
-    : d_(d), prompts_(prompts), provider_(provider), journal_(journal), opts_(std::move(opts)),
-      log_(std::move(log)), cancelled_(std::move(cancelled)), c_(counters ? *counters : own_) {}
+Enricher::Enricher(const Dataset& d, const PromptBuilder& prompts, Provider& provider, Journal* journal, EnrichOptions opts,
+                   std::shared_ptr<spdlog::logger> log, std::function<bool()> cancelled, EnrichCounters* counters)
+    : d_(d),
+      prompts_(prompts),
+      provider_(provider),
+      journal_(journal),
+      opts_(std::move(opts)),
+      log_(std::move(log)),
+      cancelled_(std::move(cancelled)),
+      c_(counters ? *counters : own_) {}
 
 void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationResult& res, Shared& sh) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -144,8 +151,7 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
       retry_after = r.retry_after_s;
       if (r.outcome == Outcome::RateLimited && retry_after) {
         // The server asked everyone to wait, not just this request.
-        sh.limiter.pause_for(std::min(opts_.retry.max_backoff,
-                                      std::chrono::milliseconds(std::llround(*retry_after * 1000))));
+        sh.limiter.pause_for(std::min(opts_.retry.max_backoff, std::chrono::milliseconds(std::llround(*retry_after * 1000))));
       }
     }
     if (retry >= opts_.retry.max_retries) {
@@ -156,8 +162,8 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
     ++retry;
     ++c_.retries;
     if (log_) {
-      log_->debug("{}: {}: {}; retry {}/{} in {} ms", opts_.label, occ.code, problem, retry,
-                  opts_.retry.max_retries, wait.count());
+      log_->debug("{}: {}: {}; retry {}/{} in {} ms", opts_.label, occ.code, problem, retry, opts_.retry.max_retries,
+                  wait.count());
     }
     if (!sh.limiter.sleep_for(wait)) {
       interrupted = true;
@@ -182,8 +188,7 @@ void Enricher::process(const onet::OccupationRow& occ, Request full, OccupationR
     if (opts_.fail_on_error) {
       sh.fail("occupation " + occ.code + ": " + res.failure +
               " (on_error: fail; with on_error: skip the run goes on without it)");
-    } else if (const int n = ++sh.failed_in_a_row;
-               opts_.max_consecutive_failures > 0 && n >= opts_.max_consecutive_failures) {
+    } else if (const int n = ++sh.failed_in_a_row; opts_.max_consecutive_failures > 0 && n >= opts_.max_consecutive_failures) {
       sh.fail(std::to_string(n) + " occupations in a row failed (last: " + occ.code + ": " + res.failure +
               "); the service looks unavailable, stopping (max_consecutive_failures)");
     }
@@ -254,12 +259,12 @@ std::vector<OccupationResult> Enricher::run(const std::vector<const onet::Occupa
     std::string eta = "?";
     if (live > 0 && done < total) eta = seconds_text(elapsed * static_cast<double>(total - done) / static_cast<double>(live));
     if (final) {
-      log_->info("{}: {}/{} occupations in {}: {} calls, {} from cache, {} retries, {} invalid answers, {} failed",
-                 opts_.label, done, total, seconds_text(elapsed), c_.calls.load(), cache, c_.retries.load(),
-                 c_.invalid_answers.load(), c_.failures.load());
+      log_->info("{}: {}/{} occupations in {}: {} calls, {} from cache, {} retries, {} invalid answers, {} failed", opts_.label,
+                 done, total, seconds_text(elapsed), c_.calls.load(), cache, c_.retries.load(), c_.invalid_answers.load(),
+                 c_.failures.load());
     } else {
-      log_->info("{}: {}/{} occupations ({} from cache), {} calls, {} retries, {} failed; ETA {}", opts_.label,
-                 done, total, cache, c_.calls.load(), c_.retries.load(), c_.failures.load(), eta);
+      log_->info("{}: {}/{} occupations ({} from cache), {} calls, {} retries, {} failed; ETA {}", opts_.label, done, total,
+                 cache, c_.calls.load(), c_.retries.load(), c_.failures.load(), eta);
     }
   };
   std::thread progress([&] {

@@ -18,13 +18,15 @@
 #include "nodes/llm/provider.hpp"
 #include "nodes/llm/retry_policy.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 
 namespace llm {
 
 struct EnrichOptions {
   int concurrency = 4;
-  double rpm = 60;          // 0 = no limit
+  double rpm = 60;  // 0 = no limit
   RetryPolicy retry;
   bool fail_on_error = true;  // on_error: fail (stop and fail the run) | skip (record, go on)
   // skip: this many occupations given up in a row (none answered in between) fail the run
@@ -44,24 +46,22 @@ struct OccupationResult {
   std::string code;
   std::string prompt_hash;
   std::map<std::string, ElementAnswer> answers;  // element id -> raw level
-  bool from_cache = false;  // every element came from the journal
-  bool failed = false;      // gave up on at least one element
-  std::string failure;      // why (last problem)
+  bool from_cache = false;                       // every element came from the journal
+  bool failed = false;                           // gave up on at least one element
+  std::string failure;                           // why (last problem)
   int calls = 0;
 };
 
 struct EnrichCounters {
-  std::atomic<std::int64_t> total{0}, done{0}, calls{0}, cache_hits{0}, failures{0}, retries{0},
-      invalid_answers{0};
+  std::atomic<std::int64_t> total{0}, done{0}, calls{0}, cache_hits{0}, failures{0}, retries{0}, invalid_answers{0};
 };
 
 class Enricher {
  public:
   // `journal` may be null (no cache). `cancelled` is polled between calls.
   // `counters`: where to count (e.g. a node's, read by the progress thread); own ones when null.
-  Enricher(const Dataset& d, const PromptBuilder& prompts, Provider& provider, Journal* journal,
-           EnrichOptions opts, std::shared_ptr<spdlog::logger> log, std::function<bool()> cancelled = {},
-           EnrichCounters* counters = nullptr);
+  Enricher(const Dataset& d, const PromptBuilder& prompts, Provider& provider, Journal* journal, EnrichOptions opts,
+           std::shared_ptr<spdlog::logger> log, std::function<bool()> cancelled = {}, EnrichCounters* counters = nullptr);
 
   // Results in the order of `targets`. Throws std::runtime_error when the run must fail: a
   // request refused outright (bad key, unknown model: every other would fail the same way), an

@@ -16,8 +16,7 @@ namespace http = web::http;
 
 class CpprestTransport final : public HttpTransport {
  public:
-  CpprestTransport(const web::uri& base, std::chrono::milliseconds timeout)
-      : client_(base, config(timeout)) {}
+  CpprestTransport(const web::uri& base, std::chrono::milliseconds timeout) : client_(base, config(timeout)) {}
 
   HttpResult post(const std::string& path, const Headers& headers, const std::string& body) override {
     HttpResult res;
@@ -58,8 +57,7 @@ class CpprestTransport final : public HttpTransport {
 
 }  // namespace
 
-std::unique_ptr<HttpTransport> make_cpprest_transport(const std::string& base_url,
-                                                      std::chrono::milliseconds timeout) {
+std::unique_ptr<HttpTransport> make_cpprest_transport(const std::string& base_url, std::chrono::milliseconds timeout) {
   if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
     throw std::invalid_argument("'" + common::redact_url(base_url) + "' is not an http:// or https:// URL");
   }

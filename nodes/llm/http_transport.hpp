@@ -13,11 +13,11 @@ namespace llm {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResult {
-  int status = 0;            // 0 when no response arrived
+  int status = 0;  // 0 when no response arrived
   std::string body;
-  std::string retry_after;   // header value, empty when absent
+  std::string retry_after;  // header value, empty when absent
   bool timed_out = false;
-  std::string error;         // transport failure (no response); never holds header values
+  std::string error;  // transport failure (no response); never holds header values
   double latency_ms = 0;
 };
 
@@ -28,7 +28,6 @@ class HttpTransport {
 };
 
 // Throws std::invalid_argument when base_url is not an http(s) URL.
-std::unique_ptr<HttpTransport> make_cpprest_transport(const std::string& base_url,
-                                                      std::chrono::milliseconds timeout);
+std::unique_ptr<HttpTransport> make_cpprest_transport(const std::string& base_url, std::chrono::milliseconds timeout);
 
 }  // namespace llm

@@ -51,14 +51,13 @@ Journal::Cache Journal::load() {
                         "FROM llm_assessments WHERE provider = :p AND model = :m AND prompt_version = :v "
                         "AND status = 'ok' ORDER BY assessment_id",
          soci::into(code), soci::into(element), soci::into(hash), soci::into(level, level_ind),
-         soci::into(justification, just_ind), soci::into(calibrated, cal_ind), soci::use(provider_),
-         soci::use(model_), soci::use(version));
+         soci::into(justification, just_ind), soci::into(calibrated, cal_ind), soci::use(provider_), soci::use(model_),
+         soci::use(version));
     st.execute();
     while (st.fetch()) {
       if (level_ind != soci::i_ok) continue;
-      out[{code, hash}][element] =
-          CachedAnswer{level, just_ind == soci::i_ok ? justification : std::string(),
-                       cal_ind == soci::i_ok ? std::optional<double>(calibrated) : std::nullopt};
+      out[{code, hash}][element] = CachedAnswer{level, just_ind == soci::i_ok ? justification : std::string(),
+                                                cal_ind == soci::i_ok ? std::optional<double>(calibrated) : std::nullopt};
     }
   } catch (const std::exception& e) {
     fail(e, "reading cached LLM answers");
@@ -82,9 +81,8 @@ void Journal::write(const std::vector<JournalRow>& rows) {
                         "completion_tokens, status, created_at) VALUES (:c, :e, :p, :m, :v, :h, :l, :j, :r, "
                         ":lat, :pt, :ct, :s, :t)",
          soci::use(r.code), soci::use(r.element_id), soci::use(provider_), soci::use(model_), soci::use(version),
-         soci::use(r.prompt_hash), soci::use(level, level_i), soci::use(r.justification),
-         soci::use(r.raw_response), soci::use(latency, latency_i), soci::use(pt, pt_i), soci::use(ct, ct_i),
-         soci::use(r.status), soci::use(r.created_at));
+         soci::use(r.prompt_hash), soci::use(level, level_i), soci::use(r.justification), soci::use(r.raw_response),
+         soci::use(latency, latency_i), soci::use(pt, pt_i), soci::use(ct, ct_i), soci::use(r.status), soci::use(r.created_at));
     for (const auto& row : rows) {
       r = row;
       level = row.raw_level.value_or(0);
@@ -125,9 +123,8 @@ void Journal::set_calibrated(double slope, double intercept, double lo, double h
            "ELSE :b3 + :a3 * raw_level END "
            "WHERE onetsoc_code = :c AND provider = :p AND model = :m AND prompt_hash = :h AND "
            "prompt_version = :v AND status = 'ok'",
-        soci::use(b), soci::use(a), soci::use(lo1), soci::use(lo2), soci::use(b2), soci::use(a2), soci::use(hi1),
-        soci::use(hi2), soci::use(b3), soci::use(a3), soci::use(code), soci::use(provider), soci::use(model),
-        soci::use(hash), soci::use(version);
+        soci::use(b), soci::use(a), soci::use(lo1), soci::use(lo2), soci::use(b2), soci::use(a2), soci::use(hi1), soci::use(hi2),
+        soci::use(b3), soci::use(a3), soci::use(code), soci::use(provider), soci::use(model), soci::use(hash), soci::use(version);
     tx.commit();
   } catch (const std::exception& e) {
     fail(e, "storing calibrated levels");

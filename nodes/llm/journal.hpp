@@ -16,7 +16,9 @@
 
 #include "nodes/sql/database.hpp"
 
-namespace soci { class session; }
+namespace soci {
+class session;
+}
 
 namespace llm {
 
@@ -35,7 +37,6 @@ struct CachedAnswer {
   std::string justification;
   std::optional<double> calibrated;  // calibrated_level as last stored
 };
-
 
 class Journal {
  public:

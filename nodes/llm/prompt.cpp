@@ -87,7 +87,8 @@ Request PromptBuilder::build(const onet::OccupationRow& occ, const std::vector<s
   u += "Description: " + occ.description + "\n\n";
 
   u += "Task: rate the level of each skill below that this occupation requires, on O*NET's "
-       "\"" + d_.lv_scale_name + "\" scale (scale id LV), from " + lo + " to " + hi + ". ";
+       "\"" +
+       d_.lv_scale_name + "\" scale (scale id LV), from " + lo + " to " + hi + ". ";
   u += "LV measures how much of the skill the work requires: " + lo +
        " means the skill is not needed at all, higher values mean more advanced use, and " + hi +
        " is the highest level, needed only by the most demanding occupations. O*NET's values "
@@ -120,9 +121,8 @@ Request PromptBuilder::build(const onet::OccupationRow& occ, const std::vector<s
     }
   }
 
-  u += "\nAnswer with JSON only, in this shape: {\"occupation_code\": \"" + occ.code +
-       "\", \"skills\": [{\"element_id\": \"" + ids.front() +
-       "\", \"level\": 3.5, \"justification\": \"one short sentence\"}]}\n";
+  u += "\nAnswer with JSON only, in this shape: {\"occupation_code\": \"" + occ.code + "\", \"skills\": [{\"element_id\": \"" +
+       ids.front() + "\", \"level\": 3.5, \"justification\": \"one short sentence\"}]}\n";
   u += "Give exactly one item for each of these element ids, and no other: ";
   for (std::size_t i = 0; i < ids.size(); ++i) u += (i ? ", " : "") + ids[i];
   u += "\n";

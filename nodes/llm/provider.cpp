@@ -30,10 +30,14 @@ std::string error_message(const std::string& body) {
 
 class HttpProvider final : public Provider {
  public:
-  HttpProvider(std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpTransport> t, std::string base_url,
-               std::string model, std::string key, double temperature)
-      : wire_(std::move(wire)), t_(std::move(t)), base_(std::move(base_url)), model_(std::move(model)),
-        key_(std::move(key)), temperature_(temperature) {}
+  HttpProvider(std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpTransport> t, std::string base_url, std::string model,
+               std::string key, double temperature)
+      : wire_(std::move(wire)),
+        t_(std::move(t)),
+        base_(std::move(base_url)),
+        model_(std::move(model)),
+        key_(std::move(key)),
+        temperature_(temperature) {}
 
   std::string name() const override { return wire_->name(); }
   std::string model() const override { return model_; }
@@ -131,15 +135,24 @@ class RecordingProvider final : public Provider {
 
 const char* to_string(Outcome o) {
   switch (o) {
-    case Outcome::Ok: return "ok";
-    case Outcome::RateLimited: return "rate limited";
-    case Outcome::ServerError: return "server error";
-    case Outcome::Timeout: return "timeout";
-    case Outcome::Transport: return "connection failed";
-    case Outcome::Empty: return "empty answer";
-    case Outcome::Blocked: return "blocked";
-    case Outcome::ClientError: return "request refused";
-    case Outcome::NoRecording: return "not in the cassette";
+    case Outcome::Ok:
+      return "ok";
+    case Outcome::RateLimited:
+      return "rate limited";
+    case Outcome::ServerError:
+      return "server error";
+    case Outcome::Timeout:
+      return "timeout";
+    case Outcome::Transport:
+      return "connection failed";
+    case Outcome::Empty:
+      return "empty answer";
+    case Outcome::Blocked:
+      return "blocked";
+    case Outcome::ClientError:
+      return "request refused";
+    case Outcome::NoRecording:
+      return "not in the cassette";
   }
   return "?";
 }
@@ -164,10 +177,9 @@ std::string default_base_url(const std::string& provider) {
 }
 
 std::unique_ptr<Provider> make_http_provider(std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpTransport> t,
-                                             std::string base_url, std::string model, std::string api_key,
-                                             double temperature) {
-  return std::make_unique<HttpProvider>(std::move(wire), std::move(t), std::move(base_url), std::move(model),
-                                        std::move(api_key), temperature);
+                                             std::string base_url, std::string model, std::string api_key, double temperature) {
+  return std::make_unique<HttpProvider>(std::move(wire), std::move(t), std::move(base_url), std::move(model), std::move(api_key),
+                                        temperature);
 }
 
 std::unique_ptr<Provider> make_provider(const ProviderOptions& o) {
@@ -185,8 +197,9 @@ std::unique_ptr<Provider> make_provider(const ProviderOptions& o) {
                                 " needs a model name (set LLM_MODEL or params.model)");
   }
   if (o.provider == "gemini" && o.api_key.empty()) {
-    throw std::invalid_argument("parameter 'api_key' is empty: provider gemini needs a key "
-                                "(set LLM_API_KEY or GEMINI_API_KEY)");
+    throw std::invalid_argument(
+        "parameter 'api_key' is empty: provider gemini needs a key "
+        "(set LLM_API_KEY or GEMINI_API_KEY)");
   }
   std::string base = o.base_url.empty() ? default_base_url(o.provider) : o.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -24,7 +24,7 @@ struct ProviderOptions {
   std::string provider;  // gemini | openai | replay
   std::string base_url;  // default per provider when empty
   std::string model;
-  std::string api_key;   // never logged; scrubbed from any text a server sends back
+  std::string api_key;  // never logged; scrubbed from any text a server sends back
   std::chrono::milliseconds timeout{60000};
   double temperature = 0;
   std::string cassette;  // replay: read; with record: written
@@ -37,8 +37,7 @@ std::unique_ptr<Provider> make_provider(const ProviderOptions& o);
 
 // For tests and the bench: an HTTP provider over a given transport.
 std::unique_ptr<Provider> make_http_provider(std::unique_ptr<WireFormat> wire, std::unique_ptr<HttpTransport> t,
-                                             std::string base_url, std::string model, std::string api_key,
-                                             double temperature);
+                                             std::string base_url, std::string model, std::string api_key, double temperature);
 
 std::string default_base_url(const std::string& provider);
 

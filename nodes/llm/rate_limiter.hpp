@@ -11,7 +11,8 @@ namespace llm {
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit RateLimiter(double rpm) : interval_(rpm > 0 ? std::chrono::duration<double>(60.0 / rpm) : std::chrono::duration<double>(0)) {}
+  explicit RateLimiter(double rpm)
+      : interval_(rpm > 0 ? std::chrono::duration<double>(60.0 / rpm) : std::chrono::duration<double>(0)) {}
 
   // Blocks until this caller may start a request; false when stopped meanwhile.
   bool acquire();

@@ -12,13 +12,13 @@ namespace {
 // Words that say nothing about what an occupation does (O*NET descriptions use them a lot).
 const std::set<std::string>& stopwords() {
   static const std::set<std::string> s = {
-      "the", "and", "for", "with", "that", "this", "from", "such", "other", "may", "including",
-      "are", "not", "all", "any", "into", "their", "them", "they", "also", "who", "which",
-      "using", "used", "use", "work", "workers", "perform", "performing", "duties", "related",
-      "activities", "various", "specific", "those", "than", "been", "has", "have", "its",
-      "our", "out", "over", "under", "within", "without", "per", "via", "both",
-      "each", "one", "two", "more", "most", "only", "can", "will", "but", "includes",
-      "include", "occupations", "occupation"};
+      "the",     "and",        "for",    "with",    "that",       "this",    "from",        "such",      "other",
+      "may",     "including",  "are",    "not",     "all",        "any",     "into",        "their",     "them",
+      "they",    "also",       "who",    "which",   "using",      "used",    "use",         "work",      "workers",
+      "perform", "performing", "duties", "related", "activities", "various", "specific",    "those",     "than",
+      "been",    "has",        "have",   "its",     "our",        "out",     "over",        "under",     "within",
+      "without", "per",        "via",    "both",    "each",       "one",     "two",         "more",      "most",
+      "only",    "can",        "will",   "but",     "includes",   "include", "occupations", "occupation"};
   return s;
 }
 
@@ -43,11 +43,16 @@ double jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
 
 const char* Reference::why() const {
   switch (shared_level) {
-    case 4: return "same detailed occupation";
-    case 3: return "same broad occupation";
-    case 2: return "same minor group";
-    case 1: return "same major group";
-    default: return "similar description";
+    case 4:
+      return "same detailed occupation";
+    case 3:
+      return "same broad occupation";
+    case 2:
+      return "same minor group";
+    case 1:
+      return "same major group";
+    default:
+      return "similar description";
   }
 }
 
@@ -68,8 +73,10 @@ std::vector<std::string> content_words(const std::string& text) {
     w.clear();
   };
   for (unsigned char c : text) {
-    if (std::isalnum(c)) w.push_back(static_cast<char>(std::tolower(c)));
-    else flush();
+    if (std::isalnum(c))
+      w.push_back(static_cast<char>(std::tolower(c)));
+    else
+      flush();
   }
   flush();
   return {out.begin(), out.end()};

@@ -20,8 +20,8 @@ struct OccupationText {
 
 struct Reference {
   std::string code;
-  int shared_level = 0;  // 4 detailed, 3 broad, 2 minor, 1 major, 0 none
-  double overlap = 0;    // Jaccard index of the word sets
+  int shared_level = 0;     // 4 detailed, 3 broad, 2 minor, 1 major, 0 none
+  double overlap = 0;       // Jaccard index of the word sets
   const char* why() const;  // "same detailed occupation", ...
 };
 
@@ -41,7 +41,7 @@ class ReferenceFinder {
  private:
   std::vector<std::uint32_t> words_of(const OccupationText& o) const;
   std::vector<OccupationText> candidates_;
-  std::vector<std::vector<std::uint32_t>> words_;  // sorted word ids per candidate
+  std::vector<std::vector<std::uint32_t>> words_;       // sorted word ids per candidate
   std::unordered_map<std::string, std::uint32_t> ids_;  // word -> id
 };
 

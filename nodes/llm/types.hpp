@@ -38,9 +38,9 @@ bool retryable(Outcome o);
 struct Reply {
   Outcome outcome = Outcome::Transport;
   int http_status = 0;
-  std::string body;                    // the response body as received (wire format)
-  std::string text;                    // the model's answer text (Ok)
-  std::optional<double> retry_after_s; // Retry-After of a 429/503, in seconds
+  std::string body;                     // the response body as received (wire format)
+  std::string text;                     // the model's answer text (Ok)
+  std::optional<double> retry_after_s;  // Retry-After of a 429/503, in seconds
   std::optional<long long> prompt_tokens, completion_tokens;
   double latency_ms = 0;
   std::string detail;  // short reason for logs and the journal; never holds a key

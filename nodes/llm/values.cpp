@@ -4,8 +4,8 @@
 
 namespace llm {
 
-EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds,
-                              std::size_t min_pairs, BlendOptions blend) {
+EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds, std::size_t min_pairs,
+                              BlendOptions blend) {
   EnrichedValues v;
   v.blend = blend;
   v.blend.lo = d.lv_min;

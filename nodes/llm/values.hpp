@@ -23,8 +23,8 @@ struct EnrichedValues {
   std::vector<std::pair<std::string, std::string>> journal_updates;
 };
 
-EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds,
-                              std::size_t min_pairs, BlendOptions blend);
+EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResult>& results, int folds, std::size_t min_pairs,
+                              BlendOptions blend);
 
 // A copy of `t` whose LV rows of enriched (occupation, element) pairs carry llm_value and
 // refined_value; nullptr when no row of `t` changes (forward the original then).

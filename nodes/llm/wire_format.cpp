@@ -71,8 +71,8 @@ class Gemini final : public WireFormat {
     }
     const std::string finish = str_field(c, "finishReason");
     if (text.empty()) {
-      static const char* blocked[] = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII",
-                                      "IMAGE_SAFETY", "LANGUAGE"};
+      static const char* blocked[] = {"SAFETY", "RECITATION",   "BLOCKLIST", "PROHIBITED_CONTENT",
+                                      "SPII",   "IMAGE_SAFETY", "LANGUAGE"};
       bool is_blocked = std::any_of(std::begin(blocked), std::end(blocked), [&](const char* b) { return finish == b; });
       r.outcome = is_blocked ? Outcome::Blocked : Outcome::Empty;
       r.detail = "empty candidate" + (finish.empty() ? std::string() : " (finishReason " + finish + ")");
@@ -99,11 +99,9 @@ class OpenAi final : public WireFormat {
   std::string body(const Request& r, const std::string& model, double temperature) const override {
     json b = {{"model", model},
               {"temperature", temperature},
-              {"messages", json::array({{{"role", "system"}, {"content", r.system}},
-                                        {{"role", "user"}, {"content", r.user}}})},
+              {"messages", json::array({{{"role", "system"}, {"content", r.system}}, {{"role", "user"}, {"content", r.user}}})},
               {"response_format",
-               {{"type", "json_schema"},
-                {"json_schema", {{"name", "skill_levels"}, {"strict", true}, {"schema", r.schema}}}}}};
+               {{"type", "json_schema"}, {"json_schema", {{"name", "skill_levels"}, {"strict", true}, {"schema", r.schema}}}}}};
     return b.dump();
   }
   void read(Reply& r) const override {

@@ -34,13 +34,11 @@ class ReleaseBatch final : public dag::Batch {
 // A row (or whole-file problem) found bad by a reader or a check. `line` is 1-based, 0 when the
 // problem is not about one line. Printed as "file:line: reason".
 struct RowProblem {
-  std::string file;    // "Skills.txt"
+  std::string file;  // "Skills.txt"
   std::uint32_t line = 0;
   std::string reason;  // without the file:line prefix
   std::string key;     // identifying fields of the row, '/'-joined (e.g. "11-1011.00/2.A.1.a/IM")
-  std::string str() const {
-    return line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason;
-  }
+  std::string str() const { return line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason; }
 };
 
 struct OccupationRow {
@@ -175,10 +173,9 @@ class TableBatch final : public dag::Batch {
   std::vector<RowProblem> rejects;
   std::string_view kind() const override { return "onet.table"; }
   std::size_t rows() const override {
-    return occupations.size() + elements.size() + scales.size() + ratings.size() + tasks.size() +
-           alternate_titles.size() + reported_titles.size() + job_zones.size() +
-           job_zone_reference.size() + anchors.size() + technologies.size() + ete.size() +
-           ete_categories.size();
+    return occupations.size() + elements.size() + scales.size() + ratings.size() + tasks.size() + alternate_titles.size() +
+           reported_titles.size() + job_zones.size() + job_zone_reference.size() + anchors.size() + technologies.size() +
+           ete.size() + ete_categories.size();
   }
 };
 

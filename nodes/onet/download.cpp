@@ -30,7 +30,6 @@ void curl_init_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-
 // A file being written under a temporary name; removed unless commit() moved it into place.
 class TempFile {
  public:
@@ -147,11 +146,10 @@ DownloadResult fetch_to_cache(const std::string& url, const DownloadOptions& opt
     if (recorded) {
       std::string actual = sha256_file(target.string());
       if (actual != *recorded) {
-        note("cached " + target.string() + " does not match its recorded checksum (" + *recorded + " vs " +
-             actual + "); downloading again");
+        note("cached " + target.string() + " does not match its recorded checksum (" + *recorded + " vs " + actual +
+             "); downloading again");
       } else if (!expected.empty() && actual != expected) {
-        note("cached " + target.string() + " has checksum " + actual + ", not the expected " + expected +
-             "; downloading again");
+        note("cached " + target.string() + " has checksum " + actual + ", not the expected " + expected + "; downloading again");
       } else {
         note("using cached " + target.string() + " (sha256 " + actual + ")");
         return {target.string(), actual, true};
@@ -200,14 +198,13 @@ DownloadResult fetch_to_cache(const std::string& url, const DownloadOptions& opt
   curl_off_t declared = -1;
   curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
   if (declared >= 0 && static_cast<std::uint64_t>(declared) != sink.bytes) {
-    throw DownloadError("download of " + shown + " failed: got " + std::to_string(sink.bytes) +
-                        " bytes, Content-Length said " + std::to_string(declared));
+    throw DownloadError("download of " + shown + " failed: got " + std::to_string(sink.bytes) + " bytes, Content-Length said " +
+                        std::to_string(declared));
   }
   if (sink.bytes == 0) throw DownloadError("download of " + shown + " failed: the response body is empty");
   std::string actual = hash.hex();
   if (!expected.empty() && actual != expected) {
-    throw DownloadError("download of " + shown + " failed: checksum mismatch: expected sha256 " + expected +
-                        ", got " + actual);
+    throw DownloadError("download of " + shown + " failed: checksum mismatch: expected sha256 " + expected + ", got " + actual);
   }
   tmp.commit(target);
   write_sha_file(sha_path, actual, name);

@@ -16,15 +16,15 @@ class DownloadError : public std::runtime_error {
 };
 
 struct DownloadResult {
-  std::string path;    // cached file
-  std::string sha256;  // its checksum (lowercase hex)
-  bool reused = false; // served from the cache without a request
+  std::string path;     // cached file
+  std::string sha256;   // its checksum (lowercase hex)
+  bool reused = false;  // served from the cache without a request
 };
 
 struct DownloadOptions {
   std::string cache_dir = "data/cache";
   long timeout_s = 600;
-  std::string expected_sha256;  // empty: accept any content (and record its checksum)
+  std::string expected_sha256;                  // empty: accept any content (and record its checksum)
   std::function<void(const std::string&)> log;  // progress notes; may be empty
 };
 

@@ -115,8 +115,7 @@ std::optional<std::string> ZipSource::read_table(const std::string& table) const
   for (std::size_t i = 0; i < names_.size(); ++i) {
     if (base_name(names_[i]) != want) continue;
     if (index) {
-      throw std::runtime_error("zip " + path_ + " has two entries named " + want + ": " + names_[*index] +
-                               " and " + names_[i]);
+      throw std::runtime_error("zip " + path_ + " has two entries named " + want + ": " + names_[*index] + " and " + names_[i]);
     }
     index = i;
   }
@@ -139,8 +138,7 @@ std::optional<std::string> ZipSource::read_table(const std::string& table) const
   for (;;) {
     zip_int64_t got = zip_fread(f.get(), buf, sizeof buf);
     if (got < 0) {
-      throw std::runtime_error("zip " + path_ + ": cannot read " + names_[*index] + ": " +
-                               zip_file_strerror(f.get()));
+      throw std::runtime_error("zip " + path_ + ": cannot read " + names_[*index] + ": " + zip_file_strerror(f.get()));
     }
     if (got == 0) break;
     out.append(buf, static_cast<std::size_t>(got));
@@ -152,9 +150,7 @@ std::optional<std::string> ZipSource::read_table(const std::string& table) const
   return out;
 }
 
-std::string ZipSource::describe() const {
-  return "zip " + path_ + (origin_.empty() ? "" : " (downloaded from " + origin_ + ")");
-}
+std::string ZipSource::describe() const { return "zip " + path_ + (origin_.empty() ? "" : " (downloaded from " + origin_ + ")"); }
 
 std::optional<std::string> ZipSource::top_folder() const {
   std::optional<std::string> top;

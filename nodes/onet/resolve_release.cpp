@@ -24,7 +24,6 @@ bool starts_with_ci(const std::string& s, std::string_view prefix) {
   return true;
 }
 
-
 void check_expected(const std::string& expected, const std::string& actual, const std::string& what) {
   if (!expected.empty() && common::ascii_lower(expected) != actual) {
     throw SourceError("checksum mismatch for " + what + ": expected sha256 " + common::ascii_lower(expected) + ", got " + actual);

@@ -64,9 +64,7 @@ class TableNode final : public dag::Node {
     release_freed_memory();
   }
 
-  std::map<std::string, std::int64_t> counters() const override {
-    return {{"unparsable_rows", rejected_.load()}};
-  }
+  std::map<std::string, std::int64_t> counters() const override { return {{"unparsable_rows", rejected_.load()}}; }
 
  private:
   std::shared_ptr<spdlog::logger> log_;
@@ -93,9 +91,10 @@ dag::NodeSpec table_spec() {
           "attached to the chunk as rejects for onet_validate to write out.")
       .param(ParamSpec::one_of("table", known_tables()).req().doc("O*NET table name, without .txt."))
       .param(ParamSpec::integer("chunk_rows").def("8192").range(1, 10000000).doc("Rows per emitted chunk."))
-      .param(ParamSpec::flag("required").def("true").doc(
-          "A missing table is an error; false: emit nothing (for tables such as Abilities that a release "
-          "copy may lack)."))
+      .param(ParamSpec::flag("required")
+                 .def("true")
+                 .doc("A missing table is an error; false: emit nothing (for tables such as Abilities that a release "
+                      "copy may lack)."))
       .param(ParamSpec::one_of("on_error", {"fail", "skip"})
                  .doc("Unparsable rows: fail the run, or skip them into the rejects. Default: settings.on_error, "
                       "else fail."))

@@ -143,15 +143,31 @@ std::string key_of(Shape shape, const Fields& f) {
     case Shape::Element:
     case Shape::Scale:
     case Shape::JobZone:
-    case Shape::JobZoneReference: add(0); break;
-    case Shape::Rating: add(0), add(1), add(3); break;
+    case Shape::JobZoneReference:
+      add(0);
+      break;
+    case Shape::Rating:
+      add(0), add(1), add(3);
+      break;
     case Shape::Task:
-    case Shape::ReportedTitle: add(0), add(1); break;
-    case Shape::AlternateTitle: add(0), add(1), add(2); break;
-    case Shape::Anchor: add(0), add(2), add(3); break;
-    case Shape::Technology: add(0), add(2), add(1); break;
-    case Shape::Ete: add(0), add(1), add(3), add(4); break;
-    case Shape::EteCategory: add(0), add(2), add(3); break;
+    case Shape::ReportedTitle:
+      add(0), add(1);
+      break;
+    case Shape::AlternateTitle:
+      add(0), add(1), add(2);
+      break;
+    case Shape::Anchor:
+      add(0), add(2), add(3);
+      break;
+    case Shape::Technology:
+      add(0), add(2), add(1);
+      break;
+    case Shape::Ete:
+      add(0), add(1), add(3), add(4);
+      break;
+    case Shape::EteCategory:
+      add(0), add(2), add(3);
+      break;
   }
   std::replace(key.begin(), key.end(), '\r', ' ');
   return key;
@@ -166,11 +182,7 @@ ParseError::ParseError(std::string file, std::uint32_t line, std::string reason)
       reason_(std::move(reason)) {}
 
 TableParser::TableParser(std::string content, std::string table, Shape shape, OnBadRow policy)
-    : content_(std::move(content)),
-      table_(std::move(table)),
-      file_(file_name_of(table_)),
-      shape_(shape),
-      policy_(policy) {
+    : content_(std::move(content)), table_(std::move(table)), file_(file_name_of(table_)), shape_(shape), policy_(policy) {
   if (content_.size() >= 3 && content_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;
   if (pos_ == content_.size()) {
     throw ParseError(file_, 0, "file is empty (expected the header line " + header_text(columns(shape_)) + ")");
@@ -201,8 +213,8 @@ bool TableParser::next_line(Line& out) {
   const bool has_cr = nl > start && nl[-1] == '\r';
   if (has_cr != crlf_) {
     throw ParseError(file_, line_no_,
-                     std::string("mixed line endings: this line ends with ") + (has_cr ? "CRLF" : "LF") +
-                         ", line 1 with " + (crlf_ ? "CRLF" : "LF"));
+                     std::string("mixed line endings: this line ends with ") + (has_cr ? "CRLF" : "LF") + ", line 1 with " +
+                         (crlf_ ? "CRLF" : "LF"));
   }
   out = {std::string_view(start, static_cast<std::size_t>(nl - start) - (has_cr ? 1 : 0)), true};
   pos_ = static_cast<std::size_t>(nl - base) + 1;
@@ -240,14 +252,12 @@ void TableParser::check_header(std::string_view header) {
       break;
     }
   }
-  const std::string counts =
-      " (" + std::to_string(got.size()) + " columns, expected " + std::to_string(want.size()) + ")";
+  const std::string counts = " (" + std::to_string(got.size()) + " columns, expected " + std::to_string(want.size()) + ")";
   if (!missing.empty() && extra.empty()) {
     throw ParseError(file_, 1, "header lacks column '" + std::string(missing) + "'" + counts);
   }
   if (missing.empty() && !extra.empty()) {
-    throw ParseError(file_, 1, "header has unexpected column " + std::to_string(extra_pos) + " '" +
-                                   shown(extra) + "'" + counts);
+    throw ParseError(file_, 1, "header has unexpected column " + std::to_string(extra_pos) + " '" + shown(extra) + "'" + counts);
   }
   // Renamed or reordered (or a duplicated name): name the first column that differs.
   for (std::size_t i = 0; i < std::max(got.size(), want.size()); ++i) {
@@ -255,12 +265,12 @@ void TableParser::check_header(std::string_view header) {
       throw ParseError(file_, 1, "header lacks column '" + std::string(want[i]) + "'" + counts);
     }
     if (i >= want.size()) {
-      throw ParseError(file_, 1, "header has unexpected column " + std::to_string(i + 1) + " '" +
-                                     shown(got[i]) + "'" + counts);
+      throw ParseError(file_, 1, "header has unexpected column " + std::to_string(i + 1) + " '" + shown(got[i]) + "'" + counts);
     }
     if (got[i] != want[i]) {
-      throw ParseError(file_, 1, "header column " + std::to_string(i + 1) + " is '" + shown(got[i]) +
-                                     "', expected '" + std::string(want[i]) + "'");
+      throw ParseError(
+          file_, 1,
+          "header column " + std::to_string(i + 1) + " is '" + shown(got[i]) + "', expected '" + std::string(want[i]) + "'");
     }
   }
 }
@@ -277,16 +287,15 @@ void TableParser::parse_row(std::string_view text, bool terminated, TableBatch& 
                        "truncated last line: " + std::to_string(f.count) + " of " + std::to_string(want) +
                            " fields and no line ending (file cut short?)");
     }
-    std::string reason = text.empty() ? "empty line (expected " + std::to_string(want) + " fields)"
-                                      : "wrong field count: " + std::to_string(f.count) + " fields, expected " +
-                                            std::to_string(want);
+    std::string reason = text.empty()
+                             ? "empty line (expected " + std::to_string(want) + " fields)"
+                             : "wrong field count: " + std::to_string(f.count) + " fields, expected " + std::to_string(want);
     throw RowFailure{std::move(reason)};
   }
   const std::uint32_t line = line_no_;
   switch (shape_) {
     case Shape::Occupation:
-      batch.occupations.push_back(
-          OccupationRow{std::string(f.f[0]), std::string(f.f[1]), std::string(f.f[2]), line});
+      batch.occupations.push_back(OccupationRow{std::string(f.f[0]), std::string(f.f[1]), std::string(f.f[2]), line});
       break;
     case Shape::Element:
       batch.elements.push_back(ElementRow{std::string(f.f[0]), std::string(f.f[1]), std::string(f.f[2]), line});
@@ -335,8 +344,8 @@ void TableParser::parse_row(std::string_view text, bool terminated, TableBatch& 
       break;
     }
     case Shape::AlternateTitle:
-      batch.alternate_titles.push_back(AlternateTitleRow{std::string(f.f[0]), std::string(f.f[1]),
-                                                         optional_text(f.f[2]), std::string(f.f[3]), line});
+      batch.alternate_titles.push_back(
+          AlternateTitleRow{std::string(f.f[0]), std::string(f.f[1]), optional_text(f.f[2]), std::string(f.f[3]), line});
       break;
     case Shape::ReportedTitle: {
       const bool shown_flag = required_flag(f.f[2], cols[2]);
@@ -430,19 +439,45 @@ std::shared_ptr<TableBatch> TableParser::next(std::size_t max_rows) {
   batch->file = file_;
   const std::size_t small = std::min<std::size_t>(max_rows, 4096), large = std::min<std::size_t>(max_rows, 65536);
   switch (shape_) {
-    case Shape::Occupation: batch->occupations.reserve(small); break;
-    case Shape::Element: batch->elements.reserve(small); break;
-    case Shape::Scale: batch->scales.reserve(std::min<std::size_t>(max_rows, 256)); break;
-    case Shape::Rating: batch->ratings.reserve(large); break;
-    case Shape::Task: batch->tasks.reserve(large); break;
-    case Shape::AlternateTitle: batch->alternate_titles.reserve(large); break;
-    case Shape::ReportedTitle: batch->reported_titles.reserve(small); break;
-    case Shape::JobZone: batch->job_zones.reserve(small); break;
-    case Shape::JobZoneReference: batch->job_zone_reference.reserve(std::min<std::size_t>(max_rows, 16)); break;
-    case Shape::Anchor: batch->anchors.reserve(small); break;
-    case Shape::Technology: batch->technologies.reserve(large); break;
-    case Shape::Ete: batch->ete.reserve(large); break;
-    case Shape::EteCategory: batch->ete_categories.reserve(std::min<std::size_t>(max_rows, 256)); break;
+    case Shape::Occupation:
+      batch->occupations.reserve(small);
+      break;
+    case Shape::Element:
+      batch->elements.reserve(small);
+      break;
+    case Shape::Scale:
+      batch->scales.reserve(std::min<std::size_t>(max_rows, 256));
+      break;
+    case Shape::Rating:
+      batch->ratings.reserve(large);
+      break;
+    case Shape::Task:
+      batch->tasks.reserve(large);
+      break;
+    case Shape::AlternateTitle:
+      batch->alternate_titles.reserve(large);
+      break;
+    case Shape::ReportedTitle:
+      batch->reported_titles.reserve(small);
+      break;
+    case Shape::JobZone:
+      batch->job_zones.reserve(small);
+      break;
+    case Shape::JobZoneReference:
+      batch->job_zone_reference.reserve(std::min<std::size_t>(max_rows, 16));
+      break;
+    case Shape::Anchor:
+      batch->anchors.reserve(small);
+      break;
+    case Shape::Technology:
+      batch->technologies.reserve(large);
+      break;
+    case Shape::Ete:
+      batch->ete.reserve(large);
+      break;
+    case Shape::EteCategory:
+      batch->ete_categories.reserve(std::min<std::size_t>(max_rows, 256));
+      break;
   }
   Line line;
   while (batch->rows() < max_rows) {

@@ -80,7 +80,6 @@ class TableParser {
 };
 
 // Whole table in one batch (small tables, tests). Same rules and errors as TableParser.
-std::shared_ptr<TableBatch> parse_table(std::string content, std::string table,
-                                        OnBadRow policy = OnBadRow::Fail);
+std::shared_ptr<TableBatch> parse_table(std::string content, std::string table, OnBadRow policy = OnBadRow::Fail);
 
 }  // namespace onet

@@ -8,42 +8,51 @@ const std::vector<std::string_view>& columns(Shape shape) {
   static const std::vector<std::string_view> element{"Element ID", "Element Name", "Description"};
   static const std::vector<std::string_view> scale{"Scale ID", "Scale Name", "Minimum", "Maximum"};
   static const std::vector<std::string_view> rating{
-      "O*NET-SOC Code", "Element ID",         "Element Name", "Scale ID",    "Data Value",
-      "N",              "Standard Error",     "Lower CI Bound", "Upper CI Bound",
-      "Recommend Suppress", "Not Relevant",   "Date",         "Domain Source"};
-  static const std::vector<std::string_view> task{
-      "O*NET-SOC Code", "Task ID", "Task", "Task Type", "Incumbents Responding", "Date", "Domain Source"};
-  static const std::vector<std::string_view> alternate_title{"O*NET-SOC Code", "Alternate Title", "Short Title",
-                                                             "Source(s)"};
-  static const std::vector<std::string_view> reported_title{"O*NET-SOC Code", "Reported Job Title",
-                                                            "Shown in My Next Move"};
+      "O*NET-SOC Code", "Element ID",         "Element Name", "Scale ID", "Data Value",   "N", "Standard Error", "Lower CI Bound",
+      "Upper CI Bound", "Recommend Suppress", "Not Relevant", "Date",     "Domain Source"};
+  static const std::vector<std::string_view> task{"O*NET-SOC Code",        "Task ID", "Task",         "Task Type",
+                                                  "Incumbents Responding", "Date",    "Domain Source"};
+  static const std::vector<std::string_view> alternate_title{"O*NET-SOC Code", "Alternate Title", "Short Title", "Source(s)"};
+  static const std::vector<std::string_view> reported_title{"O*NET-SOC Code", "Reported Job Title", "Shown in My Next Move"};
   static const std::vector<std::string_view> job_zone{"O*NET-SOC Code", "Job Zone", "Date", "Domain Source"};
-  static const std::vector<std::string_view> job_zone_reference{
-      "Job Zone", "Name", "Experience", "Education", "Job Training", "Examples", "SVP Range"};
+  static const std::vector<std::string_view> job_zone_reference{"Job Zone",     "Name",     "Experience", "Education",
+                                                                "Job Training", "Examples", "SVP Range"};
   static const std::vector<std::string_view> anchor{"Element ID", "Element Name", "Scale ID", "Anchor Value",
                                                     "Anchor Description"};
   static const std::vector<std::string_view> technology{"O*NET-SOC Code",  "Example",        "Commodity Code",
                                                         "Commodity Title", "Hot Technology", "In Demand"};
   static const std::vector<std::string_view> ete{
-      "O*NET-SOC Code", "Element ID",     "Element Name",   "Scale ID",           "Category",
-      "Data Value",     "N",              "Standard Error", "Lower CI Bound",     "Upper CI Bound",
-      "Recommend Suppress", "Date",       "Domain Source"};
+      "O*NET-SOC Code", "Element ID",     "Element Name",   "Scale ID",           "Category", "Data Value",   "N",
+      "Standard Error", "Lower CI Bound", "Upper CI Bound", "Recommend Suppress", "Date",     "Domain Source"};
   static const std::vector<std::string_view> ete_category{"Element ID", "Element Name", "Scale ID", "Category",
                                                           "Category Description"};
   switch (shape) {
-    case Shape::Occupation: return occupation;
-    case Shape::Element: return element;
-    case Shape::Scale: return scale;
-    case Shape::Rating: return rating;
-    case Shape::Task: return task;
-    case Shape::AlternateTitle: return alternate_title;
-    case Shape::ReportedTitle: return reported_title;
-    case Shape::JobZone: return job_zone;
-    case Shape::JobZoneReference: return job_zone_reference;
-    case Shape::Anchor: return anchor;
-    case Shape::Technology: return technology;
-    case Shape::Ete: return ete;
-    case Shape::EteCategory: break;
+    case Shape::Occupation:
+      return occupation;
+    case Shape::Element:
+      return element;
+    case Shape::Scale:
+      return scale;
+    case Shape::Rating:
+      return rating;
+    case Shape::Task:
+      return task;
+    case Shape::AlternateTitle:
+      return alternate_title;
+    case Shape::ReportedTitle:
+      return reported_title;
+    case Shape::JobZone:
+      return job_zone;
+    case Shape::JobZoneReference:
+      return job_zone_reference;
+    case Shape::Anchor:
+      return anchor;
+    case Shape::Technology:
+      return technology;
+    case Shape::Ete:
+      return ete;
+    case Shape::EteCategory:
+      break;
   }
   return ete_category;
 }

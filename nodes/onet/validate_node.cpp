@@ -80,8 +80,8 @@ class ValidateNode final : public dag::Node {
     if (release_ == r) return;
     if (release_) {
       if (release_->release == r->release && release_->checksum == r->checksum) return;
-      throw std::runtime_error("two different releases reached this node: " + release_->release + " (" +
-                               release_->location + ") and " + r->release + " (" + r->location + ")");
+      throw std::runtime_error("two different releases reached this node: " + release_->release + " (" + release_->location +
+                               ") and " + r->release + " (" + r->location + ")");
     }
     release_ = r;
     out.emit(r);
@@ -161,8 +161,10 @@ dag::NodeSpec validate_spec() {
       .param(ParamSpec::path("rejects_path")
                  .def("data/rejects.tsv")
                  .doc("on_error=skip: TSV of rejected rows (file, line, reason, key), rewritten on every run."))
-      .param(ParamSpec::integer("max_listed").def("20").range(1, 100000).doc(
-          "on_error=fail: how many problems the error message lists."))
+      .param(ParamSpec::integer("max_listed")
+                 .def("20")
+                 .range(1, 100000)
+                 .doc("on_error=fail: how many problems the error message lists."))
       .input("in", "onet", "The release and every table to check (onet.release, onet.table).", true)
       .output("out", "onet", "The ReleaseBatch, then the TableBatches with invalid rows removed.");
 }

@@ -54,8 +54,8 @@ bool is_soc_code(std::string_view c) {
 }
 
 bool is_reference_table(std::string_view table) {
-  return table == kOccupationTable || table == kContentModelTable || table == kScalesTable ||
-         table == kJobZoneReferenceTable || table == kEteCategoriesTable;
+  return table == kOccupationTable || table == kContentModelTable || table == kScalesTable || table == kJobZoneReferenceTable ||
+         table == kEteCategoriesTable;
 }
 
 bool Validator::ready(std::string_view table) const { return missing_references(table).empty(); }
@@ -90,19 +90,45 @@ Validator::Result Validator::check(const std::shared_ptr<const TableBatch>& batc
   out->last = in.last;
   out->release = in.release;
   switch (*shape) {
-    case Shape::Occupation: check_occupations(in, *out, r.problems); break;
-    case Shape::Element: check_elements(in, *out, r.problems); break;
-    case Shape::Scale: check_scales(in, *out, r.problems); break;
-    case Shape::Rating: check_ratings(in, *out, r.problems); break;
-    case Shape::Task: check_tasks(in, *out, r.problems); break;
-    case Shape::AlternateTitle: check_alternate_titles(in, *out, r.problems); break;
-    case Shape::ReportedTitle: check_reported_titles(in, *out, r.problems); break;
-    case Shape::JobZoneReference: check_job_zone_reference(in, *out, r.problems); break;
-    case Shape::JobZone: check_job_zones(in, *out, r.problems); break;
-    case Shape::Anchor: check_anchors(in, *out, r.problems); break;
-    case Shape::Technology: check_technologies(in, *out, r.problems); break;
-    case Shape::EteCategory: check_ete_categories(in, *out, r.problems); break;
-    case Shape::Ete: check_ete(in, *out, r.problems); break;
+    case Shape::Occupation:
+      check_occupations(in, *out, r.problems);
+      break;
+    case Shape::Element:
+      check_elements(in, *out, r.problems);
+      break;
+    case Shape::Scale:
+      check_scales(in, *out, r.problems);
+      break;
+    case Shape::Rating:
+      check_ratings(in, *out, r.problems);
+      break;
+    case Shape::Task:
+      check_tasks(in, *out, r.problems);
+      break;
+    case Shape::AlternateTitle:
+      check_alternate_titles(in, *out, r.problems);
+      break;
+    case Shape::ReportedTitle:
+      check_reported_titles(in, *out, r.problems);
+      break;
+    case Shape::JobZoneReference:
+      check_job_zone_reference(in, *out, r.problems);
+      break;
+    case Shape::JobZone:
+      check_job_zones(in, *out, r.problems);
+      break;
+    case Shape::Anchor:
+      check_anchors(in, *out, r.problems);
+      break;
+    case Shape::Technology:
+      check_technologies(in, *out, r.problems);
+      break;
+    case Shape::EteCategory:
+      check_ete_categories(in, *out, r.problems);
+      break;
+    case Shape::Ete:
+      check_ete(in, *out, r.problems);
+      break;
   }
   if (in.last) complete_.insert(in.table);
   if (r.problems.empty()) {
@@ -160,7 +186,6 @@ std::string Validator::scale_problem(const std::string& scale_id, double value) 
   return {};
 }
 
-
 // Reference tables are small (at most a few thousand rows).
 void Validator::check_occupations(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
   filter(
@@ -215,10 +240,11 @@ void Validator::check_ratings(const TableBatch& in, TableBatch& out, std::vector
         if (!why.empty()) return why;
         key.clear();
         key.append(row.code).append(1, '\t').append(row.element_id).append(1, '\t').append(row.scale_id);
-        return duplicate(seen, key, row.line,
-                         [&] { return "(" + row.code + ", " + row.element_id + ", " + row.scale_id + ")"; });
+        return duplicate(seen, key, row.line, [&] { return "(" + row.code + ", " + row.element_id + ", " + row.scale_id + ")"; });
       },
-      [](const RatingRow& row) { return join({row.code, row.element_id, row.scale_id}, '/'); });
+      [](const RatingRow& row) {
+        return join({row.code, row.element_id, row.scale_id}, '/');
+      });
 }
 
 void Validator::check_tasks(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
@@ -233,8 +259,7 @@ void Validator::check_tasks(const TableBatch& in, TableBatch& out, std::vector<R
           return "Incumbents Responding " + num(*row.incumbents_responding) + " is negative";
         }
         // Task IDs are unique across the release, not only within an occupation.
-        return duplicate(seen, std::to_string(row.task_id), row.line,
-                         [&] { return "Task ID " + std::to_string(row.task_id); });
+        return duplicate(seen, std::to_string(row.task_id), row.line, [&] { return "Task ID " + std::to_string(row.task_id); });
       },
       [](const TaskRow& row) { return row.code + "/" + std::to_string(row.task_id); });
 }
@@ -268,7 +293,9 @@ void Validator::check_reported_titles(const TableBatch& in, TableBatch& out, std
         return duplicate(seen, join({row.code, row.title}, '\t'), row.line,
                          [&] { return "(" + row.code + ", " + row.title + ")"; });
       },
-      [](const ReportedTitleRow& row) { return join({row.code, row.title}, '/'); });
+      [](const ReportedTitleRow& row) {
+        return join({row.code, row.title}, '/');
+      });
 }
 
 void Validator::check_job_zone_reference(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
@@ -313,7 +340,9 @@ void Validator::check_anchors(const TableBatch& in, TableBatch& out, std::vector
         return duplicate(seen, join({row.element_id, row.scale_id, value}, '\t'), row.line,
                          [&] { return "(" + row.element_id + ", " + row.scale_id + ", " + value + ")"; });
       },
-      [](const AnchorRow& row) { return join({row.element_id, row.scale_id, num(row.anchor_value)}, '/'); });
+      [](const AnchorRow& row) {
+        return join({row.element_id, row.scale_id, num(row.anchor_value)}, '/');
+      });
 }
 
 void Validator::check_technologies(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
@@ -329,15 +358,17 @@ void Validator::check_technologies(const TableBatch& in, TableBatch& out, std::v
         if (row.example.empty()) return "empty Example";
         // The commodity title belongs to the code (stored once, in technology_commodities).
         if (auto c = commodities_.find(row.commodity_code); c != commodities_.end() && c->second.title != row.commodity_title) {
-          return "commodity " + cc + " is titled '" + row.commodity_title + "' here but '" + c->second.title +
-                 "' at line " + std::to_string(c->second.line);
+          return "commodity " + cc + " is titled '" + row.commodity_title + "' here but '" + c->second.title + "' at line " +
+                 std::to_string(c->second.line);
         }
         auto why = duplicate(seen, join({row.code, cc, row.example}, '\t'), row.line,
                              [&] { return "(" + row.code + ", " + cc + ", " + row.example + ")"; });
         if (why.empty()) commodities_.try_emplace(row.commodity_code, Commodity{row.commodity_title, row.line});
         return why;
       },
-      [](const TechnologyRow& row) { return join({row.code, std::to_string(row.commodity_code), row.example}, '/'); });
+      [](const TechnologyRow& row) {
+        return join({row.code, std::to_string(row.commodity_code), row.example}, '/');
+      });
 }
 
 void Validator::check_ete_categories(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
@@ -358,7 +389,9 @@ void Validator::check_ete_categories(const TableBatch& in, TableBatch& out, std:
         }
         return why;
       },
-      [](const EteCategoryRow& row) { return join({row.element_id, row.scale_id, std::to_string(row.category)}, '/'); });
+      [](const EteCategoryRow& row) {
+        return join({row.element_id, row.scale_id, std::to_string(row.category)}, '/');
+      });
 }
 
 void Validator::check_ete(const TableBatch& in, TableBatch& out, std::vector<RowProblem>& problems) {
@@ -384,9 +417,8 @@ void Validator::check_ete(const TableBatch& in, TableBatch& out, std::vector<Row
         key.clear();
         key.append(row.code).append(1, '\t').append(row.element_id).append(1, '\t').append(row.scale_id);
         key.append(1, '\t').append(cat);
-        return duplicate(seen, key, row.line, [&] {
-          return "(" + row.code + ", " + row.element_id + ", " + row.scale_id + ", " + cat + ")";
-        });
+        return duplicate(seen, key, row.line,
+                         [&] { return "(" + row.code + ", " + row.element_id + ", " + row.scale_id + ", " + cat + ")"; });
       },
       [](const EteRow& row) {
         return join({row.code, row.element_id, row.scale_id, row.category ? std::to_string(row.category) : "n/a"}, '/');

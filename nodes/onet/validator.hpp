@@ -86,8 +86,8 @@ class Validator {
   // Runs `reason` on every row; rows with a reason become problems. The kept rows are copied to
   // `out` only when something was dropped (a clean chunk is forwarded as is by check()).
   template <class Row, class Reason, class Key>
-  void filter(const TableBatch& in, const std::vector<Row>& rows, std::vector<Row>& out,
-              std::vector<RowProblem>& problems, Reason reason, Key key);
+  void filter(const TableBatch& in, const std::vector<Row>& rows, std::vector<Row>& out, std::vector<RowProblem>& problems,
+              Reason reason, Key key);
 
   // "" when fine, else the reason.
   std::string occupation_problem(const std::string& code) const;
@@ -111,10 +111,10 @@ class Validator {
   std::unordered_map<std::string, std::uint32_t> occupations_;  // code -> line
   std::unordered_map<std::string, Element> elements_;
   std::unordered_map<std::string, Scale> scales_;
-  std::unordered_map<int, std::uint32_t> job_zones_;                // Job Zone Reference: zone -> line
-  std::unordered_set<std::string> ete_categories_;                  // "element\tscale\tcategory"
-  std::unordered_set<std::string> ete_categorized_;                 // "element\tscale" with categories
-  std::unordered_map<std::int64_t, Commodity> commodities_;         // Technology Skills
+  std::unordered_map<int, std::uint32_t> job_zones_;         // Job Zone Reference: zone -> line
+  std::unordered_set<std::string> ete_categories_;           // "element\tscale\tcategory"
+  std::unordered_set<std::string> ete_categorized_;          // "element\tscale" with categories
+  std::unordered_map<std::int64_t, Commodity> commodities_;  // Technology Skills
   // Per table: key of each kept row -> its line (duplicate checks).
   std::unordered_map<std::string, Lines> keys_;
   std::set<std::string> complete_;  // tables whose last chunk was checked

@@ -55,19 +55,18 @@ struct BulkInsert::Impl {
   std::vector<std::vector<double>> reals;
   std::vector<std::vector<long long>> ints;
   std::vector<std::vector<soci::indicator>> inds;  // per column
-  std::vector<char> set_in_row;                     // per column, for the row being staged
+  std::vector<char> set_in_row;                    // per column, for the row being staged
   std::size_t staged = 0;
   std::string first_origin, last_origin;
   std::unique_ptr<soci::statement> full;  // SOCI statement prepared for a full batch
 
   // MariadbArray
   NativeStatement native;
-  std::vector<std::vector<const char*>> text_ptrs;      // per text column
+  std::vector<std::vector<const char*>> text_ptrs;       // per text column
   std::vector<std::vector<unsigned long>> text_lengths;  // per text column
   std::vector<std::vector<char>> native_inds;            // per column
 
-  Impl(soci::session& s, Dialect d, std::string t, std::vector<ColumnDef> cols,
-       const BulkInsertOptions& opts)
+  Impl(soci::session& s, Dialect d, std::string t, std::vector<ColumnDef> cols, const BulkInsertOptions& opts)
       : session(s), dialect(d), table(std::move(t)), verb(opts.verb), batch_rows(opts.batch_rows) {
     if (batch_rows == 0) throw std::invalid_argument("BulkInsert: batch_rows must be positive");
     if (cols.empty()) throw std::invalid_argument("BulkInsert: no columns for " + table);
@@ -137,8 +136,7 @@ struct BulkInsert::Impl {
     // (no CLIENT_MYSQL bit) announcing bulk operations in its extended capabilities.
     unsigned long caps = 0, ext_caps = 0;
     if (mariadb_get_infov(backend->conn_, MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps) != 0 ||
-        mariadb_get_infov(backend->conn_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES,
-                          &ext_caps) != 0) {
+        mariadb_get_infov(backend->conn_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext_caps) != 0) {
       return false;
     }
     if ((caps & CLIENT_MYSQL) || !(ext_caps & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32))) {
@@ -168,9 +166,15 @@ struct BulkInsert::Impl {
       for (std::size_t c = 0; c < columns.size(); ++c) {
         const auto& col = columns[c];
         switch (col.storage()) {
-          case ColumnType::Text: st->exchange(soci::use(texts[col.slot], inds[c])); break;
-          case ColumnType::Real: st->exchange(soci::use(reals[col.slot], inds[c])); break;
-          case ColumnType::Integer: st->exchange(soci::use(ints[col.slot], inds[c])); break;
+          case ColumnType::Text:
+            st->exchange(soci::use(texts[col.slot], inds[c]));
+            break;
+          case ColumnType::Real:
+            st->exchange(soci::use(reals[col.slot], inds[c]));
+            break;
+          case ColumnType::Integer:
+            st->exchange(soci::use(ints[col.slot], inds[c]));
+            break;
         }
       }
       st->alloc();
@@ -180,9 +184,15 @@ struct BulkInsert::Impl {
         for (std::size_t c = 0; c < columns.size(); ++c) {
           const auto& col = columns[c];
           switch (col.storage()) {
-            case ColumnType::Text: bind_element(*st, texts[col.slot], c, r); break;
-            case ColumnType::Real: bind_element(*st, reals[col.slot], c, r); break;
-            case ColumnType::Integer: bind_element(*st, ints[col.slot], c, r); break;
+            case ColumnType::Text:
+              bind_element(*st, texts[col.slot], c, r);
+              break;
+            case ColumnType::Real:
+              bind_element(*st, reals[col.slot], c, r);
+              break;
+            case ColumnType::Integer:
+              bind_element(*st, ints[col.slot], c, r);
+              break;
           }
         }
       }
@@ -236,8 +246,7 @@ struct BulkInsert::Impl {
     }
     unsigned int size = static_cast<unsigned int>(n);
     if (mysql_stmt_attr_set(native.stmt, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
-        mysql_stmt_bind_param(native.stmt, binds.data()) != 0 ||
-        mysql_stmt_execute(native.stmt) != 0) {
+        mysql_stmt_bind_param(native.stmt, binds.data()) != 0 || mysql_stmt_execute(native.stmt) != 0) {
       throw_stmt_error(native.stmt);
     }
   }
@@ -279,18 +288,20 @@ struct BulkInsert::Impl {
   }
 };
 
-BulkInsert::BulkInsert(soci::session& s, Dialect dialect, std::string table,
-                       std::vector<ColumnDef> columns, const BulkInsertOptions& opts)
-    : impl_(std::make_unique<Impl>(s, dialect, table, std::move(columns), opts)),
-      table_(std::move(table)) {}
+BulkInsert::BulkInsert(soci::session& s, Dialect dialect, std::string table, std::vector<ColumnDef> columns,
+                       const BulkInsertOptions& opts)
+    : impl_(std::make_unique<Impl>(s, dialect, table, std::move(columns), opts)), table_(std::move(table)) {}
 
 BulkInsert::~BulkInsert() = default;
 
 const char* BulkInsert::method() const {
   switch (impl_->mode) {
-    case Impl::Mode::SqliteVector: return "SOCI vector binding";
-    case Impl::Mode::MariadbArray: return "MariaDB array binding";
-    case Impl::Mode::MysqlMultiRow: return "SOCI multi-row INSERT";
+    case Impl::Mode::SqliteVector:
+      return "SOCI vector binding";
+    case Impl::Mode::MariadbArray:
+      return "MariaDB array binding";
+    case Impl::Mode::MysqlMultiRow:
+      return "SOCI multi-row INSERT";
   }
   return "?";
 }
@@ -329,8 +340,8 @@ void BulkInsert::end_row(std::string_view origin) {
   auto& im = *impl_;
   for (std::size_t c = 0; c < im.columns.size(); ++c) {
     if (!im.set_in_row[c]) {
-      throw std::logic_error("BulkInsert: column " + table_ + "." + im.columns[c].def.name +
-                             " not set for the row from " + std::string(origin));
+      throw std::logic_error("BulkInsert: column " + table_ + "." + im.columns[c].def.name + " not set for the row from " +
+                             std::string(origin));
     }
     im.set_in_row[c] = 0;
   }
@@ -346,9 +357,8 @@ void BulkInsert::flush() {
   try {
     im.execute(n);
   } catch (const std::exception& e) {
-    std::string msg = "inserting " + std::to_string(n) + " row(s) into " + table_ + " (" +
-                      im.first_origin + (n > 1 ? " .. " + im.last_origin : std::string()) +
-                      "): ";
+    std::string msg = "inserting " + std::to_string(n) + " row(s) into " + table_ + " (" + im.first_origin +
+                      (n > 1 ? " .. " + im.last_origin : std::string()) + "): ";
     auto se = dynamic_cast<const soci::soci_error*>(&e);
     msg += se ? se->get_error_message() : std::string(e.what());
     im.staged = 0;

@@ -22,7 +22,9 @@
 
 #include "nodes/sql/database.hpp"
 
-namespace soci { class session; }
+namespace soci {
+class session;
+}
 
 namespace sqldb {
 
@@ -46,8 +48,7 @@ struct ColumnDef {
 
 class BulkInsert {
  public:
-  BulkInsert(soci::session& s, Dialect dialect, std::string table, std::vector<ColumnDef> columns,
-             const BulkInsertOptions& opts);
+  BulkInsert(soci::session& s, Dialect dialect, std::string table, std::vector<ColumnDef> columns, const BulkInsertOptions& opts);
   ~BulkInsert();
   BulkInsert(const BulkInsert&) = delete;
   BulkInsert& operator=(const BulkInsert&) = delete;

@@ -17,9 +17,7 @@
 namespace sqldb {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // Percent-decoding; `what` names the URL part for the error (never its value: it may be the
 // password).
@@ -63,14 +61,12 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
     std::string path = url.substr(7);
     if (path != ":memory:" && starts_with(path, "//")) path = path.substr(2);
     if (path.empty()) {
-      throw std::invalid_argument("database URL '" + url +
-                                  "' has no file path (expected e.g. sqlite:data/onet.db)");
+      throw std::invalid_argument("database URL '" + url + "' has no file path (expected e.g. sqlite:data/onet.db)");
     }
     // SOCI's SQLite connection string is space/'='-separated key=value text; a path with '='
     // or a double quote cannot be passed through it reliably.
     if (path.find('=') != std::string::npos || path.find('"') != std::string::npos) {
-      throw std::invalid_argument("database URL '" + url +
-                                  "': the SQLite path must not contain '=' or '\"'");
+      throw std::invalid_argument("database URL '" + url + "': the SQLite path must not contain '=' or '\"'");
     }
     u.dialect = Dialect::SQLite;
     u.backend = "sqlite3";
@@ -81,8 +77,10 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
   }
 
   std::string scheme;
-  if (starts_with(url, "mysql://")) scheme = "mysql";
-  else if (starts_with(url, "mariadb://")) scheme = "mariadb";
+  if (starts_with(url, "mysql://"))
+    scheme = "mysql";
+  else if (starts_with(url, "mariadb://"))
+    scheme = "mariadb";
   // Every message quotes the URL as redact_url() shows it, which hides exactly the password
   // read below: both come from the same split_url().
   const std::string shown = common::redact_url(url);
@@ -135,8 +133,7 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
   if (!port_text.empty() || hostport.find(':') != std::string::npos) {
     auto p = parse_int(port_text, 1, 65535);
     if (!p) {
-      throw std::invalid_argument("database URL '" + shown + "': port '" + port_text +
-                                  "' is not a number in 1..65535");
+      throw std::invalid_argument("database URL '" + shown + "': port '" + port_text + "' is not a number in 1..65535");
     }
     u.port = *p;
   }
@@ -157,8 +154,7 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
     } else if (key == "connect_timeout" || key == "timeout") {
       auto v = parse_int(value, 1, 86400);
       if (!v) {
-        throw std::invalid_argument("database URL '" + shown + "': " + key + "='" + value +
-                                    "' is not a number of seconds");
+        throw std::invalid_argument("database URL '" + shown + "': " + key + "='" + value + "' is not a number of seconds");
       }
       (key == "timeout" ? u.io_timeout_ : u.connect_timeout_) = *v;
     } else {
@@ -168,8 +164,7 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
   }
 
   if (db.empty()) {
-    throw std::invalid_argument("database URL '" + shown +
-                                "' names no database (expected mysql://user:pass@host:port/db)");
+    throw std::invalid_argument("database URL '" + shown + "' names no database (expected mysql://user:pass@host:port/db)");
   }
   if (u.host.empty() && u.socket.empty()) {
     throw std::invalid_argument("database URL '" + shown + "' names no host and no ?socket=");
@@ -210,12 +205,9 @@ DatabaseUrl DatabaseUrl::with_database(const std::string& db) const {
   DatabaseUrl u = *this;
   // The redacted form ends with /<db>[?query]; swap the database part only.
   auto scheme_end = u.redacted.find("://") + 3;
-  auto slash = u.redacted.find('/', u.redacted.rfind('@') == std::string::npos
-                                        ? scheme_end
-                                        : u.redacted.rfind('@'));
+  auto slash = u.redacted.find('/', u.redacted.rfind('@') == std::string::npos ? scheme_end : u.redacted.rfind('@'));
   auto q = u.redacted.find('?', slash);
-  u.redacted = u.redacted.substr(0, slash + 1) + db +
-               (q == std::string::npos ? std::string() : u.redacted.substr(q));
+  u.redacted = u.redacted.substr(0, slash + 1) + db + (q == std::string::npos ? std::string() : u.redacted.substr(q));
   u.database = db;
   u.build_mysql_connect();
   return u;
@@ -228,8 +220,8 @@ std::unique_ptr<soci::session> open_session(const DatabaseUrl& url, const Sessio
       std::error_code ec;
       if (!parent.empty()) std::filesystem::create_directories(parent, ec);
       if (ec) {
-        throw DatabaseUnavailable("cannot open " + url.redacted + ": cannot create directory '" +
-                                  parent.string() + "': " + ec.message());
+        throw DatabaseUnavailable("cannot open " + url.redacted + ": cannot create directory '" + parent.string() +
+                                  "': " + ec.message());
       }
     }
     try {
@@ -250,8 +242,7 @@ std::unique_ptr<soci::session> open_session(const DatabaseUrl& url, const Sessio
   try {
     s = std::make_unique<soci::session>(soci::mysql, url.connect);
   } catch (const std::exception& e) {
-    throw DatabaseUnavailable("cannot connect to " + url.redacted + ": " +
-                              url.scrub(driver_message(e)));
+    throw DatabaseUnavailable("cannot connect to " + url.redacted + ": " + url.scrub(driver_message(e)));
   }
   try {
     // Strict mode: a value that does not fit is an error, never a silent truncation.
@@ -259,8 +250,7 @@ std::unique_ptr<soci::session> open_session(const DatabaseUrl& url, const Sessio
           "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
     *s << "SET SESSION time_zone = '+00:00'";
   } catch (const std::exception& e) {
-    throw DatabaseUnavailable("cannot set up the session on " + url.redacted + ": " +
-                              url.scrub(driver_message(e)));
+    throw DatabaseUnavailable("cannot set up the session on " + url.redacted + ": " + url.scrub(driver_message(e)));
   }
   return s;
 }
@@ -314,8 +304,7 @@ std::vector<std::string> split_sql_script(std::string_view script) {
 int schema_version(soci::session& s, Dialect dialect) {
   int present = 0;
   if (dialect == Dialect::SQLite) {
-    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
-        soci::into(present);
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", soci::into(present);
   } else {
     s << "SELECT COUNT(*) FROM information_schema.tables "
          "WHERE table_schema = DATABASE() AND table_name = 'schema_version'",
@@ -338,8 +327,7 @@ constexpr const char* kV2LoadRunColumns[] = {
 bool has_column(soci::session& s, Dialect dialect, const std::string& table, const std::string& column) {
   int n = 0;
   if (dialect == Dialect::SQLite) {
-    s << "SELECT COUNT(*) FROM pragma_table_info(:t) WHERE name = :c", soci::use(table), soci::use(column),
-        soci::into(n);
+    s << "SELECT COUNT(*) FROM pragma_table_info(:t) WHERE name = :c", soci::use(table), soci::use(column), soci::into(n);
   } else {
     s << "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() "
          "AND table_name = :t AND column_name = :c",
@@ -368,9 +356,8 @@ void migrate_to_v2(soci::session& s, Dialect dialect) {
 void ensure_schema(soci::session& s, Dialect dialect) {
   int current = schema_version(s, dialect);
   if (current > kSchemaVersion) {
-    throw std::runtime_error("the database has schema version " + std::to_string(current) +
-                             ", newer than this program's " + std::to_string(kSchemaVersion) +
-                             "; use a newer build or another database");
+    throw std::runtime_error("the database has schema version " + std::to_string(current) + ", newer than this program's " +
+                             std::to_string(kSchemaVersion) + "; use a newer build or another database");
   }
   const auto statements = split_sql_script(schema_ddl(dialect));
   // SQLite DDL is transactional: either the whole schema appears or none of it. MySQL commits
@@ -382,8 +369,7 @@ void ensure_schema(soci::session& s, Dialect dialect) {
       s << stmt;  // sql-lint: fixed text (the embedded schema/*.sql DDL)
     } catch (const soci::soci_error& e) {
       auto first_line = stmt.substr(0, stmt.find('\n'));
-      throw std::runtime_error("creating the schema failed at '" + first_line + "': " +
-                               e.get_error_message());
+      throw std::runtime_error("creating the schema failed at '" + first_line + "': " + e.get_error_message());
     }
   }
   // Migrations, one step per version above the database's: for v in current+1..kSchemaVersion
@@ -396,8 +382,7 @@ void ensure_schema(soci::session& s, Dialect dialect) {
     if (rows == 0) {
       // Bound values must outlive the statement, which runs at the end of the expression.
       const std::string now = utc_now_iso8601();
-      s << "INSERT INTO schema_version (version, applied_at) VALUES (:v, :t)", soci::use(version),
-          soci::use(now);
+      s << "INSERT INTO schema_version (version, applied_at) VALUES (:v, :t)", soci::use(version), soci::use(now);
     }
   }
   if (tx) tx->commit();

@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
-namespace soci { class session; }
+namespace soci {
+class session;
+}
 
 namespace sqldb {
 
@@ -24,9 +26,9 @@ enum class Dialect { SQLite, MySQL };
 
 struct DatabaseUrl {
   Dialect dialect = Dialect::SQLite;
-  std::string backend;   // SOCI backend name: "sqlite3" | "mysql"
-  std::string connect;   // SOCI connection string (holds the password: never log it)
-  std::string redacted;  // common::redact_url() of the URL: the password as parsed -> ***, safe for logs
+  std::string backend;      // SOCI backend name: "sqlite3" | "mysql"
+  std::string connect;      // SOCI connection string (holds the password: never log it)
+  std::string redacted;     // common::redact_url() of the URL: the password as parsed -> ***, safe for logs
   std::string sqlite_path;  // SQLite only
   // MySQL only (empty for SQLite); the password is not kept outside `connect`.
   std::string host, user, database, socket;
@@ -68,8 +70,7 @@ struct SessionOptions {
 
 // Opens a session; SQLite gets WAL, foreign keys and a busy timeout; MySQL gets strict SQL mode,
 // UTC and utf8mb4. Throws DatabaseUnavailable (message names url.redacted, never the password).
-std::unique_ptr<soci::session> open_session(const DatabaseUrl& url,
-                                           const SessionOptions& opts = {});
+std::unique_ptr<soci::session> open_session(const DatabaseUrl& url, const SessionOptions& opts = {});
 
 // The schema version this program writes (schema_version.version):
 //   1  occupations, content elements, scales, ratings, load runs, LLM assessments;

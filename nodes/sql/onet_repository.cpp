@@ -9,32 +9,50 @@ enum OccCol { kOccCode, kOccTitle, kOccDescription, kOccSource, kOccRun };
 enum ElCol { kElId, kElName, kElDescription, kElDomain };
 enum ScCol { kScId, kScName, kScMin, kScMax };
 enum RatCol {
-  kRatCode, kRatElement, kRatScale, kRatValue, kRatN, kRatSe, kRatLo, kRatHi, kRatSuppress,
-  kRatNotRelevant, kRatDate, kRatDomainSource, kRatLlm, kRatRefined, kRatValueSource, kRatRun
+  kRatCode,
+  kRatElement,
+  kRatScale,
+  kRatValue,
+  kRatN,
+  kRatSe,
+  kRatLo,
+  kRatHi,
+  kRatSuppress,
+  kRatNotRelevant,
+  kRatDate,
+  kRatDomainSource,
+  kRatLlm,
+  kRatRefined,
+  kRatValueSource,
+  kRatRun
 };
 
 std::vector<ColumnDef> occupation_columns() {
-  return {{"onetsoc_code", ColumnType::Text}, {"title", ColumnType::Text},
-          {"description", ColumnType::Text},  {"source", ColumnType::Text},
+  return {{"onetsoc_code", ColumnType::Text},
+          {"title", ColumnType::Text},
+          {"description", ColumnType::Text},
+          {"source", ColumnType::Text},
           {"load_run_id", ColumnType::Integer}};
 }
 std::vector<ColumnDef> element_columns() {
-  return {{"element_id", ColumnType::Text}, {"element_name", ColumnType::Text},
-          {"description", ColumnType::Text}, {"domain", ColumnType::Text}};
+  return {{"element_id", ColumnType::Text},
+          {"element_name", ColumnType::Text},
+          {"description", ColumnType::Text},
+          {"domain", ColumnType::Text}};
 }
 std::vector<ColumnDef> scale_columns() {
-  return {{"scale_id", ColumnType::Text}, {"scale_name", ColumnType::Text},
-          {"minimum", ColumnType::Real}, {"maximum", ColumnType::Real}};
+  return {{"scale_id", ColumnType::Text},
+          {"scale_name", ColumnType::Text},
+          {"minimum", ColumnType::Real},
+          {"maximum", ColumnType::Real}};
 }
 std::vector<ColumnDef> rating_columns() {
-  return {{"onetsoc_code", ColumnType::Text},       {"element_id", ColumnType::Text},
-          {"scale_id", ColumnType::Text},           {"data_value", ColumnType::Real},
-          {"n", ColumnType::Integer},               {"standard_error", ColumnType::Real},
-          {"lower_ci_bound", ColumnType::Real},     {"upper_ci_bound", ColumnType::Real},
-          {"recommend_suppress", ColumnType::Text}, {"not_relevant", ColumnType::Text},
-          {"date_updated", ColumnType::Text},       {"domain_source", ColumnType::Text},
-          {"llm_value", ColumnType::Real},          {"refined_value", ColumnType::Real},
-          {"value_source", ColumnType::Text},       {"load_run_id", ColumnType::Integer}};
+  return {{"onetsoc_code", ColumnType::Text},   {"element_id", ColumnType::Text},     {"scale_id", ColumnType::Text},
+          {"data_value", ColumnType::Real},     {"n", ColumnType::Integer},           {"standard_error", ColumnType::Real},
+          {"lower_ci_bound", ColumnType::Real}, {"upper_ci_bound", ColumnType::Real}, {"recommend_suppress", ColumnType::Text},
+          {"not_relevant", ColumnType::Text},   {"date_updated", ColumnType::Text},   {"domain_source", ColumnType::Text},
+          {"llm_value", ColumnType::Real},      {"refined_value", ColumnType::Real},  {"value_source", ColumnType::Text},
+          {"load_run_id", ColumnType::Integer}};
 }
 
 // Schema version 2, indexed by OnetRepository::Extra (parents before children).
@@ -46,30 +64,48 @@ const std::vector<ExtraTable>& extra_tables() {
   using T = ColumnType;
   static const std::vector<ExtraTable> tables = {
       {"task_statements",
-       {{"task_id", T::Integer}, {"onetsoc_code", T::Text}, {"task", T::Text}, {"task_type", T::Text},
-        {"incumbents_responding", T::Real}, {"date_updated", T::Text}, {"domain_source", T::Text}}},
+       {{"task_id", T::Integer},
+        {"onetsoc_code", T::Text},
+        {"task", T::Text},
+        {"task_type", T::Text},
+        {"incumbents_responding", T::Real},
+        {"date_updated", T::Text},
+        {"domain_source", T::Text}}},
       {"alternate_titles",
        {{"onetsoc_code", T::Text}, {"alternate_title", T::Text}, {"short_title", T::Text}, {"sources", T::Text}}},
-      {"reported_titles",
-       {{"onetsoc_code", T::Text}, {"reported_title", T::Text}, {"shown_in_my_next_move", T::Text}}},
+      {"reported_titles", {{"onetsoc_code", T::Text}, {"reported_title", T::Text}, {"shown_in_my_next_move", T::Text}}},
       {"job_zone_reference",
-       {{"job_zone", T::Integer}, {"name", T::Text}, {"experience", T::Text}, {"education", T::Text},
-        {"job_training", T::Text}, {"examples", T::Text}, {"svp_range", T::Text}}},
-      {"job_zones",
-       {{"onetsoc_code", T::Text}, {"job_zone", T::Integer}, {"date_updated", T::Text}, {"domain_source", T::Text}}},
+       {{"job_zone", T::Integer},
+        {"name", T::Text},
+        {"experience", T::Text},
+        {"education", T::Text},
+        {"job_training", T::Text},
+        {"examples", T::Text},
+        {"svp_range", T::Text}}},
+      {"job_zones", {{"onetsoc_code", T::Text}, {"job_zone", T::Integer}, {"date_updated", T::Text}, {"domain_source", T::Text}}},
       {"level_scale_anchors",
        {{"element_id", T::Text}, {"scale_id", T::Text}, {"anchor_value", T::Real}, {"anchor_description", T::Text}}},
       {"technology_commodities", {{"commodity_code", T::Integer}, {"commodity_title", T::Text}}},
       {"technology_skills",
-       {{"onetsoc_code", T::Text}, {"commodity_code", T::Integer}, {"example", T::Text},
-        {"hot_technology", T::Text}, {"in_demand", T::Text}}},
+       {{"onetsoc_code", T::Text},
+        {"commodity_code", T::Integer},
+        {"example", T::Text},
+        {"hot_technology", T::Text},
+        {"in_demand", T::Text}}},
       {"ete_categories",
-       {{"element_id", T::Text}, {"scale_id", T::Text}, {"category", T::Integer},
-        {"category_description", T::Text}}},
+       {{"element_id", T::Text}, {"scale_id", T::Text}, {"category", T::Integer}, {"category_description", T::Text}}},
       {"ete_ratings",
-       {{"onetsoc_code", T::Text}, {"element_id", T::Text}, {"scale_id", T::Text}, {"category", T::Integer},
-        {"data_value", T::Real}, {"n", T::Integer}, {"standard_error", T::Real}, {"lower_ci_bound", T::Real},
-        {"upper_ci_bound", T::Real}, {"recommend_suppress", T::Text}, {"date_updated", T::Text},
+       {{"onetsoc_code", T::Text},
+        {"element_id", T::Text},
+        {"scale_id", T::Text},
+        {"category", T::Integer},
+        {"data_value", T::Real},
+        {"n", T::Integer},
+        {"standard_error", T::Real},
+        {"lower_ci_bound", T::Real},
+        {"upper_ci_bound", T::Real},
+        {"recommend_suppress", T::Text},
+        {"date_updated", T::Text},
         {"domain_source", T::Text}}},
   };
   return tables;
@@ -87,16 +123,13 @@ std::optional<std::string_view> text_or_null(const std::string& s) {
   return std::string_view(s);
 }
 
-std::string origin(const std::string& file, std::uint32_t line) {
-  return file + ":" + std::to_string(line);
-}
+std::string origin(const std::string& file, std::uint32_t line) { return file + ":" + std::to_string(line); }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 long long last_insert_id(soci::session& s, Dialect d) {
   long long id = -1;
-  s << (d == Dialect::SQLite ? "SELECT last_insert_rowid()" : "SELECT LAST_INSERT_ID()"),
-      soci::into(id);
+  s << (d == Dialect::SQLite ? "SELECT last_insert_rowid()" : "SELECT LAST_INSERT_ID()"), soci::into(id);
   return id;
 }
 
@@ -124,8 +157,7 @@ std::string element_domain(const std::string& id) {
   return "other";
 }
 
-OnetRepository::OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert,
-                               bool keep_api_rows)
+OnetRepository::OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert, bool keep_api_rows)
     : s_(s), dialect_(dialect), insert_(insert), keep_api_rows_(keep_api_rows) {}
 
 OnetRepository::~OnetRepository() = default;
@@ -165,8 +197,8 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   step("recording the load run", [&] {
     s_ << "INSERT INTO load_runs (pipeline, onet_release, source, source_checksum, started_at, "
           "status) VALUES (:p, :r, :s, :c, :t, 'running')",
-        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source),
-        soci::use(checksum_value, checksum_ind), soci::use(info.started_at);
+        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
+        soci::use(info.started_at);
     run_id_ = last_insert_id(s_, dialect_);
   });
 
@@ -174,17 +206,21 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
     if (dialect_ == Dialect::SQLite) {
       exec("DROP TABLE IF EXISTS temp.keep_occupations");
       exec("DROP TABLE IF EXISTS temp.keep_ratings");
-      exec("CREATE TEMP TABLE keep_occupations AS "
-           "SELECT * FROM main.occupations WHERE source = 'onet_api'");
-      exec("CREATE TEMP TABLE keep_ratings AS "
-           "SELECT * FROM main.occupation_ratings WHERE value_source = 'onet_api'");
+      exec(
+          "CREATE TEMP TABLE keep_occupations AS "
+          "SELECT * FROM main.occupations WHERE source = 'onet_api'");
+      exec(
+          "CREATE TEMP TABLE keep_ratings AS "
+          "SELECT * FROM main.occupation_ratings WHERE value_source = 'onet_api'");
     } else {
       exec("DROP TEMPORARY TABLE IF EXISTS keep_occupations");
       exec("DROP TEMPORARY TABLE IF EXISTS keep_ratings");
-      exec("CREATE TEMPORARY TABLE keep_occupations AS "
-           "SELECT * FROM occupations WHERE source = 'onet_api'");
-      exec("CREATE TEMPORARY TABLE keep_ratings AS "
-           "SELECT * FROM occupation_ratings WHERE value_source = 'onet_api'");
+      exec(
+          "CREATE TEMPORARY TABLE keep_occupations AS "
+          "SELECT * FROM occupations WHERE source = 'onet_api'");
+      exec(
+          "CREATE TEMPORARY TABLE keep_ratings AS "
+          "SELECT * FROM occupation_ratings WHERE value_source = 'onet_api'");
     }
   }
   // Children before parents (foreign keys).
@@ -206,9 +242,8 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   exec("DELETE FROM scales");
 
   auto inserter = [&](const char* table, std::vector<ColumnDef> columns) {
-    return step(std::string("preparing the inserts into ") + table, [&] {
-      return std::make_unique<BulkInsert>(s_, dialect_, table, std::move(columns), insert_);
-    });
+    return step(std::string("preparing the inserts into ") + table,
+                [&] { return std::make_unique<BulkInsert>(s_, dialect_, table, std::move(columns), insert_); });
   };
   occupations_ = inserter("occupations", occupation_columns());
   elements_ = inserter("content_elements", element_columns());
@@ -218,14 +253,18 @@ long long OnetRepository::begin(const LoadRunInfo& info) {
   static_assert(kExtraCount == 10);
   for (std::size_t i = 0; i < kExtraCount; ++i) extra_[i] = inserter(extras[i].name, extras[i].columns);
   commodities_.clear();
-  estimates_ = inserter("occupation_estimates",
-                        {{"onetsoc_code", ColumnType::Text}, {"element_id", ColumnType::Text},
-                         {"scale_id", ColumnType::Text}, {"estimate", ColumnType::Real}, {"sd", ColumnType::Real},
-                         {"lower_bound", ColumnType::Real}, {"upper_bound", ColumnType::Real},
-                         {"load_run_id", ColumnType::Integer}});
-  neighbours_ = inserter("estimate_neighbours",
-                         {{"onetsoc_code", ColumnType::Text}, {"neighbour_rank", ColumnType::Integer},
-                          {"neighbour_code", ColumnType::Text}, {"similarity", ColumnType::Real}});
+  estimates_ = inserter("occupation_estimates", {{"onetsoc_code", ColumnType::Text},
+                                                 {"element_id", ColumnType::Text},
+                                                 {"scale_id", ColumnType::Text},
+                                                 {"estimate", ColumnType::Real},
+                                                 {"sd", ColumnType::Real},
+                                                 {"lower_bound", ColumnType::Real},
+                                                 {"upper_bound", ColumnType::Real},
+                                                 {"load_run_id", ColumnType::Integer}});
+  neighbours_ = inserter("estimate_neighbours", {{"onetsoc_code", ColumnType::Text},
+                                                 {"neighbour_rank", ColumnType::Integer},
+                                                 {"neighbour_code", ColumnType::Text},
+                                                 {"similarity", ColumnType::Real}});
   return run_id_;
 }
 
@@ -506,18 +545,16 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
     };
     // The release wins: an API row comes back only where the new data has no row with its
     // key, and only while everything it references still exists.
-    c.kept_api_occupations = restore(
-        "API occupations",
-        "INSERT INTO occupations SELECT * FROM keep_occupations k WHERE NOT EXISTS "
-        "(SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code)");
-    c.kept_api_ratings = restore(
-        "API ratings",
-        "INSERT INTO occupation_ratings SELECT * FROM keep_ratings k WHERE NOT EXISTS "
-        "(SELECT 1 FROM occupation_ratings r WHERE r.onetsoc_code = k.onetsoc_code "
-        "AND r.element_id = k.element_id AND r.scale_id = k.scale_id) "
-        "AND EXISTS (SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code) "
-        "AND EXISTS (SELECT 1 FROM content_elements e WHERE e.element_id = k.element_id) "
-        "AND EXISTS (SELECT 1 FROM scales s WHERE s.scale_id = k.scale_id)");
+    c.kept_api_occupations = restore("API occupations",
+                                     "INSERT INTO occupations SELECT * FROM keep_occupations k WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code)");
+    c.kept_api_ratings = restore("API ratings",
+                                 "INSERT INTO occupation_ratings SELECT * FROM keep_ratings k WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM occupation_ratings r WHERE r.onetsoc_code = k.onetsoc_code "
+                                 "AND r.element_id = k.element_id AND r.scale_id = k.scale_id) "
+                                 "AND EXISTS (SELECT 1 FROM occupations o WHERE o.onetsoc_code = k.onetsoc_code) "
+                                 "AND EXISTS (SELECT 1 FROM content_elements e WHERE e.element_id = k.element_id) "
+                                 "AND EXISTS (SELECT 1 FROM scales s WHERE s.scale_id = k.scale_id)");
     if (dialect_ == Dialect::SQLite) {
       exec("DROP TABLE temp.keep_occupations");
       exec("DROP TABLE temp.keep_ratings");
@@ -531,10 +568,9 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
   c.scales = scales_->rows_written();
   c.ratings = ratings_->rows_written() + c.kept_api_ratings;
 
-  std::string message = "release rows: " + std::to_string(occupations_->rows_written()) +
-                        " occupations, " + std::to_string(ratings_->rows_written()) +
-                        " ratings; kept from the O*NET API: " +
-                        std::to_string(c.kept_api_occupations) + " occupations, " +
+  std::string message = "release rows: " + std::to_string(occupations_->rows_written()) + " occupations, " +
+                        std::to_string(ratings_->rows_written()) +
+                        " ratings; kept from the O*NET API: " + std::to_string(c.kept_api_occupations) + " occupations, " +
                         std::to_string(c.kept_api_ratings) + " ratings";
   std::string checksum_value = info.checksum;
   soci::indicator checksum_ind = info.checksum.empty() ? soci::i_null : soci::i_ok;
@@ -551,15 +587,12 @@ LoadCounts OnetRepository::complete(const LoadRunInfo& info, long long rejected)
           "job_zone_reference = :t5, level_scale_anchors = :t6, technology_skills = :t7, "
           "technology_commodities = :t8, ete_ratings = :t9, ete_categories = :t10 "
           "WHERE run_id = :id",
-        soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
-        soci::use(finished), soci::use(c.occupations), soci::use(c.elements),
-        soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected),
+        soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind), soci::use(finished),
+        soci::use(c.occupations), soci::use(c.elements), soci::use(c.scales), soci::use(c.ratings), soci::use(c.rejected),
         soci::use(llm_summary, llm_ind), soci::use(estimate_summary, estimate_ind), soci::use(message),
-        soci::use(c.task_statements),
-        soci::use(c.alternate_titles), soci::use(c.reported_titles), soci::use(c.job_zones),
-        soci::use(c.job_zone_reference), soci::use(c.level_scale_anchors),
-        soci::use(c.technology_skills), soci::use(c.technology_commodities),
-        soci::use(c.ete_ratings), soci::use(c.ete_categories), soci::use(run_id_);
+        soci::use(c.task_statements), soci::use(c.alternate_titles), soci::use(c.reported_titles), soci::use(c.job_zones),
+        soci::use(c.job_zone_reference), soci::use(c.level_scale_anchors), soci::use(c.technology_skills),
+        soci::use(c.technology_commodities), soci::use(c.ete_ratings), soci::use(c.ete_categories), soci::use(run_id_);
   });
   return c;
 }
@@ -583,8 +616,8 @@ bool OnetRepository::rollback(std::string& error) noexcept {
   return false;
 }
 
-long long OnetRepository::record_failed_run(soci::session& s, Dialect dialect,
-                                            const LoadRunInfo& info, const std::string& message) {
+long long OnetRepository::record_failed_run(soci::session& s, Dialect dialect, const LoadRunInfo& info,
+                                            const std::string& message) {
   std::string checksum_value = info.checksum;
   soci::indicator checksum_ind = info.checksum.empty() ? soci::i_null : soci::i_ok;
   std::string finished = utc_now_iso8601();
@@ -595,9 +628,8 @@ long long OnetRepository::record_failed_run(soci::session& s, Dialect dialect,
     soci::transaction tx(s);
     s << "INSERT INTO load_runs (pipeline, onet_release, source, source_checksum, started_at, "
          "finished_at, status, message) VALUES (:p, :r, :s, :c, :t, :f, 'failed', :m)",
-        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source),
-        soci::use(checksum_value, checksum_ind), soci::use(started), soci::use(finished),
-        soci::use(msg);
+        soci::use(info.pipeline), soci::use(info.release), soci::use(info.source), soci::use(checksum_value, checksum_ind),
+        soci::use(started), soci::use(finished), soci::use(msg);
     long long id = last_insert_id(s, dialect);
     tx.commit();
     return id;

@@ -38,9 +38,8 @@ struct LoadCounts {
   // Rows in the tables after the load (what readers see once it is committed).
   long long occupations = 0, elements = 0, scales = 0, ratings = 0;
   // The tables of schema version 2 (0 for a table the release or the pipeline lacks).
-  long long task_statements = 0, alternate_titles = 0, reported_titles = 0, job_zones = 0,
-            job_zone_reference = 0, level_scale_anchors = 0, technology_skills = 0,
-            technology_commodities = 0, ete_ratings = 0, ete_categories = 0;
+  long long task_statements = 0, alternate_titles = 0, reported_titles = 0, job_zones = 0, job_zone_reference = 0,
+            level_scale_anchors = 0, technology_skills = 0, technology_commodities = 0, ete_ratings = 0, ete_categories = 0;
   // Of those, rows kept from the O*NET API fallback.
   long long kept_api_occupations = 0, kept_api_ratings = 0;
   long long rejected = 0;
@@ -53,8 +52,7 @@ class OnetRepository {
  public:
   // keep_api_rows: occupations and ratings whose source is 'onet_api' survive the reload unless
   // the release now has a row with the same key.
-  OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert,
-                 bool keep_api_rows);
+  OnetRepository(soci::session& s, Dialect dialect, const BulkInsertOptions& insert, bool keep_api_rows);
   ~OnetRepository();
   OnetRepository(const OnetRepository&) = delete;
   OnetRepository& operator=(const OnetRepository&) = delete;
@@ -99,14 +97,22 @@ class OnetRepository {
   const char* insert_method() const { return ratings_ ? ratings_->method() : "?"; }
 
   // A 'failed' load_runs row in its own transaction; returns its run_id.
-  static long long record_failed_run(soci::session& s, Dialect dialect, const LoadRunInfo& info,
-                                     const std::string& message);
+  static long long record_failed_run(soci::session& s, Dialect dialect, const LoadRunInfo& info, const std::string& message);
 
  private:
   // The tables of schema version 2, parents before children.
   enum Extra {
-    kTasks, kAlternateTitles, kReportedTitles, kJobZoneReference, kJobZones, kAnchors,
-    kCommodities, kTechnologies, kEteCategories, kEte, kExtraCount
+    kTasks,
+    kAlternateTitles,
+    kReportedTitles,
+    kJobZoneReference,
+    kJobZones,
+    kAnchors,
+    kCommodities,
+    kTechnologies,
+    kEteCategories,
+    kEte,
+    kExtraCount
   };
 
   void exec(const std::string& sql);

@@ -14,10 +14,7 @@ void register_sql_nodes(Registry& r) {
                        .def(common::database_url_param_default())
                        .doc("database URL: sqlite:PATH, sqlite::memory: or "
                             "mysql://user:pass@host:port/db[?socket=/path]"))
-            .param(ParamSpec::integer("batch_rows")
-                       .def("5000")
-                       .range(1, 100000)
-                       .doc("rows sent to the database per batch"))
+            .param(ParamSpec::integer("batch_rows").def("5000").range(1, 100000).doc("rows sent to the database per batch"))
             .param(ParamSpec::one_of("mysql_insert", {"array", "multirow"})
                        .def("array")
                        .doc("MySQL/MariaDB: array = MariaDB's array binding (one binary round "

@@ -31,17 +31,13 @@ std::vector<std::pair<std::string, long long>> extra_counts(const LoadCounts& c)
 }  // namespace
 
 SqlLoadNode::SqlLoadNode(const dag::NodeContext& ctx)
-    : id_(ctx.id),
-      log_(ctx.log),
-      keep_api_rows_(ctx.params.flag("keep_api_rows")) {
+    : id_(ctx.id), log_(ctx.log), keep_api_rows_(ctx.params.flag("keep_api_rows")) {
   insert_.batch_rows = static_cast<std::size_t>(ctx.params.integer("batch_rows"));
-  insert_.mysql = ctx.params.str("mysql_insert") == "multirow" ? MysqlInsert::MultiRow
-                                                               : MysqlInsert::ArrayBinding;
+  insert_.mysql = ctx.params.str("mysql_insert") == "multirow" ? MysqlInsert::MultiRow : MysqlInsert::ArrayBinding;
   try {
     url_ = DatabaseUrl::parse(ctx.params.str("database"));
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(ctx.params.pos("database").str() + ": parameter 'database': " +
-                                e.what());
+    throw std::invalid_argument(ctx.params.pos("database").str() + ": parameter 'database': " + e.what());
   }
   if (!ctx.pos.file.empty()) info_.pipeline = std::filesystem::path(ctx.pos.file).filename().string();
 }
@@ -97,8 +93,8 @@ void SqlLoadNode::start() {
   ensure_schema(*session_, url_.dialect);
   repo_ = std::make_unique<OnetRepository>(*session_, url_.dialect, insert_, keep_api_rows_);
   run_id_ = repo_->begin(info_);
-  log_info("node '" + id_ + "': loading into " + url_.redacted + " (load run " +
-           std::to_string(run_id_.load()) + ", " + repo_->insert_method() + ")");
+  log_info("node '" + id_ + "': loading into " + url_.redacted + " (load run " + std::to_string(run_id_.load()) + ", " +
+           repo_->insert_method() + ")");
 }
 
 void SqlLoadNode::update_counters() {
@@ -174,14 +170,12 @@ void SqlLoadNode::consume(const dag::InputRef&, const dag::BatchPtr& batch, dag:
     }
     auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch);
     if (!t) {
-      throw std::runtime_error("unexpected batch kind '" +
-                               std::string(batch ? batch->kind() : "null") +
+      throw std::runtime_error("unexpected batch kind '" + std::string(batch ? batch->kind() : "null") +
                                "' (sql_load takes onet.table, onet.release, onet.llm_summary and onet.estimates)");
     }
     if (t->release) note_release(*t->release);
     if (!repo_) start();
-    const bool held_table = std::any_of(deferred_.begin(), deferred_.end(),
-                                        [&](const auto& d) { return d->table == t->table; });
+    const bool held_table = std::any_of(deferred_.begin(), deferred_.end(), [&](const auto& d) { return d->table == t->table; });
     if (held_table || (t->rows() > 0 && !missing_parents(*t).empty())) {
       // Its rows reference tables not complete yet; keep the batch (shared, not copied) until
       // they are all written. onet_validate sends parents first, so this is rarely needed.
@@ -203,8 +197,7 @@ void SqlLoadNode::finish(dag::Emitter&) {
   std::lock_guard lock(mu_);
   try {
     if (!repo_) {
-      throw std::runtime_error(
-          "no O*NET table arrived; refusing to replace the dataset with an empty one");
+      throw std::runtime_error("no O*NET table arrived; refusing to replace the dataset with an empty one");
     }
     write_deferred();
     if (!deferred_.empty()) {
@@ -223,8 +216,9 @@ void SqlLoadNode::finish(dag::Emitter&) {
                                " they reference did not (or not completely); connect them upstream");
     }
     if (repo_->occupations_written() == 0) {
-      throw std::runtime_error("the release has no occupations (no 'Occupation Data' rows); "
-                               "refusing to replace the dataset with it");
+      throw std::runtime_error(
+          "the release has no occupations (no 'Occupation Data' rows); "
+          "refusing to replace the dataset with it");
     }
     if (estimates_) {
       repo_->add(*estimates_);
@@ -239,9 +233,8 @@ void SqlLoadNode::finish(dag::Emitter&) {
     for (const auto& [name, n] : extra_counts(c)) {
       if (n) more += ", " + std::to_string(n) + " " + name;
     }
-    log_info("node '" + id_ + "': staged load run " + std::to_string(run_id_.load()) + " (" +
-             std::to_string(c.occupations) + " occupations, " + std::to_string(c.elements) +
-             " elements, " + std::to_string(c.scales) + " scales, " +
+    log_info("node '" + id_ + "': staged load run " + std::to_string(run_id_.load()) + " (" + std::to_string(c.occupations) +
+             " occupations, " + std::to_string(c.elements) + " elements, " + std::to_string(c.scales) + " scales, " +
              std::to_string(c.ratings) + " ratings" + more + "); committing when the run succeeds");
   } catch (const std::exception& e) {
     fail(e, "loading into");
@@ -257,8 +250,7 @@ void SqlLoadNode::commit() {
   try {
     repo_->commit();
     committed_ = true;
-    log_info("node '" + id_ + "': committed load run " + std::to_string(run_id_.load()) +
-             " into " + url_.redacted);
+    log_info("node '" + id_ + "': committed load run " + std::to_string(run_id_.load()) + " into " + url_.redacted);
   } catch (const std::exception& e) {
     fail(e, "committing the load into");
   }
@@ -275,8 +267,8 @@ void SqlLoadNode::abort() noexcept {
       std::string err;
       if (!repo_->rollback(err)) {
         connection_lost = true;
-        log_warn("node '" + id_ + "': rollback on " + url_.redacted + " failed (" +
-                 url_.scrub(err) + "); the server discards the unfinished transaction itself");
+        log_warn("node '" + id_ + "': rollback on " + url_.redacted + " failed (" + url_.scrub(err) +
+                 "); the server discards the unfinished transaction itself");
       }
     }
     repo_.reset();
@@ -284,8 +276,7 @@ void SqlLoadNode::abort() noexcept {
 
     // The previous dataset is untouched; note the failed attempt in load_runs, in its own
     // transaction. Best effort: when the database is the reason of the failure this fails too.
-    std::string message = failure_.empty() ? "the run failed in another node; nothing was loaded"
-                                           : failure_;
+    std::string message = failure_.empty() ? "the run failed in another node; nothing was loaded" : failure_;
     try {
       if (session_broken_) {
         // The database itself failed the load: another connection attempt would most likely
@@ -298,11 +289,11 @@ void SqlLoadNode::abort() noexcept {
       }
       if (info_.started_at.empty()) info_.started_at = utc_now_iso8601();
       auto id = OnetRepository::record_failed_run(*session_, url_.dialect, info_, message);
-      log_warn("node '" + id_ + "': load not committed; recorded as failed load run " +
-               std::to_string(id) + " in " + url_.redacted);
+      log_warn("node '" + id_ + "': load not committed; recorded as failed load run " + std::to_string(id) + " in " +
+               url_.redacted);
     } catch (const std::exception& e) {
-      log_warn("node '" + id_ + "': load not committed; could not record the failure in " +
-               url_.redacted + ": " + url_.scrub(e.what()));
+      log_warn("node '" + id_ + "': load not committed; could not record the failure in " + url_.redacted + ": " +
+               url_.scrub(e.what()));
     }
   } catch (...) {
     // abort() must not throw; everything above is best effort after the rollback.

@@ -57,10 +57,10 @@ class SqlLoadNode final : public dag::Node {
   long long rejected_ = 0;
   bool completed_ = false, committed_ = false;
   bool session_broken_ = false;  // the connection failed: abort() reconnects to record the run
-  std::string failure_;  // our own error, recorded with the failed load run
+  std::string failure_;          // our own error, recorded with the failed load run
 
-  std::atomic<std::int64_t> occupations_{0}, elements_{0}, scales_{0}, ratings_{0},
-      kept_api_occupations_{0}, kept_api_ratings_{0}, rejected_count_{0}, run_id_{-1};
+  std::atomic<std::int64_t> occupations_{0}, elements_{0}, scales_{0}, ratings_{0}, kept_api_occupations_{0},
+      kept_api_ratings_{0}, rejected_count_{0}, run_id_{-1};
   std::atomic<std::int64_t> extra_[10] = {};  // rows of the schema-2 tables, in extra_counts order
 };
 

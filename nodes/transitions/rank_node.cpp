@@ -17,7 +17,9 @@ namespace {
 class RankNode final : public dag::Node {
  public:
   explicit RankNode(const dag::NodeContext& ctx)
-      : id_(ctx.id), log_(ctx.log), opts_(gap::transition_options(ctx.params)),
+      : id_(ctx.id),
+        log_(ctx.log),
+        opts_(gap::transition_options(ctx.params)),
         chunk_(static_cast<std::size_t>(ctx.params.integer("chunk"))) {
     for (const auto& c : ctx.params.list("codes")) {
       auto code = gap::normalize_occupation_code(c);
@@ -63,8 +65,8 @@ class RankNode final : public dag::Node {
   }
 
   std::map<std::string, std::int64_t> counters() const override {
-    return {{"ranked", ranked_.load()}, {"targets", targets_.load()}, {"no_ratings", no_ratings_.load()},
-            {"empty", empty_.load()}};
+    return {
+        {"ranked", ranked_.load()}, {"targets", targets_.load()}, {"no_ratings", no_ratings_.load()}, {"empty", empty_.load()}};
   }
 
  private:

@@ -94,9 +94,7 @@ class WriteNode final : public dag::Node {
     discard();
   }
 
-  std::map<std::string, std::int64_t> counters() const override {
-    return {{"sources", sources_.load()}, {"rows", rows_.load()}};
-  }
+  std::map<std::string, std::int64_t> counters() const override { return {{"sources", sources_.load()}, {"rows", rows_.load()}}; }
 
  private:
   void discard() noexcept {

@@ -45,9 +45,8 @@ RunningServer::RunningServer(api::AppConfig cfg, std::shared_ptr<spdlog::logger>
   opts.host = "127.0.0.1";
   opts.port = 0;
   api::App* app = app_.get();
-  server_ = std::make_unique<api::HttpServer>(opts, [app](const api::Request& r, api::HttpServer::Responder respond) {
-    app->serve(r, std::move(respond));
-  });
+  server_ = std::make_unique<api::HttpServer>(
+      opts, [app](const api::Request& r, api::HttpServer::Responder respond) { app->serve(r, std::move(respond)); });
   server_->start();
 }
 
@@ -160,11 +159,16 @@ namespace {
 // SOCI's SQLite backend reports expression columns (no declared type) as text.
 double num(const soci::row& r, std::size_t i) {
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_double: return r.get<double>(i);
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return static_cast<double>(r.get<unsigned long long>(i));
-    default: return std::stod(r.get<std::string>(i));
+    case soci::dt_double:
+      return r.get<double>(i);
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_long_long:
+      return static_cast<double>(r.get<long long>(i));
+    case soci::dt_unsigned_long_long:
+      return static_cast<double>(r.get<unsigned long long>(i));
+    default:
+      return std::stod(r.get<std::string>(i));
   }
 }
 }  // namespace
@@ -175,15 +179,17 @@ std::vector<RefGap> reference_gaps(const std::string& db_url, const std::string&
   std::vector<RefGap> out;
   std::string f = from, t = to;
   soci::rowset<soci::row> rs =
-      (s->prepare << "SELECT tr.element_id, ce.element_name, COALESCE(fr.data_value, 0.0), tr.data_value, im.data_value "
-                     "FROM occupation_ratings tr "
-                     "JOIN content_elements ce ON ce.element_id = tr.element_id "
-                     "LEFT JOIN occupation_ratings fr ON fr.onetsoc_code = :f AND fr.element_id = tr.element_id AND fr.scale_id = 'LV' "
-                     "LEFT JOIN occupation_ratings im ON im.onetsoc_code = tr.onetsoc_code AND im.element_id = tr.element_id AND im.scale_id = 'IM' "
-                     "WHERE tr.onetsoc_code = :t AND tr.scale_id = 'LV' AND tr.data_value IS NOT NULL "
-                     "AND COALESCE(tr.not_relevant, 'N') <> 'Y' "
-                     "AND (tr.element_id LIKE '2.A.%' OR tr.element_id LIKE '2.B.%') "
-                     "AND ROUND(tr.data_value * 100) > ROUND(COALESCE(fr.data_value, 0.0) * 100)",
+      (s->prepare
+           << "SELECT tr.element_id, ce.element_name, COALESCE(fr.data_value, 0.0), tr.data_value, im.data_value "
+              "FROM occupation_ratings tr "
+              "JOIN content_elements ce ON ce.element_id = tr.element_id "
+              "LEFT JOIN occupation_ratings fr ON fr.onetsoc_code = :f AND fr.element_id = tr.element_id AND fr.scale_id = 'LV' "
+              "LEFT JOIN occupation_ratings im ON im.onetsoc_code = tr.onetsoc_code AND im.element_id = tr.element_id AND "
+              "im.scale_id = 'IM' "
+              "WHERE tr.onetsoc_code = :t AND tr.scale_id = 'LV' AND tr.data_value IS NOT NULL "
+              "AND COALESCE(tr.not_relevant, 'N') <> 'Y' "
+              "AND (tr.element_id LIKE '2.A.%' OR tr.element_id LIKE '2.B.%') "
+              "AND ROUND(tr.data_value * 100) > ROUND(COALESCE(fr.data_value, 0.0) * 100)",
        soci::use(f, "f"), soci::use(t, "t"));
   for (const auto& r : rs) {
     RefGap g;

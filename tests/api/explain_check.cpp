@@ -18,11 +18,16 @@ using nlohmann::json;
 // Column types differ by backend (and SQLite reports expression columns as text).
 double num(const soci::row& r, std::size_t i) {
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_double: return r.get<double>(i);
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return static_cast<double>(r.get<unsigned long long>(i));
-    default: return std::stod(r.get<std::string>(i));
+    case soci::dt_double:
+      return r.get<double>(i);
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_long_long:
+      return static_cast<double>(r.get<long long>(i));
+    case soci::dt_unsigned_long_long:
+      return static_cast<double>(r.get<unsigned long long>(i));
+    default:
+      return std::stod(r.get<std::string>(i));
   }
 }
 
@@ -43,8 +48,9 @@ json anchor_sql(soci::session& s, const std::string& element, double v, bool abo
   double h = std::round(v * 100);
   json out = nullptr;
   // sql-lint: fixed text (one of two literal comparisons; values bound)
-  const std::string sql = std::string("SELECT anchor_value, anchor_description FROM level_scale_anchors "
-                                      "WHERE element_id = :e AND scale_id = 'LV' AND ROUND(anchor_value * 100) ") +
+  const std::string sql = std::string(
+                              "SELECT anchor_value, anchor_description FROM level_scale_anchors "
+                              "WHERE element_id = :e AND scale_id = 'LV' AND ROUND(anchor_value * 100) ") +
                           (above ? "> :h ORDER BY anchor_value ASC" : "<= :h ORDER BY anchor_value DESC") + " LIMIT 1";
   soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(e, "e"), soci::use(h, "h"));
   for (const auto& r : rs) out = {{"value", num(r, 0)}, {"description", text(r, 1)}};
@@ -66,16 +72,16 @@ std::string domain_sql(soci::session& s, const std::string& element) {
 
 // Commodities of `to` (minus those of `from` when given), ranked: hot, in demand, more examples,
 // code. Each with its examples, hot first, in demand, then by name, at most `max_examples`.
-json technology_sql(soci::session& s, const std::string& to, const std::optional<std::string>& from,
-                    std::size_t max_examples) {
+json technology_sql(soci::session& s, const std::string& to, const std::optional<std::string>& from, std::size_t max_examples) {
   std::string t = to, f = from.value_or("");
   // sql-lint: fixed text (the NOT IN clause is a literal; values bound)
   const std::string sql =
-      std::string("SELECT t.commodity_code, c.commodity_title, "
-                  "MAX(CASE WHEN t.hot_technology = 'Y' THEN 1 ELSE 0 END) AS hot, "
-                  "MAX(CASE WHEN t.in_demand = 'Y' THEN 1 ELSE 0 END) AS dem, COUNT(*) AS n "
-                  "FROM technology_skills t JOIN technology_commodities c ON c.commodity_code = t.commodity_code "
-                  "WHERE t.onetsoc_code = :t ") +
+      std::string(
+          "SELECT t.commodity_code, c.commodity_title, "
+          "MAX(CASE WHEN t.hot_technology = 'Y' THEN 1 ELSE 0 END) AS hot, "
+          "MAX(CASE WHEN t.in_demand = 'Y' THEN 1 ELSE 0 END) AS dem, COUNT(*) AS n "
+          "FROM technology_skills t JOIN technology_commodities c ON c.commodity_code = t.commodity_code "
+          "WHERE t.onetsoc_code = :t ") +
       (from ? "AND t.commodity_code NOT IN (SELECT commodity_code FROM technology_skills WHERE onetsoc_code = :f) " : "") +
       "GROUP BY t.commodity_code, c.commodity_title ORDER BY hot DESC, dem DESC, n DESC, t.commodity_code";
   json list = json::array();
@@ -99,11 +105,10 @@ json technology_sql(soci::session& s, const std::string& to, const std::optional
   for (auto& c : list) {
     long long code = c["commodity_code"].get<long long>();
     int lim = static_cast<int>(max_examples);
-    soci::rowset<soci::row> ex =
-        (s.prepare << "SELECT example, hot_technology, in_demand FROM technology_skills "
-                      "WHERE onetsoc_code = :t AND commodity_code = :c "
-                      "ORDER BY hot_technology DESC, in_demand DESC, example LIMIT :lim",
-         soci::use(t, "t"), soci::use(code, "c"), soci::use(lim, "lim"));
+    soci::rowset<soci::row> ex = (s.prepare << "SELECT example, hot_technology, in_demand FROM technology_skills "
+                                               "WHERE onetsoc_code = :t AND commodity_code = :c "
+                                               "ORDER BY hot_technology DESC, in_demand DESC, example LIMIT :lim",
+                                  soci::use(t, "t"), soci::use(code, "c"), soci::use(lim, "lim"));
     for (const auto& r : ex) {
       c["examples"].push_back({{"name", text(r, 0)}, {"hot_technology", text(r, 1) == "Y"}, {"in_demand", text(r, 2) == "Y"}});
     }
@@ -119,7 +124,7 @@ json job_zone_sql(soci::session& s, const std::string& code, bool with_examples)
                     "FROM job_zones z JOIN job_zone_reference r ON r.job_zone = z.job_zone WHERE z.onetsoc_code = :c",
        soci::use(c, "c"));
   for (const auto& r : rs) {
-    out = {{"job_zone", whole(r, 0)}, {"name", text(r, 1)},         {"education", text(r, 2)},
+    out = {{"job_zone", whole(r, 0)},  {"name", text(r, 1)},         {"education", text(r, 2)},
            {"experience", text(r, 3)}, {"job_training", text(r, 4)}, {"svp_range", text(r, 5)}};
     if (with_examples) out["examples"] = text(r, 6);
   }
@@ -130,10 +135,11 @@ json job_zone_sql(soci::session& s, const std::string& code, bool with_examples)
 json education_sql(soci::session& s, const std::string& code, bool by_share) {
   std::string c = code;
   // sql-lint: fixed text (one of two literal ORDER BY clauses; values bound)
-  const std::string sql = std::string("SELECT e.category, c.category_description, e.data_value FROM ete_ratings e "
-                                      "JOIN ete_categories c ON c.element_id = e.element_id AND c.scale_id = e.scale_id "
-                                      "AND c.category = e.category "
-                                      "WHERE e.onetsoc_code = :c AND e.element_id = '2.D.1' AND e.scale_id = 'RL' ") +
+  const std::string sql = std::string(
+                              "SELECT e.category, c.category_description, e.data_value FROM ete_ratings e "
+                              "JOIN ete_categories c ON c.element_id = e.element_id AND c.scale_id = e.scale_id "
+                              "AND c.category = e.category "
+                              "WHERE e.onetsoc_code = :c AND e.element_id = '2.D.1' AND e.scale_id = 'RL' ") +
                           (by_share ? "ORDER BY ROUND(e.data_value * 100) DESC, e.category" : "ORDER BY e.category");
   json list = json::array();
   soci::rowset<soci::row> rs = (s.prepare << sql, soci::use(c, "c"));
@@ -190,8 +196,8 @@ ExplainCounts check_skill_gap_explanations(const std::string& db_url, const json
   check_same(res.at("job_zone"), zone, "job_zone");
 
   const json ef = education_sql(s, from, true), et = education_sql(s, to, true);
-  check_same(res.at("education"),
-             json{{"from", ef.empty() ? json(nullptr) : ef[0]}, {"to", et.empty() ? json(nullptr) : et[0]}}, "education");
+  check_same(res.at("education"), json{{"from", ef.empty() ? json(nullptr) : ef[0]}, {"to", et.empty() ? json(nullptr) : et[0]}},
+             "education");
   return counts;
 }
 
@@ -208,7 +214,8 @@ void check_occupation_explanations(const std::string& db_url, const json& answer
                     "ORDER BY CASE task_type WHEN 'Core' THEN 0 WHEN 'Supplemental' THEN 1 ELSE 2 END, task_id",
        soci::use(code, "c"));
   for (const auto& r : rs) {
-    tasks.push_back({{"task_id", whole(r, 0)}, {"task", text(r, 1)},
+    tasks.push_back({{"task_id", whole(r, 0)},
+                     {"task", text(r, 1)},
                      {"task_type", r.get_indicator(2) == soci::i_null ? json(nullptr) : json(text(r, 2))}});
   }
   check_same(res.at("tasks"), tasks, "tasks");

@@ -42,8 +42,8 @@ TEST_CASE("mariadb: the explanation fields agree with SQL run on MariaDB", "[api
   }
   CHECK(anchored > 0);
   CHECK(tech > 0);
-  for (const char* code : {"11-9901.00", "11-9902.00", "15-9901.00", "15-9902.00", "15-9903.01", "17-9901.00", "29-9901.00",
-                           "47-9901.00"}) {
+  for (const char* code :
+       {"11-9901.00", "11-9902.00", "15-9901.00", "15-9902.00", "15-9903.01", "17-9901.00", "29-9901.00", "47-9901.00"}) {
     auto r = app.handle({"GET", std::string("/occupations/") + code, ""});
     REQUIRE(r.status == 200);
     apitest::check_occupation_explanations(db.url(), json::parse(r.body));

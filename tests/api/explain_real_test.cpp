@@ -84,7 +84,8 @@ TEST_CASE("real 29.2 explain: Web Developers -> Computer Programmers", "[api][re
   // Programming 4.25 -> 4.88: both between anchors 4 and 6.
   for (const auto& g : r["skill_gaps"]) {
     if (g["element_id"] != "2.B.3.e") continue;
-    const json expected = json::parse(R"({"at_or_below":{"value":4,"description":"Write a statistical analysis program to analyze demographic data"},
+    const json expected = json::parse(
+        R"({"at_or_below":{"value":4,"description":"Write a statistical analysis program to analyze demographic data"},
         "above":{"value":6,"description":"Write programs to analyze geological data for existence of mineral deposits"}})");
     CHECK(g["from_anchor"] == expected);
     CHECK(g["to_anchor"] == expected);

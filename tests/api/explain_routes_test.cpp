@@ -54,10 +54,14 @@ TEST_CASE("explain: anchors bracket both levels of a gap; elements without ancho
         const auto& a = g[std::string(side) + "_anchor"];
         const auto& low = a["at_or_below"];
         const auto& high = a["above"];
-        if (v < 2) CHECK(low.is_null());
-        else CHECK(low["value"].get<double>() <= v);
-        if (v >= 6) CHECK(high.is_null());
-        else CHECK(high["value"].get<double>() > v);
+        if (v < 2)
+          CHECK(low.is_null());
+        else
+          CHECK(low["value"].get<double>() <= v);
+        if (v >= 6)
+          CHECK(high.is_null());
+        else
+          CHECK(high["value"].get<double>() > v);
         if (!low.is_null() && !high.is_null()) CHECK(high["value"].get<double>() - low["value"].get<double>() == 2);
       }
     } else if (g["element_id"] != "2.B.3.e") {
@@ -75,7 +79,8 @@ TEST_CASE("explain: anchors bracket both levels of a gap; elements without ancho
   const json* prog = gap_of(p, "2.B.3.e");
   REQUIRE(prog);
   CHECK((*prog)["to_data_value"] == 5.12);
-  CHECK((*prog)["to_anchor"] == json::parse(R"({"at_or_below":{"value":4,"description":"Write a macro that sorts cheese shipments by weight"},
+  CHECK((*prog)["to_anchor"] ==
+        json::parse(R"({"at_or_below":{"value":4,"description":"Write a macro that sorts cheese shipments by weight"},
       "above":{"value":6,"description":"Write a program that models clouds in three dimensions"}})"));
   if ((*prog)["from_data_value"].get<double>() < 2) {
     CHECK((*prog)["from_anchor"]["at_or_below"].is_null());
@@ -148,12 +153,15 @@ TEST_CASE("explain: domain=all compares skills and knowledge together, each gap 
   auto skills = ask("/skill-gap", pair);
   auto knowledge = ask("/skill-gap", pair + "&domain=knowledge");
   auto all = ask("/skill-gap", pair + "&domain=all");
-  CHECK(skills["message"] ==
-        "Successfully identified skill gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
+  CHECK(
+      skills["message"] ==
+      "Successfully identified skill gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
   CHECK(knowledge["message"] ==
-        "Successfully identified knowledge gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
-  CHECK(all["message"] == "Successfully identified skill and knowledge gap from 'Quantum Spreadsheet Developers' to 'Chief "
-                          "Lantern Officers' based on 'LV' scale.");
+        "Successfully identified knowledge gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' "
+        "scale.");
+  CHECK(all["message"] ==
+        "Successfully identified skill and knowledge gap from 'Quantum Spreadsheet Developers' to 'Chief "
+        "Lantern Officers' based on 'LV' scale.");
   CHECK(all["result"]["domain"] == "all");
   CHECK(all["result"]["options"]["domain"] == "all");
   const auto& a = all["result"]["skill_gaps"];
@@ -187,7 +195,8 @@ TEST_CASE("explain: domain=all compares skills and knowledge together, each gap 
   auto ko = ask("/skill-gap", "from=11-9901.00&to=29-9901.00&domain=all");
   CHECK(ko["message"] ==
         "Successfully identified knowledge gap from 'Chief Lantern Officers' to 'Dream Hygienists' based on 'LV' scale.");
-  CHECK(ko["result"]["skill_gaps"] == ask("/skill-gap", "from=11-9901.00&to=29-9901.00&domain=knowledge")["result"]["skill_gaps"]);
+  CHECK(ko["result"]["skill_gaps"] ==
+        ask("/skill-gap", "from=11-9901.00&to=29-9901.00&domain=knowledge")["result"]["skill_gaps"]);
   // Neither skills nor knowledge: no_ratings, in words that fit.
   // (O*NET's own values asked for: under auto the occupation is answered from its text estimates.)
   auto nr = app().handle({"GET", "/skill-gap", "from=11-9901.00&to=47-9901.00&domain=all&source=onet"});
@@ -197,14 +206,14 @@ TEST_CASE("explain: domain=all compares skills and knowledge together, each gap 
         "skill gap can be computed.");
 }
 
-TEST_CASE("explain: /occupations/{code} lists tasks core first, technology hot first, job zone, education",
-          "[api][explain]") {
+TEST_CASE("explain: /occupations/{code} lists tasks core first, technology hot first, job zone, education", "[api][explain]") {
   auto j = ask("/occupations/11-9901.00", "");
   const auto& r = j["result"];
   REQUIRE(r["tasks"].size() == 3);
   CHECK(r["tasks"][0]["task_type"] == "Core");
   CHECK(r["tasks"][1]["task_type"] == "Core");
-  CHECK(r["tasks"][2] == json::parse(R"({"task_id":90003,"task":"Inspect lantern glass for soot after storms.","task_type":"Supplemental"})"));
+  CHECK(r["tasks"][2] ==
+        json::parse(R"({"task_id":90003,"task":"Inspect lantern glass for soot after storms.","task_type":"Supplemental"})"));
   REQUIRE(r["technology_skills"].size() == 2);
   CHECK(r["technology_skills"][0]["commodity_title"] == "Bookkeeping software");  // hot first
   CHECK(r["job_zone"] == 5);
@@ -234,7 +243,8 @@ TEST_CASE("explain: every field of the answers is documented in openapi.json", "
     }
   };
   // The fields this issue added to objects that also carry others.
-  auto documented_keys = [&](const json& props, const std::vector<std::string>& keys, const json& object, const std::string& where) {
+  auto documented_keys = [&](const json& props, const std::vector<std::string>& keys, const json& object,
+                             const std::string& where) {
     for (const auto& key : keys) {
       INFO(where << "." << key);
       CHECK(object.contains(key));

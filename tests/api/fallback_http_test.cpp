@@ -73,7 +73,7 @@ TEST_CASE("fallback: an occupation unknown locally is fetched, stored with sourc
     CHECK(j["result"]["to_occupation_title"] == "Computer Systems Engineers/Architects");
     CHECK(j["result"]["to_source"] == "onet_api");
     const auto& gaps = j["result"]["skill_gaps"];
-    REQUIRE(gaps.size() == 3);  // 2.A.1.b is lower than the source's
+    REQUIRE(gaps.size() == 3);                  // 2.A.1.b is lower than the source's
     CHECK(gaps[0]["element_id"] == "2.B.9.x");  // from 0: the largest gap
     CHECK(gaps[0]["from_missing"] == true);
     CHECK(fake.hits("/online/occupations/") == 1);
@@ -81,7 +81,9 @@ TEST_CASE("fallback: an occupation unknown locally is fetched, stored with sourc
 
     // Stored: rows carry source onet_api.
     CHECK(count_sql(db, "SELECT COUNT(*) FROM occupations WHERE onetsoc_code = '15-1299.08' AND source = 'onet_api'") == "1");
-    CHECK(count_sql(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '15-1299.08' AND value_source = 'onet_api'") == "8");
+    CHECK(count_sql(db,
+                    "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '15-1299.08' AND value_source = 'onet_api'") ==
+          "8");
 
     // The next request is served locally.
     auto again = get(s.port(), "/skill-gap?from=15-1299.08&to=15-9901.00");
@@ -112,7 +114,9 @@ TEST_CASE("fallback: a known occupation without ratings is completed from the AP
   REQUIRE(r.status == 200);
   CHECK(r.json()["result"]["to_occupation_title"] == "Castle Moat Installers");
   CHECK(r.json()["result"]["to_source"] == "file");  // the local row is kept
-  CHECK(count_sql(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '47-9901.00' AND value_source = 'onet_api'") == "8");
+  CHECK(
+      count_sql(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '47-9901.00' AND value_source = 'onet_api'") ==
+      "8");
 }
 
 TEST_CASE("fallback: not found at O*NET either -> 404, asked once", "[api][fallback]") {
@@ -131,7 +135,8 @@ TEST_CASE("fallback: not found at O*NET either -> 404, asked once", "[api][fallb
   auto legis = get(s.port(), "/skill-gap?from=11-9901.00&to=11-1031.00");
   CHECK(legis.status == 404);
   CHECK(legis.json()["error"] == "no_ratings");
-  CHECK(legis.json()["message"] == "Error: Occupation code 11-1031.00 (Legislators) has no skill ratings, so no skill gap can be computed.");
+  CHECK(legis.json()["message"] ==
+        "Error: Occupation code 11-1031.00 (Legislators) has no skill ratings, so no skill gap can be computed.");
 }
 
 TEST_CASE("fallback: O*NET failing -> 503 onet_api_unavailable with Retry-After, retried later", "[api][fallback]") {
@@ -175,7 +180,8 @@ TEST_CASE("fallback: requests waiting for O*NET beyond the fetch node's queue_li
   // The shipped pipeline with one fetch at a time and one request allowed to wait for it.
   std::ifstream in(testing_support::repo_path("pipelines/skill_gap.yaml"));
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (auto [from, to] : {std::pair<std::string, std::string>{"concurrency: 4 ", "concurrency: 1 "}, {"queue_limit: 256", "queue_limit: 1"}}) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{"concurrency: 4 ", "concurrency: 1 "}, {"queue_limit: 256", "queue_limit: 1"}}) {
     auto pos = yaml.find(from);
     REQUIRE(pos != std::string::npos);
     yaml.replace(pos, from.size(), to);

@@ -155,9 +155,12 @@ TEST_CASE("http: 1,000 concurrent requests, each with the right answer", "[api][
   for (int i = 0; i < 1000; ++i) {
     Ask a{i % 10 == 7 ? 1 : i % 10 == 9 ? 2 : 0, i % 6, (i / 6) % 6};
     std::string target;
-    if (a.kind == 0) target = std::string("/skill-gap?from=") + codes[a.f] + "&to=" + codes[a.t];
-    else if (a.kind == 1) target = std::string("/skill-gap?from=") + codes[a.f] + "&to=99-" + std::to_string(1000 + i % 9000) + ".00";
-    else target = std::string("/skill-gap?from=") + codes[a.f] + "&to=" + codes[a.t] + "&min_gap=-" + std::to_string(i);
+    if (a.kind == 0)
+      target = std::string("/skill-gap?from=") + codes[a.f] + "&to=" + codes[a.t];
+    else if (a.kind == 1)
+      target = std::string("/skill-gap?from=") + codes[a.f] + "&to=99-" + std::to_string(1000 + i % 9000) + ".00";
+    else
+      target = std::string("/skill-gap?from=") + codes[a.f] + "&to=" + codes[a.t] + "&min_gap=-" + std::to_string(i);
     asks.push_back(a);
     pending.emplace_back(port, target);  // all 1,000 sent before any answer is read
   }

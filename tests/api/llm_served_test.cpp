@@ -11,9 +11,9 @@ TEST_CASE("an occupation O*NET does not rate is served from LLM estimates, marke
   apitest::init_http();
   testing_support::TempDir dir("api-llm");
   const std::string db = "sqlite:" + (dir / "sample.db").string();
-  auto run = llmtest::run_pipeline_file(
-      "sample.yaml", {"nodes.load.params.database=" + db, "nodes.llm.params.cache=" + db},
-      {{"LLM_PROVIDER", "replay"}, {"LLM_CASSETTE", "tests/fixtures/llm/onet_mini.cassette.jsonl"}});
+  auto run =
+      llmtest::run_pipeline_file("sample.yaml", {"nodes.load.params.database=" + db, "nodes.llm.params.cache=" + db},
+                                 {{"LLM_PROVIDER", "replay"}, {"LLM_CASSETTE", "tests/fixtures/llm/onet_mini.cassette.jsonl"}});
   INFO(run.error);
   REQUIRE(run.ok);
 
@@ -29,8 +29,9 @@ TEST_CASE("an occupation O*NET does not rate is served from LLM estimates, marke
   CHECK(tres["required_count"] == 8);
   CHECK(tres["to_values_estimated"] == true);
   CHECK(tres["from_values_estimated"] == false);
-  CHECK(tres["note"] == "The skill levels of 'Castle Moat Installers' are model estimates (calibrated LLM levels), "
-                        "not O*NET survey ratings.");
+  CHECK(tres["note"] ==
+        "The skill levels of 'Castle Moat Installers' are model estimates (calibrated LLM levels), "
+        "not O*NET survey ratings.");
 
   // As the source: every gap compares against an estimate.
   auto from = apitest::get(srv.port(), "/skill-gap?from=47-9901.00&to=15-9901.00");

@@ -92,12 +92,12 @@ TEST_CASE("real 29.2: known pairs value by value against SQL", "[api][real]") {
   CHECK(programming);
 
   for (auto [f, t] : std::vector<std::pair<const char*, const char*>>{{"15-1254.00", "15-1251.00"},
-                                                                       {"15-1251.00", "15-1254.00"},
-                                                                       {"15-1211.00", "15-1212.00"},
-                                                                       {"29-1141.00", "29-1171.00"},
-                                                                       {"11-1021.00", "11-1011.00"},
-                                                                       {"35-2014.00", "11-9051.00"},
-                                                                       {"47-2111.00", "17-2071.00"}}) {
+                                                                      {"15-1251.00", "15-1254.00"},
+                                                                      {"15-1211.00", "15-1212.00"},
+                                                                      {"29-1141.00", "29-1171.00"},
+                                                                      {"11-1021.00", "11-1011.00"},
+                                                                      {"35-2014.00", "11-9051.00"},
+                                                                      {"47-2111.00", "17-2071.00"}}) {
     check_against_sql(f, t);
   }
   CHECK(ask("15-1254", "15-1254.00")["result"]["skill_gaps"].empty());
@@ -196,7 +196,8 @@ TEST_CASE("real 29.2: source=estimate on rated occupations returns their stored 
     const std::string el = g["element_id"];
     *s << "SELECT estimate FROM occupation_estimates WHERE onetsoc_code = '15-1254.00' AND scale_id = 'LV' AND element_id = :e",
         soci::use(el), soci::into(from);
-    *s << "SELECT estimate, sd FROM occupation_estimates WHERE onetsoc_code = '15-1251.00' AND scale_id = 'LV' AND element_id = :e",
+    *s << "SELECT estimate, sd FROM occupation_estimates WHERE onetsoc_code = '15-1251.00' AND scale_id = 'LV' AND element_id = "
+          ":e",
         soci::use(el), soci::into(to), soci::into(to_sd);
     CHECK(g["from_data_value"].get<double>() == static_cast<double>(gap::hundredths(from)) / 100.0);
     CHECK(g["to_data_value"].get<double>() == static_cast<double>(gap::hundredths(to)) / 100.0);
@@ -210,8 +211,8 @@ TEST_CASE("real 29.2: source=estimate on rated occupations returns their stored 
   for (const auto& m : v["validation"]) {
     INFO(m.dump());
     CHECK(m["n"].get<int>() > 28000);
-    CHECK(std::abs(m["bias"].get<double>()) <= 0.05);           // target met
-    CHECK(m["coverage"].get<double>() >= 0.77);                  // target 0.77-0.83 met
+    CHECK(std::abs(m["bias"].get<double>()) <= 0.05);  // target met
+    CHECK(m["coverage"].get<double>() >= 0.77);        // target 0.77-0.83 met
     CHECK(m["coverage"].get<double>() <= 0.83);
     CHECK(m["mae"].get<double>() < 0.6 * m["baseline_mae"].get<double>());  // at least 40 % below the element mean
   }
@@ -262,12 +263,9 @@ TEST_CASE("real 29.2: /occupations finds occupations by the titles people use", 
     const char* first;  // the code that must come first
     const char* field;  // and the title that matched it
   };
-  for (const Case& c : {Case{"software engineer", "15-1252.00", "alternate_title"},
-                        Case{"RN", "29-1141.00", "short_title"},
-                        Case{"registered nurse", "29-1141.00", "title"},
-                        Case{"cashier", "41-2011.00", "title"},
-                        Case{"SOC analyst", "15-1212.00", "short_title"},
-                        Case{"data scientist", "15-2051.00", "title"},
+  for (const Case& c : {Case{"software engineer", "15-1252.00", "alternate_title"}, Case{"RN", "29-1141.00", "short_title"},
+                        Case{"registered nurse", "29-1141.00", "title"}, Case{"cashier", "41-2011.00", "title"},
+                        Case{"SOC analyst", "15-1212.00", "short_title"}, Case{"data scientist", "15-2051.00", "title"},
                         Case{"web developer", "15-1254.00", "title"}}) {
     INFO(c.q);
     std::string q = c.q;

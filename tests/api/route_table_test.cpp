@@ -101,7 +101,8 @@ TEST_CASE("route table: every declared parameter is checked as its spec says, wi
     for (const auto& p : r.query) names.insert(p.spec.name);
     std::string allowed;
     for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
-    check(base + (base.empty() ? "" : "&") + "zz=1", "unknown_parameter", "Error: Unknown parameter 'zz' (allowed: " + allowed + ").");
+    check(base + (base.empty() ? "" : "&") + "zz=1", "unknown_parameter",
+          "Error: Unknown parameter 'zz' (allowed: " + allowed + ").");
     for (const auto& p : r.query) {
       const std::string& n = p.spec.name;
       const std::string others = base_query(r, n);
@@ -111,17 +112,26 @@ TEST_CASE("route table: every declared parameter is checked as its spec says, wi
       std::string bad;
       switch (p.spec.type) {
         case dag::ParamType::Float:
-        case dag::ParamType::Int: bad = p.spec.max ? std::to_string(static_cast<long long>(*p.spec.max) + 1) : "abc"; break;
-        case dag::ParamType::Bool: bad = "maybe"; break;
-        case dag::ParamType::Enum: bad = "nope"; break;
+        case dag::ParamType::Int:
+          bad = p.spec.max ? std::to_string(static_cast<long long>(*p.spec.max) + 1) : "abc";
+          break;
+        case dag::ParamType::Bool:
+          bad = "maybe";
+          break;
+        case dag::ParamType::Enum:
+          bad = "nope";
+          break;
         default:
-          if (p.format) bad = "nope";
-          else if (p.max_bytes) bad = std::string(*p.max_bytes + 1, 'a');
+          if (p.format)
+            bad = "nope";
+          else if (p.max_bytes)
+            bad = std::string(*p.max_bytes + 1, 'a');
       }
       if (bad.empty()) continue;
       if (p.format) {
         check(pre + n + "=" + bad, p.format->error,
-              "Error: Invalid " + p.format->noun + " '" + bad + "' for parameter '" + n + "' (expected " + p.format->expected + ").");
+              "Error: Invalid " + p.format->noun + " '" + bad + "' for parameter '" + n + "' (expected " + p.format->expected +
+                  ").");
       } else if (p.spec.type == dag::ParamType::String) {
         check(pre + n + "=" + bad, "parameter_too_long",
               "Error: Parameter '" + n + "' is too long (at most " + std::to_string(*p.max_bytes) + " bytes).");
@@ -172,7 +182,8 @@ TEST_CASE("route table: declarations are checked, paths match exactly", "[api][r
   t.add(api::Route("/a/{id}").param_in_path(dag::ParamSpec::str("id")).handle(noop));
   t.add(api::Route("/b").handle(noop));
   CHECK_THROWS_WITH(t.add(api::Route("/b").handle(noop)), "route '/b' is declared twice");
-  CHECK_THROWS_WITH(t.add(api::Route("/c/{x}").handle(noop)), "route '/c/{x}': 1 {name}(s) in the path but 0 path parameter(s) declared");
+  CHECK_THROWS_WITH(t.add(api::Route("/c/{x}").handle(noop)),
+                    "route '/c/{x}': 1 {name}(s) in the path but 0 path parameter(s) declared");
   CHECK_THROWS_WITH(t.add(api::Route("/c/{x}").param_in_path(dag::ParamSpec::str("y")).handle(noop)),
                     "route '/c/{x}': path parameter 0 is declared as 'y'");
   CHECK_THROWS_WITH(t.add(api::Route("/d")), "route '/d' has no handler");
@@ -212,6 +223,6 @@ TEST_CASE("route table: messages and defaults derive from the ParamSpec", "[api]
   CHECK(message("q=z&k=b&x=-3") == "accepted");
   auto call = api::bind_call(r, {"GET", "/t", "q=z"}, {});
   CHECK(call.query.integer("n") == 5);  // the declared default
-  CHECK_FALSE(call.query.has("x"));    // optional, no default
+  CHECK_FALSE(call.query.has("x"));     // optional, no default
   CHECK(call.query.str("q") == "z");
 }

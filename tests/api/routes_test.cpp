@@ -67,8 +67,9 @@ TEST_CASE("skill-gap: the envelope, value by value against SQL", "[api][routes]"
   auto g = call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00");
   REQUIRE(g.r.status == 200);
   CHECK(g.r.body.starts_with(R"({"success":true,"message":)"));
-  CHECK(g.body["message"] ==
-        "Successfully identified skill gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
+  CHECK(
+      g.body["message"] ==
+      "Successfully identified skill gap from 'Quantum Spreadsheet Developers' to 'Chief Lantern Officers' based on 'LV' scale.");
   const auto& res = g.body["result"];
   CHECK(res["from_occupation_title"] == "Quantum Spreadsheet Developers");
   CHECK(res["to_occupation_title"] == "Chief Lantern Officers");
@@ -90,8 +91,10 @@ TEST_CASE("skill-gap: the envelope, value by value against SQL", "[api][routes]"
     CHECK(gaps[i]["from_data_value"].get<double>() == ref[i].from);
     CHECK(gaps[i]["to_data_value"].get<double>() == ref[i].to);
     CHECK(gaps[i]["gap"].get<double>() == ref[i].gap);
-    if (ref[i].importance) CHECK(gaps[i]["importance"].get<double>() == *ref[i].importance);
-    else CHECK(gaps[i]["importance"].is_null());
+    if (ref[i].importance)
+      CHECK(gaps[i]["importance"].get<double>() == *ref[i].importance);
+    else
+      CHECK(gaps[i]["importance"].is_null());
   }
   // Field order of a gap as documented.
   CHECK(g.r.body.find(R"("skill_gaps":[{"element_id":)") != std::string::npos);
@@ -126,7 +129,8 @@ TEST_CASE("skill-gap: same code, short codes", "[api][routes]") {
   CHECK(shortc.r.status == 200);
   CHECK(shortc.body["result"]["from_occupation_code"] == "15-9901.00");
   CHECK(shortc.body["result"]["to_occupation_code"] == "11-9901.00");
-  CHECK(shortc.body["result"]["skill_gaps"] == call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00").body["result"]["skill_gaps"]);
+  CHECK(shortc.body["result"]["skill_gaps"] ==
+        call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00").body["result"]["skill_gaps"]);
 
   // Short form of a code whose .00 does not exist: not found under the normalized code.
   check_skill_gap_error(call(app(), "/skill-gap", "from=15-9903&to=11-9901"), 404, "occupation_not_found",
@@ -146,8 +150,8 @@ TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][rout
   check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&color=red"), 400, "unknown_parameter",
                         "Error: Unknown parameter 'color' (allowed: domain, from, include_not_relevant, min_gap, "
                         "min_importance, significant_only, source, to).");
-  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&from=11-9902.00"), 400,
-                        "repeated_parameter", "Error: Parameter 'from' is given more than once.");
+  check_skill_gap_error(call(app(), "/skill-gap", "from=15-9901.00&to=11-9901.00&from=11-9902.00"), 400, "repeated_parameter",
+                        "Error: Parameter 'from' is given more than once.");
   struct Bad {
     const char* q;
     const char* message;
@@ -162,9 +166,11 @@ TEST_CASE("skill-gap: parameter errors by status, code and message", "[api][rout
            Bad{"min_gap=1.0x", nullptr},
            Bad{"min_gap=", nullptr},
            Bad{"min_importance=6", "Error: Invalid value '6' for parameter 'min_importance' (expected a number from 0 to 5)."},
-           Bad{"include_not_relevant=yes", "Error: Invalid value 'yes' for parameter 'include_not_relevant' (expected true or false)."},
+           Bad{"include_not_relevant=yes",
+               "Error: Invalid value 'yes' for parameter 'include_not_relevant' (expected true or false)."},
            Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, estimate, llm or refined)."},
-           Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills, knowledge or all)."},
+           Bad{"domain=abilities",
+               "Error: Invalid value 'abilities' for parameter 'domain' (expected skills, knowledge or all)."},
        }) {
     INFO(b.q);
     auto g = call(app(), "/skill-gap", std::string("from=15-9901.00&to=11-9901.00&") + b.q);
@@ -264,8 +270,9 @@ TEST_CASE("skill-gap: include_not_relevant and importance on a hand-made dataset
   REQUIRE(mi.body["result"]["skill_gaps"].size() == 1);
   CHECK(mi.body["result"]["skill_gaps"][0]["element_id"] == "2.A.1.a");
   // No knowledge ratings for the target, but knowledge is loaded (source has one).
-  check_skill_gap_error(call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&domain=knowledge"), 404, "no_ratings",
-                        "Error: Occupation code 11-0002.00 (Target Occ) has no knowledge ratings, so no skill gap can be computed.");
+  check_skill_gap_error(
+      call(tiny, "/skill-gap", "from=11-0001.00&to=11-0002.00&domain=knowledge"), 404, "no_ratings",
+      "Error: Occupation code 11-0002.00 (Target Occ) has no knowledge ratings, so no skill gap can be computed.");
 }
 
 TEST_CASE("skill-gap: value sources when LLM data is loaded", "[api][routes]") {
@@ -274,8 +281,12 @@ TEST_CASE("skill-gap: value sources when LLM data is loaded", "[api][routes]") {
   auto rows = gaptest::tiny_dataset();
   // Enrichment: the source's 2.A.1.a refined to 4.50 (closing that gap), an LLM estimate for
   // the target's 2.A.2.a, and an LLM-only row the target gains.
-  rows.push_back("UPDATE occupation_ratings SET llm_value = 4.6, refined_value = 4.5 WHERE onetsoc_code = '11-0001.00' AND element_id = '2.A.1.a' AND scale_id = 'LV'");
-  rows.push_back("UPDATE occupation_ratings SET llm_value = 3.0, refined_value = 1.5 WHERE onetsoc_code = '11-0002.00' AND element_id = '2.A.2.a' AND scale_id = 'LV'");
+  rows.push_back(
+      "UPDATE occupation_ratings SET llm_value = 4.6, refined_value = 4.5 WHERE onetsoc_code = '11-0001.00' AND element_id = "
+      "'2.A.1.a' AND scale_id = 'LV'");
+  rows.push_back(
+      "UPDATE occupation_ratings SET llm_value = 3.0, refined_value = 1.5 WHERE onetsoc_code = '11-0002.00' AND element_id = "
+      "'2.A.2.a' AND scale_id = 'LV'");
   gaptest::exec_sql(url, rows);
   api::App a(config_for(url));
   a.start();
@@ -311,10 +322,14 @@ TEST_CASE("skill-gap: an occupation rated only by the LLM is served as model est
   const std::string url = "sqlite:" + (dir / "tiny.db").string();
   auto rows = gaptest::tiny_dataset();
   // 11-0003.00 has no O*NET ratings; enrichment gave it calibrated LLM levels (value_source 'llm').
-  rows.push_back("INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, load_run_id) "
-                 "VALUES ('11-0003.00', '2.A.1.a', 'LV', NULL, 5.0, 5.0, 'llm', 1)");
-  rows.push_back("INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, load_run_id) "
-                 "VALUES ('11-0003.00', '2.A.1.b', 'LV', NULL, 2.0, 2.0, 'llm', 1)");
+  rows.push_back(
+      "INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, "
+      "load_run_id) "
+      "VALUES ('11-0003.00', '2.A.1.a', 'LV', NULL, 5.0, 5.0, 'llm', 1)");
+  rows.push_back(
+      "INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, llm_value, refined_value, value_source, "
+      "load_run_id) "
+      "VALUES ('11-0003.00', '2.A.1.b', 'LV', NULL, 2.0, 2.0, 'llm', 1)");
   gaptest::exec_sql(url, rows);
   api::App a(config_for(url));
   a.start();
@@ -327,7 +342,8 @@ TEST_CASE("skill-gap: an occupation rated only by the LLM is served as model est
   CHECK(res["to_value_source"] == "refined");
   CHECK(res["to_values_estimated"] == true);
   CHECK(res["from_values_estimated"] == false);
-  CHECK(res["note"] == "The skill levels of 'No Ratings Occ' are model estimates (calibrated LLM levels), not O*NET survey ratings.");
+  CHECK(res["note"] ==
+        "The skill levels of 'No Ratings Occ' are model estimates (calibrated LLM levels), not O*NET survey ratings.");
   REQUIRE(res["skill_gaps"].size() == 1);
   CHECK(res["skill_gaps"][0]["element_id"] == "2.A.1.a");
   CHECK(res["skill_gaps"][0]["to_data_value"] == 5.0);
@@ -371,8 +387,9 @@ TEST_CASE("methods and paths", "[api][routes]") {
     CHECK(call(app(), "/occupations", "", m).r.status == 405);
     CHECK(call(app(), "/metrics", "", m).r.status == 405);
   }
-  for (const char* p : {"/index.html", "/app.js/", "/skill-gap/", "/SKILL-GAP", "/skill-gapx", "/skill-gap/extra", "/occupations/", "/occupations/15-9901.00/",
-                        "/occupations/15-9901.00/ratings", "/healthz/", "//skill-gap", "/openapi", "/%73kill-gap"}) {
+  for (const char* p :
+       {"/index.html", "/app.js/", "/skill-gap/", "/SKILL-GAP", "/skill-gapx", "/skill-gap/extra", "/occupations/",
+        "/occupations/15-9901.00/", "/occupations/15-9901.00/ratings", "/healthz/", "//skill-gap", "/openapi", "/%73kill-gap"}) {
     INFO(p);
     check_error(call(app(), p), 404, "not_found", "Error: Not found: no endpoint at this path.");
   }
@@ -382,8 +399,7 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
   auto s = call(app(), "/occupations", "q=moon");
   REQUIRE(s.r.status == 200);
   CHECK(s.body["result"]["count"] == 1);
-  CHECK(s.body["result"]["occupations"][0] ==
-        json::parse(R"({"code":"11-9902.00","title":"Moon Logistics Managers",
+  CHECK(s.body["result"]["occupations"][0] == json::parse(R"({"code":"11-9902.00","title":"Moon Logistics Managers",
                         "matched":{"field":"title","text":"Moon Logistics Managers"}})"));
   CHECK(call(app(), "/occupations").body["result"]["occupations"][0]["matched"].is_null());  // no q, no match
   // By the titles people use: alternate, short and reported titles, each hit saying which matched.
@@ -454,7 +470,8 @@ TEST_CASE("occupations: search and one occupation", "[api][routes]") {
     CHECK(r["importance"].is_null());
     CHECK(r["level_estimate"].is_number());
   }
-  check_error(call(app(), "/occupations/99-9999.00"), 404, "occupation_not_found", "Error: Occupation code 99-9999.00 not found.");
+  check_error(call(app(), "/occupations/99-9999.00"), 404, "occupation_not_found",
+              "Error: Occupation code 99-9999.00 not found.");
   check_error(call(app(), "/occupations/abc"), 400, "invalid_occupation_code");
   check_error(call(app(), "/occupations/%zz"), 400, "bad_encoding");
   check_error(call(app(), "/occupations/15-9901.00", "x=1"), 400, "unknown_parameter");

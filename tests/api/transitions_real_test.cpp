@@ -73,7 +73,8 @@ std::vector<std::string> targets(const json& result) {
 
 }  // namespace
 
-TEST_CASE("real 29.2 transitions: all 1,016 occupations answer 10 targets whose gaps are /skill-gap's", "[api][real][transitions]") {
+TEST_CASE("real 29.2 transitions: all 1,016 occupations answer 10 targets whose gaps are /skill-gap's",
+          "[api][real][transitions]") {
   if (skip()) return;
   const auto codes = all_codes();
   REQUIRE(codes.size() == 1016);
@@ -136,13 +137,15 @@ TEST_CASE("real 29.2 transitions: related work first, for occupations a counsell
       // specialties (29-1141.01-.04) fall below Paramedics and EMTs; at least one nursing
       // occupation must still lead (29-2061.00 does). Raise back to 3 once the ranking weighs
       // estimated targets' uncertainty.
-      {"29-1141.00", {"29-1141.01", "29-1141.02", "29-1141.03", "29-1141.04", "29-1171.00", "29-2061.00", "29-1151.00",
-                      "29-1161.00"}, 1},
+      {"29-1141.00",
+       {"29-1141.01", "29-1141.02", "29-1141.03", "29-1141.04", "29-1171.00", "29-2061.00", "29-1151.00", "29-1161.00"},
+       1},
       // Web Developers: other web and software work.
       {"15-1254.00", {"15-1255.00", "15-1251.00", "15-1252.00", "15-1253.00", "15-1299.01", "15-1299.02", "15-1211.00"}, 3},
       // Electricians: other electrical trades.
-      {"47-2111.00", {"49-2022.00", "49-2092.00", "49-2095.00", "49-9051.00", "47-2231.00", "49-2094.00", "49-9052.00",
-                      "47-2152.00"}, 2},
+      {"47-2111.00",
+       {"49-2022.00", "49-2092.00", "49-2095.00", "49-9051.00", "47-2231.00", "49-2094.00", "49-9052.00", "47-2152.00"},
+       2},
   };
   for (const auto& c : cases) {
     auto res = get("/transitions", std::string("from=") + c.from)["result"];
@@ -186,7 +189,8 @@ TEST_CASE("real 29.2 transitions: options and errors", "[api][real][transitions]
                "Error: Invalid occupation code '15-125' for parameter 'from' (expected NN-NNNN.NN or NN-NNNN)."},
            Bad{"from=99-9999", 404, "occupation_not_found", "Error: Occupation code 99-9999.00 not found."},
            Bad{"from=15-1254.00&to=15-1252.00", 400, "unknown_parameter",
-               "Error: Unknown parameter 'to' (allowed: domain, exclude_group, from, job_zone, limit, max_weighted_gap, source)."},
+               "Error: Unknown parameter 'to' (allowed: domain, exclude_group, from, job_zone, limit, max_weighted_gap, "
+               "source)."},
            Bad{"from=15-1254.00&from=15-1252.00", 400, "repeated_parameter", "Error: Parameter 'from' is given more than once."},
            Bad{"from=15-1254.00&limit=%zz", 400, "bad_encoding", "Error: Malformed percent-encoding in parameter 'limit'."},
            Bad{"from=15-1254&limit=0", 400, "invalid_parameter",

@@ -238,11 +238,14 @@ TEST_CASE("transitions: every error by status, code and message", "[api][transit
            Bad{"limit=0", "Error: Invalid value '0' for parameter 'limit' (expected an integer from 1 to 100)."},
            Bad{"limit=101", "Error: Invalid value '101' for parameter 'limit' (expected an integer from 1 to 100)."},
            Bad{"limit=2.5", "Error: Invalid value '2.5' for parameter 'limit' (expected an integer from 1 to 100)."},
-           Bad{"domain=abilities", "Error: Invalid value 'abilities' for parameter 'domain' (expected skills, knowledge or all)."},
+           Bad{"domain=abilities",
+               "Error: Invalid value 'abilities' for parameter 'domain' (expected skills, knowledge or all)."},
            Bad{"job_zone=sideways",
                "Error: Invalid value 'sideways' for parameter 'job_zone' (expected any, same, up, down or within1)."},
-           Bad{"max_weighted_gap=-1", "Error: Invalid value '-1' for parameter 'max_weighted_gap' (expected a number from 0 to 500)."},
-           Bad{"max_weighted_gap=nan", "Error: Invalid value 'nan' for parameter 'max_weighted_gap' (expected a number from 0 to 500)."},
+           Bad{"max_weighted_gap=-1",
+               "Error: Invalid value '-1' for parameter 'max_weighted_gap' (expected a number from 0 to 500)."},
+           Bad{"max_weighted_gap=nan",
+               "Error: Invalid value 'nan' for parameter 'max_weighted_gap' (expected a number from 0 to 500)."},
            Bad{"exclude_group=maybe", "Error: Invalid value 'maybe' for parameter 'exclude_group' (expected true or false)."},
            Bad{"source=gpt", "Error: Invalid value 'gpt' for parameter 'source' (expected onet, estimate, llm or refined)."},
        }) {
@@ -274,8 +277,9 @@ TEST_CASE("transitions: no ratings nor estimates, no knowledge, no database", "[
   }
   api::App copy(config_for(url));
   copy.start();
-  check_error(call(copy, "/transitions", "from=47-9901.00"), 404, "no_ratings",
-              "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill ratings, so no skill gap can be computed.");
+  check_error(
+      call(copy, "/transitions", "from=47-9901.00"), 404, "no_ratings",
+      "Error: Occupation code 47-9901.00 (Castle Moat Installers) has no skill ratings, so no skill gap can be computed.");
   auto g = call(copy, "/transitions", "from=15-9901.00&limit=100");
   REQUIRE(g.r.status == 200);
   for (const auto& t : g.body["result"]["transitions"]) CHECK(t["code"] != "47-9901.00");  // never a target either

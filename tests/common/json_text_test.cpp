@@ -38,8 +38,8 @@ TEST_CASE("json numbers: other doubles take the general path, unchanged", "[comm
     const auto got = number(v);
     if (got != reference(v)) FAIL(v << ": " << got << " != " << reference(v));
   }
-  for (double v : {0.0, -0.0, 0.1 + 0.2, 1e13, 1e13 - 0.01, -1e13, 4.125, 0.0001, 5e-324, 1.7976931348623157e308,
-                   123456789012.34, 0.07, 7.000000000000001}) {
+  for (double v : {0.0, -0.0, 0.1 + 0.2, 1e13, 1e13 - 0.01, -1e13, 4.125, 0.0001, 5e-324, 1.7976931348623157e308, 123456789012.34,
+                   0.07, 7.000000000000001}) {
     CHECK(number(v) == reference(v));
   }
 }

@@ -30,7 +30,7 @@ TEST_CASE("redact_url hides exactly the password the last '@' delimits", "[commo
            {"https://example.com/a@b", "https://example.com/a@b"},  // "example.com/a" is a user name: nothing to hide
            {"sqlite:data/onet.db", "sqlite:data/onet.db"},
            {"sqlite:///tmp/a:b@c.db", "sqlite:///tmp/a:b@c.db"},  // sqlite: URLs carry no credentials
-           {"user:pw@host", "user:pw@host"},                     // no scheme: not a URL
+           {"user:pw@host", "user:pw@host"},                      // no scheme: not a URL
            {"", ""},
        }) {
     INFO(c.in);

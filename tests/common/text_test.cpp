@@ -12,7 +12,7 @@ TEST_CASE("ascii_lower: ASCII letters only, UTF-8 untouched", "[common][text]") 
   CHECK(common::ascii_lower("") == "");
   CHECK(common::ascii_lower("Registered NURSES 29-1141.00") == "registered nurses 29-1141.00");
   CHECK(common::ascii_lower("CAF\xc3\x89") == "caf\xc3\x89");  // É stays É: not ASCII
-  CHECK(common::ascii_lower("[@`{") == "[@`{");                 // the bytes around A-Z
+  CHECK(common::ascii_lower("[@`{") == "[@`{");                // the bytes around A-Z
 }
 
 TEST_CASE("percent_decode: %XX either case, '+' only in query strings, bad escapes refused", "[common][text]") {

@@ -9,7 +9,9 @@ using testing_support::write_file;
 
 namespace {
 std::string dagrun(const std::string& args) { return std::string(DAGRUN_BIN) + " " + args; }
-const char* kSmall = "name: small\nnodes:\n  - {id: request, type: request}\n  - {id: pair, type: join, inputs: [request]}\n  - {id: out, type: discard, inputs: [pair]}\n";
+const char* kSmall =
+    "name: small\nnodes:\n  - {id: request, type: request}\n  - {id: pair, type: join, inputs: [request]}\n  - {id: out, type: "
+    "discard, inputs: [pair]}\n";
 }  // namespace
 
 TEST_CASE("validate exit codes: 0 valid, 2 invalid, 3 unreadable", "[cli]") {

@@ -13,7 +13,10 @@ std::shared_ptr<Recorder> recorder(const dag::NodeContext& c) {
 class Source final : public dag::Node {
  public:
   explicit Source(const dag::NodeContext& c)
-      : rec_(recorder(c)), id_(c.id), batches_(c.params.integer("batches")), rows_(c.params.integer("rows")),
+      : rec_(recorder(c)),
+        id_(c.id),
+        batches_(c.params.integer("batches")),
+        rows_(c.params.integer("rows")),
         fail_at_(c.params.integer("fail_at")) {}
   bool produce(dag::Emitter& out) override {
     if (n_ == 0) rec_->log(id_ + ":start");
@@ -39,7 +42,10 @@ class Source final : public dag::Node {
 class Map final : public dag::Node {
  public:
   explicit Map(const dag::NodeContext& c)
-      : rec_(recorder(c)), id_(c.id), sleep_ms_(c.params.integer("sleep_ms")), fail_at_(c.params.integer("fail_at")),
+      : rec_(recorder(c)),
+        id_(c.id),
+        sleep_ms_(c.params.integer("sleep_ms")),
+        fail_at_(c.params.integer("fail_at")),
         add_(c.params.integer("add")) {}
   void consume(const dag::InputRef&, const dag::BatchPtr& b, dag::Emitter& out) override {
     ActiveScope scope(*rec_);

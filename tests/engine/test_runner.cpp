@@ -134,7 +134,9 @@ nodes:
 
 TEST_CASE("a factory error names the node", "[run][failure]") {
   auto reg = enginetest::test_registry();
-  auto p = resolve_pipeline(parse_pipeline_doc("name: x\nnodes:\n  - {id: s, type: t_source}\n  - {id: k, type: t_sink, inputs: [s]}\n", "p.yaml"), reg);
+  auto p = resolve_pipeline(
+      parse_pipeline_doc("name: x\nnodes:\n  - {id: s, type: t_source}\n  - {id: k, type: t_sink, inputs: [s]}\n", "p.yaml"),
+      reg);
   Resources none;  // no Recorder: the factory throws
   auto report = run_pipeline(p, reg, none);
   CHECK_FALSE(report.ok);
@@ -151,7 +153,8 @@ nodes:
   - {id: src, type: t_source, params: {batches: 5000, rows: 64}}
   - {id: m, type: t_map, inputs: [src]}
   - {id: sink, type: t_sink, inputs: [m], params: {sleep_ms: 0}}
-)", opts);
+)",
+                    opts);
   REQUIRE(r.report.ok);
   CHECK(r.rec->rows_committed == 5000 * 64);
   CHECK(r.rec->live_batches == 0);
@@ -178,7 +181,8 @@ nodes:
   - {id: src, type: t_source, params: {batches: 10, rows: 1}}
   - {id: m, type: t_map, inputs: [src], params: {sleep_ms: 10}}
   - {id: sink, type: t_sink, inputs: [m]}
-)", opts);
+)",
+                    opts);
   REQUIRE(r.report.ok);
   CHECK(calls >= 2);
   CHECK(done == std::vector<std::string>{"src", "m", "sink"});

@@ -41,7 +41,9 @@ nodes:
   - {id: in, type: t_entry}
   - {id: m, type: t_map, inputs: [in], params: {add: 5}}
   - {id: out, type: t_exit, inputs: [m]}
-)", "own.yaml"), reg);
+)",
+                                               "own.yaml"),
+                            reg);
   Service svc(p, reg, res);
   auto r = batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(5)));
   CHECK(r->values == std::vector<long>{6});
@@ -52,7 +54,9 @@ nodes:
   - {id: a, type: t_entry}
   - {id: b, type: request}
   - {id: out, type: t_exit, inputs: [a, b]}
-)", "two.yaml"), reg);
+)",
+                                                 "two.yaml"),
+                              reg);
   CHECK_THROWS_WITH(Service(two, reg, res),
                     "two.yaml: a service pipeline needs exactly one 'request' or 't_entry' and one 'respond' or 't_exit' node "
                     "(has 2 and 1)");
@@ -81,7 +85,9 @@ nodes:
   - {id: s, type: t_source}
   - {id: pair, type: join, inputs: [request, s]}
   - {id: respond, type: respond, inputs: [pair]}
-)", "src.yaml"), reg);
+)",
+                                               "src.yaml"),
+                            reg);
   CHECK_THROWS_WITH(Service(p, reg, res),
                     "src.yaml: node 's' (t_source) has no inputs; in a service pipeline only the entry node may be a source "
                     "(it would never run)");
@@ -94,7 +100,9 @@ nodes:
   - {id: src, type: t_source, params: {batches: 4}}
   - {id: m, type: t_map, inputs: [src], concurrency: 8}
   - {id: sink, type: t_sink, inputs: [m]}
-)", "wide.yaml"), reg);
+)",
+                                               "wide.yaml"),
+                            reg);
   const auto needed = threads_for_batch(p);
   CHECK(needed == cores() + 1 + 8);  // the cores, the source, the map's 8 tasks (the sink never emits)
   const auto before = Parallelism::allowed();
@@ -109,7 +117,8 @@ nodes:
     CHECK_FALSE(report.ok);
     CHECK(report.error == "wide.yaml: pipeline 'wide' needs " + std::to_string(needed) +
                               " oneTBB threads (the cores plus one per task that may wait), but the process allows 2; main() "
-                              "must hold a dag::Parallelism of at least " + std::to_string(needed));
+                              "must hold a dag::Parallelism of at least " +
+                              std::to_string(needed));
     CHECK(report.nodes.size() == 3);
     CHECK(rec->commits == 0);
   }
@@ -127,7 +136,9 @@ nodes:
   - {id: quick, type: t_where, inputs: [request], concurrency: unlimited}
   - {id: slow, type: t_where_task, inputs: [quick], concurrency: 3}
   - {id: respond, type: respond, inputs: [slow]}
-)", "req.yaml"), reg);
+)",
+                                               "req.yaml"),
+                            reg);
   CHECK(threads_for_requests(p) == cores() + 3);  // quick nodes and the entry/exit run on their callers
   Resources res;
   Parallelism narrow(1);
@@ -196,7 +207,8 @@ class ParityNode final : public Node {
 
 Registry request_registry(std::shared_ptr<Held> held) {
   Registry r = enginetest::test_registry();
-  r.add(NodeSpec("t_keep").runs_quick().input("in", "any"), [held](const NodeContext&) { return std::make_unique<KeepNode>(held); });
+  r.add(NodeSpec("t_keep").runs_quick().input("in", "any"),
+        [held](const NodeContext&) { return std::make_unique<KeepNode>(held); });
   r.add(NodeSpec("t_fail").runs_quick().input("in", "any").output("out", "any"),
         [](const NodeContext&) { return std::make_unique<FailNode>(); });
   r.add(NodeSpec("t_parity").runs_quick().param(ParamSpec::integer("parity").req()).input("in", "num").output("out", "num"),
@@ -242,10 +254,11 @@ TEST_CASE("submit answers inline when every node is quick, later from the arena 
   Resources res;
   for (const char* type : {"t_where", "t_where_task"}) {
     INFO(type);
-    auto p = resolve_pipeline(parse_pipeline_doc(std::string("name: w\nnodes:\n  - {id: request, type: request}\n  - {id: w, type: ") + type +
-                                                     ", inputs: [request]}\n  - {id: respond, type: respond, inputs: [w]}\n",
-                                                 "w.yaml"),
-                              reg);
+    auto p =
+        resolve_pipeline(parse_pipeline_doc(std::string("name: w\nnodes:\n  - {id: request, type: request}\n  - {id: w, type: ") +
+                                                type + ", inputs: [request]}\n  - {id: respond, type: respond, inputs: [w]}\n",
+                                            "w.yaml"),
+                         reg);
     Service svc(p, reg, res);
     Answer a;
     svc.submit(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(5),
@@ -269,7 +282,9 @@ nodes:
   - {id: slow, type: t_map, inputs: [request], params: {sleep_ms: 300}}
   - {id: after, type: t_map, inputs: [slow]}
   - {id: respond, type: respond, inputs: [after]}
-)", "slow.yaml"), reg);
+)",
+                                               "slow.yaml"),
+                            reg);
   Service svc(p, reg, res);
   Answer a;
   svc.submit(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::milliseconds(30),
@@ -294,7 +309,9 @@ nodes:
   - {id: request, type: request}
   - {id: slow, type: t_map, inputs: [request], params: {sleep_ms: 300}, concurrency: 1, queue_limit: 2}
   - {id: respond, type: respond, inputs: [slow]}
-)", "bounded.yaml"), reg);
+)",
+                                               "bounded.yaml"),
+                            reg);
   REQUIRE(p.find("slow")->queue_limit == 2);
   Service svc(p, reg, res);
   std::vector<std::unique_ptr<Answer>> answers;
@@ -335,16 +352,22 @@ nodes:
   - {id: request, type: request}
   - {id: n, type: t_nap, inputs: [request], queue_limit: 3}
   - {id: respond, type: respond, inputs: [n]}
-)", "q.yaml"), reg);
-  CHECK_THROWS_WITH(Service(p, reg, res),
-                    "q.yaml: node 'n' (t_nap) runs on the thread that delivers to it and has no queue; queue_limit applies to task nodes");
+)",
+                                               "q.yaml"),
+                            reg);
+  CHECK_THROWS_WITH(
+      Service(p, reg, res),
+      "q.yaml: node 'n' (t_nap) runs on the thread that delivers to it and has no queue; queue_limit applies to task nodes");
   try {
-    resolve_pipeline(parse_pipeline_doc("name: q\nnodes:\n  - {id: request, type: request}\n  - {id: m, type: t_map, inputs: [request], queue_limit: 0}\n",
-                                        "q.yaml"),
-                     enginetest::test_registry());
+    resolve_pipeline(
+        parse_pipeline_doc(
+            "name: q\nnodes:\n  - {id: request, type: request}\n  - {id: m, type: t_map, inputs: [request], queue_limit: 0}\n",
+            "q.yaml"),
+        enginetest::test_registry());
     FAIL("expected a diagnostic");
   } catch (const PipelineError& e) {
-    CHECK(e.diagnostics().str().find("q.yaml:4:58: error[bad-queue-limit]: node 'm': 'queue_limit' is a positive integer, got '0'") !=
+    CHECK(e.diagnostics().str().find(
+              "q.yaml:4:58: error[bad-queue-limit]: node 'm': 'queue_limit' is a positive integer, got '0'") !=
           std::string::npos);
   }
 }
@@ -369,7 +392,8 @@ nodes:
     Resources res;
     auto p = resolve_pipeline(parse_pipeline_doc(yaml, "p.yaml"), reg);
     Service svc(p, reg, res);
-    for (int i = 0; i < 50; ++i) CHECK_THROWS_WITH(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{i}), std::chrono::seconds(5)), "no");
+    for (int i = 0; i < 50; ++i)
+      CHECK_THROWS_WITH(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{i}), std::chrono::seconds(5)), "no");
     CHECK(held->size() == 0);
   }
 }
@@ -388,7 +412,9 @@ nodes:
   - {id: always, type: t_map, inputs: [request], params: {add: 100}, concurrency: unlimited}
   - {id: two, type: gather, inputs: [even, odd, always], params: {count: 2}}
   - {id: respond, type: respond, inputs: [two]}
-)", "g.yaml"), reg);
+)",
+                                               "g.yaml"),
+                            reg);
   Service svc(p, reg, res);
   for (long i = 0; i < 20; ++i) {
     auto t = batch_cast<TupleBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{i}), std::chrono::seconds(5)));
@@ -406,10 +432,11 @@ TEST_CASE("the quick contract is checked: a quick node that blocks is reported, 
   Resources res;
   auto pipeline = [&](long nap_ms, long below_ms) {
     return resolve_pipeline(
-        parse_pipeline_doc("name: n\nnodes:\n  - {id: request, type: request}\n  - {id: top, type: t_nap, inputs: [request], params: {ms: " +
-                               std::to_string(nap_ms) + "}}\n  - {id: below, type: t_nap, inputs: [top], params: {ms: " +
-                               std::to_string(below_ms) + "}}\n  - {id: respond, type: respond, inputs: [below]}\n",
-                           "n.yaml"),
+        parse_pipeline_doc(
+            "name: n\nnodes:\n  - {id: request, type: request}\n  - {id: top, type: t_nap, inputs: [request], params: {ms: " +
+                std::to_string(nap_ms) + "}}\n  - {id: below, type: t_nap, inputs: [top], params: {ms: " +
+                std::to_string(below_ms) + "}}\n  - {id: respond, type: respond, inputs: [below]}\n",
+            "n.yaml"),
         reg);
   };
   ServiceOptions checked;
@@ -422,8 +449,8 @@ TEST_CASE("the quick contract is checked: a quick node that blocks is reported, 
     return svc.quick_contract_violations();
   };
   CHECK(one(0, 0, checked) == 0);
-  CHECK(one(60, 0, checked) == 1);   // `top` slept 60 ms in its own consume()
-  CHECK(one(0, 60, checked) == 1);   // only `below`: `top`'s time excludes what ran inline below it
+  CHECK(one(60, 0, checked) == 1);  // `top` slept 60 ms in its own consume()
+  CHECK(one(0, 60, checked) == 1);  // only `below`: `top`'s time excludes what ran inline below it
   ServiceOptions off;
   off.check_quick = false;
   CHECK(one(60, 0, off) == 0);

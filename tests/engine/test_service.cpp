@@ -60,7 +60,9 @@ nodes:
   - {id: request, type: request}
   - {id: m, type: t_map, inputs: [request], params: {sleep_ms: 300}}
   - {id: respond, type: respond, inputs: [m]}
-)", "slow.yaml"), reg);
+)",
+                                               "slow.yaml"),
+                            reg);
   auto rec = std::make_shared<Recorder>();
   Resources res;
   res.put("rec", rec);
@@ -83,7 +85,9 @@ nodes:
   - {id: request, type: request}
   - {id: w, type: )") + type + R"(, inputs: [request]}
   - {id: respond, type: respond, inputs: [w]}
-)", "where.yaml"), reg);
+)",
+                                                 "where.yaml"),
+                              reg);
     Service svc(p, reg, res);
     auto out = batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(5)));
     REQUIRE(out->values.size() == 1);
@@ -95,7 +99,10 @@ nodes:
 
 TEST_CASE("a service pipeline needs request and respond nodes", "[service]") {
   auto reg = enginetest::test_registry();
-  auto p = resolve_pipeline(parse_pipeline_doc("name: x\nnodes:\n  - {id: request, type: request}\n  - {id: d, type: discard, inputs: [request]}\n", "x.yaml"), reg);
+  auto p = resolve_pipeline(
+      parse_pipeline_doc("name: x\nnodes:\n  - {id: request, type: request}\n  - {id: d, type: discard, inputs: [request]}\n",
+                         "x.yaml"),
+      reg);
   Resources res;
   CHECK_THROWS_WITH(Service(p, reg, res),
                     "x.yaml: a service pipeline needs exactly one 'request' and one 'respond' node (has 1 and 0)");

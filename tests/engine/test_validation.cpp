@@ -57,7 +57,8 @@ nodes:
     params: {add: 5, ratio: 2, verbose: yes, tags: [a, b], mode: slow}
   - id: src
     type: t_source
-)", "p.yaml", env_opts({}));
+)",
+                                "p.yaml", env_opts({}));
   auto p = resolve_pipeline(doc, reg, env_opts({}));
   REQUIRE(p.nodes.size() == 3);
   CHECK(p.settings.get("on_error") == "skip");
@@ -106,7 +107,8 @@ nodes:
 )");
   auto* unk = find(d, "unknown-param");
   REQUIRE(unk);
-  CHECK(unk->str() == "p.yaml:6:7: error[unknown-param]: node 'src': type 't_source' has no parameter 'batchez' (did you mean 'batches'?)");
+  CHECK(unk->str() ==
+        "p.yaml:6:7: error[unknown-param]: node 'src': type 't_source' has no parameter 'batchez' (did you mean 'batches'?)");
   auto* miss = find(d, "missing-param");
   REQUIRE(miss);
   CHECK(miss->str() == "p.yaml:8:9: error[missing-param]: node 'n': missing required parameter 'table' (string: which table)");
@@ -137,14 +139,16 @@ nodes:
   - id: txt
     type: t_text
 )");
-  CHECK(find(d, "duplicate-id")->str() == "p.yaml:5:9: error[duplicate-id]: node 'src': duplicate node id (first defined at p.yaml:3:9)");
+  CHECK(find(d, "duplicate-id")->str() ==
+        "p.yaml:5:9: error[duplicate-id]: node 'src': duplicate node id (first defined at p.yaml:3:9)");
   CHECK(find(d, "ambiguous-port")->str() ==
         "p.yaml:12:14: error[ambiguous-port]: node 's': input 'sp': 'sp' has several outputs; name one of sp.even, sp.odd");
   CHECK(find(d, "unknown-port")->str() ==
         "p.yaml:12:18: error[unknown-port]: node 's': input 'sp.nope': 'sp' (t_split) has no output 'nope' (outputs: even, odd)");
   CHECK(find(d, "unknown-input")->str() == "p.yaml:12:35: error[unknown-input]: node 's': input 'ghost' names no node");
   CHECK(find(d, "incompatible-kind")->str() ==
-        "p.yaml:12:42: error[incompatible-kind]: node 's': input 'txt' carries 'text' but input 'in' of type 't_sink' expects 'num'");
+        "p.yaml:12:42: error[incompatible-kind]: node 's': input 'txt' carries 'text' but input 'in' of type 't_sink' expects "
+        "'num'");
 }
 
 TEST_CASE("a cycle is printed in data-flow order", "[validate]") {
@@ -185,9 +189,12 @@ nodes:
     inputs: [m]
 )");
   CHECK(find(d, "no-sink", "dangling")->str() ==
-        "p.yaml:8:9: error[no-sink]: node 'dangling': no path to a sink: nothing consumes this node's output (add a sink such as 'discard' or connect it)");
-  CHECK(find(d, "source-with-inputs")->str() == "p.yaml:5:13: error[source-with-inputs]: node 'src': type 't_source' is a source and takes no inputs");
-  CHECK(find(d, "missing-input")->str() == "p.yaml:6:9: error[missing-input]: node 'm': missing input 'in' (num) of type 't_map'");
+        "p.yaml:8:9: error[no-sink]: node 'dangling': no path to a sink: nothing consumes this node's output (add a sink such as "
+        "'discard' or connect it)");
+  CHECK(find(d, "source-with-inputs")->str() ==
+        "p.yaml:5:13: error[source-with-inputs]: node 'src': type 't_source' is a source and takes no inputs");
+  CHECK(find(d, "missing-input")->str() ==
+        "p.yaml:6:9: error[missing-input]: node 'm': missing input 'in' (num) of type 't_map'");
 }
 
 TEST_CASE("all errors are reported at once", "[validate]") {
@@ -220,7 +227,8 @@ TEST_CASE("bad YAML never crashes: syntax, wrong shapes, empty, binary", "[valid
   CHECK(find(diagnose(""), "empty")->str() == "p.yaml:1:1: error[empty]: the pipeline file is empty");
   CHECK(find(diagnose("just a string"), "not-a-mapping")->message ==
         "a pipeline is a mapping with 'name' and 'nodes', got 'just a string'");
-  CHECK(find(diagnose("name: x\nnodes: 5\n"), "no-nodes")->str() == "p.yaml:2:8: error[no-nodes]: 'nodes' must be a non-empty list");
+  CHECK(find(diagnose("name: x\nnodes: 5\n"), "no-nodes")->str() ==
+        "p.yaml:2:8: error[no-nodes]: 'nodes' must be a non-empty list");
   CHECK(find(diagnose("name: x\nnodes:\n  - 7\n"), "bad-node"));
   CHECK(find(diagnose("name: [a]\nnodes:\n  - {id: s, type: t_sink, inputs: {a: b}}\n"), "missing-name"));
   CHECK(find(diagnose("name: x\nnodes:\n  - {id: s, type: t_sink, inputs: {a: b}}\n"), "bad-inputs"));
@@ -311,7 +319,8 @@ nodes:
   - id: s
     type: t_sink
     inputs: [m]
-)", "p.yaml", opts);
+)",
+                                "p.yaml", opts);
   auto p = resolve_pipeline(doc, reg, opts);
   auto text = render_config(doc, reg, &p);
   CHECK(text.find("hunter2") == std::string::npos);
@@ -396,7 +405,9 @@ TEST_CASE("declared settings are checked like parameters, with their position", 
 }
 
 TEST_CASE("a range error prints its bounds as dagrun nodes does", "[validate]") {
-  auto d = diagnose("name: r\nnodes:\n  - id: src\n    type: t_source\n    params: {batches: -1}\n  - id: out\n    type: t_sink\n    inputs: [src]\n");
+  auto d = diagnose(
+      "name: r\nnodes:\n  - id: src\n    type: t_source\n    params: {batches: -1}\n  - id: out\n    type: t_sink\n    inputs: "
+      "[src]\n");
   const Diagnostic* x = find(d, "param-type", "src");
   REQUIRE(x);
   CHECK(x->message == "parameter 'batches' value -1 is out of range [0, inf]");

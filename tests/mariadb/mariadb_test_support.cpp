@@ -27,8 +27,10 @@ std::string trim(std::string s) {
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -73,8 +75,7 @@ std::string server_url() {
 ScratchDatabase::ScratchDatabase(const std::string& server) : server_(server) {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  name_ = "onet_t" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-          std::to_string(rd() % 100000);
+  name_ = "onet_t" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
   auto slash = server_.rfind('/');
   if (slash == std::string::npos || server_.find('?', slash) != std::string::npos) {
     throw std::runtime_error("ScratchDatabase: expected a URL ending in /<db> without ?options");
@@ -95,8 +96,7 @@ ScratchDatabase::~ScratchDatabase() {
 
 PrivateServer::PrivateServer(const std::filesystem::path& dir) : dir_(std::filesystem::absolute(dir)) {
   // --owner-pid: should this test die without running destructors, the server goes too.
-  url_ = script("start " + quote(dir_.string()) + " auto --fresh --owner-pid " +
-                std::to_string(getpid()));
+  url_ = script("start " + quote(dir_.string()) + " auto --fresh --owner-pid " + std::to_string(getpid()));
 }
 
 PrivateServer::~PrivateServer() {

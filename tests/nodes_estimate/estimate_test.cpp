@@ -35,7 +35,7 @@ TEST_CASE("tokenizer: lower-cases, splits on punctuation, drops stop words and n
   CHECK(t.terms("developer developers Developing") == std::vector<std::string>{"develop", "develop", "develop"});
   CHECK(t.terms("C++ and the 3 R's of 2024") == std::vector<std::string>{});  // c, r, s: one letter
   CHECK(t.terms("Web-based data-analysis") == std::vector<std::string>{"web", "base", "data", "analysi"});
-  CHECK(t.terms("") .empty());
+  CHECK(t.terms("").empty());
   CHECK(Tokenizer::is_stopword("the"));
   CHECK_FALSE(Tokenizer::is_stopword("nurse"));
 }
@@ -58,10 +58,8 @@ TEST_CASE("text index: cosine of TF-IDF vectors, symmetric, 1 for the same text,
 
 TEST_CASE("text index: field weights act as term frequencies", "[estimate]") {
   Tokenizer t;
-  std::vector<Document> d = {{"a", {{"pilot", 1}, {"flight", 1}}},
-                             {"b", {{"pilot", 5}, {"flight", 1}}},
-                             {"c", {{"pilot", 1}}},
-                             {"d", {{"cook", 1}}}};
+  std::vector<Document> d = {
+      {"a", {{"pilot", 1}, {"flight", 1}}}, {"b", {{"pilot", 5}, {"flight", 1}}}, {"c", {{"pilot", 1}}}, {"d", {{"cook", 1}}}};
   TextIndex idx(d, t);
   // b leans towards "pilot", so it is closer to c (pilot only) than a is.
   CHECK(idx.similarity(1, 2) > idx.similarity(0, 2));
@@ -73,9 +71,9 @@ TEST_CASE("text index: field weights act as term frequencies", "[estimate]") {
 TEST_CASE("neighbours: the k most similar rated documents, never the document itself, ties by code", "[estimate]") {
   Tokenizer t;
   auto d = docs({{"11-0000.00", "alpha beta gamma"},
-                 {"11-0001.00", "alpha beta gamma"},   // identical to 0
+                 {"11-0001.00", "alpha beta gamma"},  // identical to 0
                  {"11-0002.00", "alpha beta delta"},
-                 {"11-0003.00", "alpha beta delta"},   // same as 2: a tie
+                 {"11-0003.00", "alpha beta delta"},  // same as 2: a tie
                  {"11-0004.00", "zeta eta theta"}});
   TextIndex idx(d, t);
   auto m = one_column({1, 2, 3, 4, std::nan("")});
@@ -99,8 +97,11 @@ TEST_CASE("neighbours: the k most similar rated documents, never the document it
 
 TEST_CASE("estimate: similarity-weighted mean, spread as sd, interval around it, clipped to the scale", "[estimate]") {
   Tokenizer t;
-  auto d = docs({{"a", "alpha beta gamma"}, {"b", "alpha beta gamma"}, {"c", "alpha beta delta"},
-                 {"x", "alpha beta gamma"}, {"z", "omega psi"}});
+  auto d = docs({{"a", "alpha beta gamma"},
+                 {"b", "alpha beta gamma"},
+                 {"c", "alpha beta delta"},
+                 {"x", "alpha beta gamma"},
+                 {"z", "omega psi"}});
   TextIndex idx(d, t);
   auto m = one_column({2, 4, 6.9, std::nan(""), std::nan("")});
   EstimateOptions o;

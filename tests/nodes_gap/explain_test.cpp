@@ -46,16 +46,14 @@ TEST_CASE("anchors: the anchor at or below a value and the one above", "[gap][ex
     std::string expected;  // at_or_below..above, '-' for none
   };
   const std::vector<Case> cases = {
-      {0.0, "-..2"},   // below the lowest anchor (a level the source lacks: 0)
-      {1.99, "-..2"},  // just below the lowest
-      {2.0, "2..4"},   // at the lowest
-      {2.75, "2..4"},  // between
-      {3.999, "4..6"}, // 4.00 at O*NET's precision: at the anchor 4
-      {4.0, "4..6"},   // at a middle anchor
-      {4.88, "4..6"},
-      {5.99, "4..6"},
-      {6.0, "6..-"},   // at the highest
-      {6.5, "6..-"},   // above the highest
+      {0.0, "-..2"},                                   // below the lowest anchor (a level the source lacks: 0)
+      {1.99, "-..2"},                                  // just below the lowest
+      {2.0, "2..4"},                                   // at the lowest
+      {2.75, "2..4"},                                  // between
+      {3.999, "4..6"},                                 // 4.00 at O*NET's precision: at the anchor 4
+      {4.0, "4..6"},                                   // at a middle anchor
+      {4.88, "4..6"},  {5.99, "4..6"}, {6.0, "6..-"},  // at the highest
+      {6.5, "6..-"},                                   // above the highest
       {7.0, "6..-"},
   };
   for (const auto& c : cases) {
@@ -90,12 +88,12 @@ TEST_CASE("technology gaps: the target's commodities the source lacks, hot and i
   const std::vector<TechnologyCommodity> to = {
       commodity(43231501, {{"Other planner", true, true}}),  // shared commodity: not a gap, whatever the example
       commodity(43231601, {{"Ledger", false, false}, {"Books", false, false}, {"Tally", false, false}}),
-      commodity(43232110, {{"Calc", true, false}}),  // shared
-      commodity(43232306, {{"Query", false, true}}),  // in demand only
+      commodity(43232110, {{"Calc", true, false}}),                            // shared
+      commodity(43232306, {{"Query", false, true}}),                           // in demand only
       commodity(43232402, {{"Snake", true, false}, {"Cobra", false, false}}),  // hot, 2 examples
-      commodity(43232604, {{"CAD", true, false}}),  // hot, 1 example
-      commodity(43233501, {{"Mail", true, true}}),  // hot and in demand
-      commodity(43233502, {{"Chat", false, false}}),  // neither, 1 example
+      commodity(43232604, {{"CAD", true, false}}),                             // hot, 1 example
+      commodity(43233501, {{"Mail", true, true}}),                             // hot and in demand
+      commodity(43233502, {{"Chat", false, false}}),                           // neither, 1 example
   };
   CHECK(codes(gap::technology_gaps(from, to)) ==
         std::vector<std::int64_t>{43233501, 43232402, 43232604, 43232306, 43231601, 43233502});
@@ -109,8 +107,8 @@ TEST_CASE("technology gaps: the target's commodities the source lacks, hot and i
 }
 
 TEST_CASE("technology: a commodity is hot or in demand when any example is; examples hot first", "[gap][explain]") {
-  std::vector<gap::TechnologyExample> ex = {{"Zeta", false, false}, {"Alpha", false, true}, {"Beta", true, false},
-                                            {"Gamma", true, true}, {"Aardvark", false, false}};
+  std::vector<gap::TechnologyExample> ex = {
+      {"Zeta", false, false}, {"Alpha", false, true}, {"Beta", true, false}, {"Gamma", true, true}, {"Aardvark", false, false}};
   gap::sort_examples(ex);
   std::vector<std::string> names;
   for (const auto& e : ex) names.push_back(e.name);
@@ -141,8 +139,8 @@ TEST_CASE("education: the category with the largest share, the lower one on a ti
 
 TEST_CASE("tasks: core first, then supplemental, then without a type; by id within", "[gap][explain]") {
   gap::Explanations::Data d;
-  d.occupations["15-9901.00"].tasks = {{9, "s9", "Supplemental"}, {5, "n5", ""}, {7, "c7", "Core"}, {3, "s3", "Supplemental"},
-                                       {8, "c8", "Core"}};
+  d.occupations["15-9901.00"].tasks = {
+      {9, "s9", "Supplemental"}, {5, "n5", ""}, {7, "c7", "Core"}, {3, "s3", "Supplemental"}, {8, "c8", "Core"}};
   gap::Explanations e(std::move(d));
   std::vector<std::int64_t> order;
   for (const auto& t : e.occupation("15-9901.00")->tasks) order.push_back(t.id);
@@ -179,12 +177,12 @@ TEST_CASE("job zones: from, to and the step between them", "[gap][explain]") {
 TEST_CASE("domain=all: skills, knowledge and abilities together, ordered as for one domain", "[gap][explain]") {
   auto from = ProfileBuilder("a").lv("2.A.1.a", 3.0).lv("2.C.3.a", 1.0).build();
   auto to = ProfileBuilder("b")
-                .lv("2.A.1.a", 4.0)     // skills, gap 1
-                .lv("2.B.3.e", 2.5)     // skills, gap 2.5 (missing)
-                .lv("2.C.3.a", 3.5)     // knowledge, gap 2.5
-                .lv("2.C.10", 1.0)      // knowledge, gap 1
-                .lv("1.A.1.a.1", 1.0)   // abilities, gap 1
-                .lv("4.A.1.a.1", 6.0)   // work activities: in no domain
+                .lv("2.A.1.a", 4.0)       // skills, gap 1
+                .lv("2.B.3.e", 2.5)       // skills, gap 2.5 (missing)
+                .lv("2.C.3.a", 3.5)       // knowledge, gap 2.5
+                .lv("2.C.10", 1.0)        // knowledge, gap 1
+                .lv("1.A.1.a.1", 1.0)     // abilities, gap 1
+                .lv("4.A.1.a.1", 6.0)     // work activities: in no domain
                 .lv("2.C.4.a", 2.0, 'Y')  // Not Relevant
                 .build();
   gap::GapOptions all;

@@ -125,8 +125,8 @@ FakeOnetV2::FakeOnetV2(std::string api_key) : impl_(std::make_unique<Impl>()) {
   for (int attempt = 0;; ++attempt) {
     impl_->port = free_port();
     try {
-      impl_->listener = std::make_unique<http::experimental::listener::http_listener>(
-          "http://127.0.0.1:" + std::to_string(impl_->port));
+      impl_->listener =
+          std::make_unique<http::experimental::listener::http_listener>("http://127.0.0.1:" + std::to_string(impl_->port));
       Impl* impl = impl_.get();
       impl_->listener->support([impl](http::http_request r) { impl->handle(std::move(r)); });
       impl_->listener->open().wait();
@@ -149,7 +149,9 @@ std::string FakeOnetV2::base_url() const { return "http://127.0.0.1:" + std::to_
 
 void FakeOnetV2::add(const std::string& code, const std::string& title, const std::vector<Skill>& skills) {
   std::lock_guard lock(impl_->mu);
-  impl_->occupations[code] = {{"code", code}, {"title", title}, {"description", "Fake description of " + title + "."},
+  impl_->occupations[code] = {{"code", code},
+                              {"title", title},
+                              {"description", "Fake description of " + title + "."},
                               {"tags", {{"bright_outlook", false}}}};
   auto& rows = impl_->rows[code];
   for (const auto& s : skills) {

@@ -34,13 +34,13 @@ class FakeOnetV2 {
     std::string not_relevant = "N";
   };
   void add(const std::string& code, const std::string& title, const std::vector<Skill>& skills);
-  void page_limit(int n);                                  // rows per page the server gives at most
+  void page_limit(int n);                                                     // rows per page the server gives at most
   void fail_first(const std::string& path_prefix, std::deque<int> statuses);  // then answer normally
-  void delay(std::chrono::milliseconds d);                 // before every answer
-  void next_base(const std::string& base);                 // where `next` links point (default: own)
+  void delay(std::chrono::milliseconds d);                                    // before every answer
+  void next_base(const std::string& base);                                    // where `next` links point (default: own)
 
-  int hits(const std::string& path_prefix) const;          // requests whose path starts with it
-  std::vector<std::string> keys_seen() const;              // X-API-Key values received
+  int hits(const std::string& path_prefix) const;  // requests whose path starts with it
+  std::vector<std::string> keys_seen() const;      // X-API-Key values received
 
  private:
   struct Impl;

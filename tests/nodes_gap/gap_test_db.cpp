@@ -56,8 +56,9 @@ void exec_sql(const std::string& db_url, const std::vector<std::string>& stateme
 
 std::vector<std::string> tiny_dataset() {
   auto rating = [](const char* code, const char* el, const char* scale, const char* value, const char* nr) {
-    return std::string("INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, not_relevant, "
-                       "value_source, load_run_id) VALUES ('") +
+    return std::string(
+               "INSERT INTO occupation_ratings (onetsoc_code, element_id, scale_id, data_value, not_relevant, "
+               "value_source, load_run_id) VALUES ('") +
            code + "', '" + el + "', '" + scale + "', " + value + ", " + nr + ", 'file', 1)";
   };
   return {
@@ -72,7 +73,8 @@ std::vector<std::string> tiny_dataset() {
       "INSERT INTO content_elements VALUES ('2.C.1.a', 'Administration and Management', 'd', 'knowledge')",
       "INSERT INTO occupations (onetsoc_code, title, description, load_run_id) VALUES ('11-0001.00', 'Source Occ', 'src', 1)",
       "INSERT INTO occupations (onetsoc_code, title, description, load_run_id) VALUES ('11-0002.00', 'Target Occ', 'tgt', 1)",
-      "INSERT INTO occupations (onetsoc_code, title, description, load_run_id) VALUES ('11-0003.00', 'No Ratings Occ', 'none', 1)",
+      "INSERT INTO occupations (onetsoc_code, title, description, load_run_id) VALUES ('11-0003.00', 'No Ratings Occ', 'none', "
+      "1)",
       rating("11-0001.00", "2.A.1.a", "LV", "3.12", "'N'"),
       rating("11-0001.00", "2.A.1.b", "LV", "4.00", "'N'"),
       rating("11-0001.00", "2.A.1.b", "IM", "3.50", "NULL"),

@@ -105,13 +105,8 @@ TEST_CASE("binary noise does not create gaps", "[gap]") {
 
 TEST_CASE("order: largest gap first, then element id in O*NET order", "[gap]") {
   auto from = ProfileBuilder("a").build();
-  auto to = ProfileBuilder("b")
-                .lv("2.C.10", 2.0)
-                .lv("2.C.2", 2.0)
-                .lv("2.B.1.a", 2.0)
-                .lv("2.A.2.a", 3.5)
-                .lv("2.A.1.b", 1.0)
-                .build();
+  auto to =
+      ProfileBuilder("b").lv("2.C.10", 2.0).lv("2.C.2", 2.0).lv("2.B.1.a", 2.0).lv("2.A.2.a", 3.5).lv("2.A.1.b", 1.0).build();
   GapOptions knowledge;
   knowledge.domain = gap::Domain::Knowledge;
   CHECK(ids(compute_gap(from, to, knowledge)) == std::vector<std::string>{"2.C.2", "2.C.10"});
@@ -133,8 +128,10 @@ TEST_CASE("min_gap keeps gaps at least that large, compared in hundredths", "[ga
 TEST_CASE("min_importance filters on the target's IM", "[gap]") {
   auto from = ProfileBuilder("a").build();
   auto to = ProfileBuilder("b")
-                .lv("2.A.1.a", 2.0).im("2.A.1.a", 3.0)
-                .lv("2.A.1.b", 2.0).im("2.A.1.b", 2.99)
+                .lv("2.A.1.a", 2.0)
+                .im("2.A.1.a", 3.0)
+                .lv("2.A.1.b", 2.0)
+                .im("2.A.1.b", 2.99)
                 .lv("2.A.1.c", 2.0)  // no IM row
                 .build();
   auto plain = compute_gap(from, to, {});
@@ -153,8 +150,8 @@ TEST_CASE("value sources", "[gap]") {
   auto from = ProfileBuilder("a").lv_values("2.A.1.a", 2.0, 3.0, 2.5).lv("2.A.1.b", 1.0).build();
   auto to = ProfileBuilder("b")
                 .lv_values("2.A.1.a", 3.0, 3.0, 3.0)
-                .lv("2.A.1.b", 2.0)                                        // no enrichment
-                .lv_values("2.A.1.c", std::nullopt, 4.0, 4.0)              // LLM-only row
+                .lv("2.A.1.b", 2.0)                            // no enrichment
+                .lv_values("2.A.1.c", std::nullopt, 4.0, 4.0)  // LLM-only row
                 .build();
   SECTION("auto: O*NET's values on a side O*NET rates, even where LLM data exists") {
     auto r = compute_gap(from, to, {});
@@ -274,16 +271,21 @@ TEST_CASE("occupation codes: full and 6-digit SOC forms", "[gap][model]") {
   CHECK(normalize_occupation_code("15-1252.00") == "15-1252.00");
   CHECK(normalize_occupation_code("15-1252.01") == "15-1252.01");
   CHECK(normalize_occupation_code("15-1252") == "15-1252.00");
-  for (const char* bad : {"", "15-125", "151252", "15-1252.", "15-1252.0", "15-1252.000", "1a-1252.00",
-                          "15_1252.00", "15-1252,00", " 15-1252", "15-1252 ", "15-1252.0a", "'; DROP TABLE"}) {
+  for (const char* bad : {"", "15-125", "151252", "15-1252.", "15-1252.0", "15-1252.000", "1a-1252.00", "15_1252.00",
+                          "15-1252,00", " 15-1252", "15-1252 ", "15-1252.0a", "'; DROP TABLE"}) {
     INFO(bad);
     CHECK_FALSE(normalize_occupation_code(bad).has_value());
   }
 }
 
 TEST_CASE("estimates: auto reads a side O*NET does not rate from its text estimate, with its uncertainty", "[gap]") {
-  auto rated = ProfileBuilder("a").lv("2.A.1.a", 2.0).se("2.A.1.a", 0.1).lv("2.A.1.b", 3.0).se("2.A.1.b", 0.1)
-                   .lv_estimate("2.A.1.a", 2.2, 0.3).build();
+  auto rated = ProfileBuilder("a")
+                   .lv("2.A.1.a", 2.0)
+                   .se("2.A.1.a", 0.1)
+                   .lv("2.A.1.b", 3.0)
+                   .se("2.A.1.b", 0.1)
+                   .lv_estimate("2.A.1.a", 2.2, 0.3)
+                   .build();
   auto unrated = ProfileBuilder("b").lv_estimate("2.A.1.a", 4.0, 0.4).lv_estimate("2.A.1.b", 3.2, 0.4).build();
   auto r = compute_gap(rated, unrated, {});
   CHECK(r.from_source == gap::ValueSource::Onet);
@@ -313,8 +315,8 @@ TEST_CASE("estimates: auto reads a side O*NET does not rate from its text estima
   auto e = compute_gap(rated, unrated, est);
   CHECK(e.from_source == gap::ValueSource::Estimate);
   REQUIRE(ids(e) == std::vector<std::string>{"2.A.1.b", "2.A.1.a"});  // 3.2 (from 0), then 1.8
-  CHECK(e.gaps[0].from_missing);  // the rated side has no estimate for 2.A.1.b
-  CHECK_FALSE(e.gaps[0].significant.has_value());  // no uncertainty for a missing value
+  CHECK(e.gaps[0].from_missing);                                      // the rated side has no estimate for 2.A.1.b
+  CHECK_FALSE(e.gaps[0].significant.has_value());                     // no uncertainty for a missing value
   CHECK(e.gaps[1].from_value == 2.2);
 }
 

@@ -118,8 +118,9 @@ TEST_CASE("repository ignores runs that did not complete", "[gap][store]") {
 TEST_CASE("title search: parameterized, SQL metacharacters are literal, same order as the snapshot", "[gap][store]") {
   TempDir dir("gapstore");
   auto url = tiny_db(dir);
-  gaptest::exec_sql(url, {"INSERT INTO occupations (onetsoc_code, title, description) VALUES ('11-0004.00', '100% _Target_ Occ''s', 'x')",
-                          "INSERT INTO occupations (onetsoc_code, title, description) VALUES ('12-0001.00', 'Occ Targeting', 'x')"});
+  gaptest::exec_sql(
+      url, {"INSERT INTO occupations (onetsoc_code, title, description) VALUES ('11-0004.00', '100% _Target_ Occ''s', 'x')",
+            "INSERT INTO occupations (onetsoc_code, title, description) VALUES ('12-0001.00', 'Occ Targeting', 'x')"});
   gap::ProfileRepository repo(url);
   auto set = repo.load_all();
   gap::Snapshot snap(set.version, set.profiles);
@@ -171,7 +172,8 @@ TEST_CASE("repository stores a fetched occupation with source onet_api, idempote
 
   auto s = sqldb::open_session(sqldb::DatabaseUrl::parse(url));
   std::string date;
-  *s << "SELECT date_updated FROM occupation_ratings WHERE onetsoc_code = '15-9999.00' AND element_id = '2.A.1.a' AND scale_id = 'LV'",
+  *s << "SELECT date_updated FROM occupation_ratings WHERE onetsoc_code = '15-9999.00' AND element_id = '2.A.1.a' AND scale_id = "
+        "'LV'",
       soci::into(date);
   CHECK(date == "08/2024");
 
@@ -334,7 +336,7 @@ TEST_CASE("cache: remote fallback fetches once, stores, then serves locally", "[
   REQUIRE(cache.start());
 
   CHECK(cache.needs_remote("15-9999.00"));
-  CHECK(cache.needs_remote("11-0003.00"));       // known but without ratings
+  CHECK(cache.needs_remote("11-0003.00"));  // known but without ratings
   CHECK_FALSE(cache.needs_remote("11-0001.00"));
 
   // Concurrent misses for one code share a single fetch.

@@ -130,9 +130,10 @@ TEST_CASE("a request keeps the snapshot it started with across a reload", "[gap]
   auto cache = cache_on(url);
   Subgraph g(cache);
   auto pinned = cache->snapshot();
-  gaptest::exec_sql(url, {"UPDATE occupation_ratings SET data_value = 4.5 WHERE onetsoc_code = '11-0001.00' AND element_id = '2.A.1.a'",
-                          "INSERT INTO load_runs (run_id, pipeline, onet_release, source, started_at, status) "
-                          "VALUES (2, 'test', 't2', 'x', '2025-01-02T00:00:00Z', 'completed')"});
+  gaptest::exec_sql(
+      url, {"UPDATE occupation_ratings SET data_value = 4.5 WHERE onetsoc_code = '11-0001.00' AND element_id = '2.A.1.a'",
+            "INSERT INTO load_runs (run_id, pipeline, onet_release, source, started_at, status) "
+            "VALUES (2, 'test', 't2', 'x', '2025-01-02T00:00:00Z', 'completed')"});
   REQUIRE(cache->refresh());
   auto old_answer = g.ask("11-0001.00", "11-0002.00", {}, pinned);
   CHECK(old_answer->version.load_run_id == 1);

@@ -42,9 +42,9 @@ const std::string kBaking = "Bake pastries, cakes, tarts and breads in a commerc
 std::vector<gap::ProfilePtr> bakery() {
   return {
       occ("35-2011.00", "Pastry Chefs", kBaking, 3, {3, 3, 2, 1, 4, 1}, {2, 4}),
-      occ("35-2012.00", "Pastry Cooks", kBaking, 3, {3, 3.25, 2, 1, 4, 1}, {2, 4}),       // near-identical
-      occ("35-2013.00", "Pastry Cooks", kBaking, 3, {3, 3.25, 2, 1, 4, 1}, {2, 4}),       // the same again: a tie
-      occ("35-2015.00", "Pastry Cooks", kBaking, 5, {3, 3.25, 2, 1, 4, 1}, {2, 4}),       // the same, two zones up
+      occ("35-2012.00", "Pastry Cooks", kBaking, 3, {3, 3.25, 2, 1, 4, 1}, {2, 4}),  // near-identical
+      occ("35-2013.00", "Pastry Cooks", kBaking, 3, {3, 3.25, 2, 1, 4, 1}, {2, 4}),  // the same again: a tie
+      occ("35-2015.00", "Pastry Cooks", kBaking, 5, {3, 3.25, 2, 1, 4, 1}, {2, 4}),  // the same, two zones up
       occ("35-2014.00", "Line Cooks", "Cook meals and prepare food on a restaurant kitchen line.", 2, {2, 2, 1.5, 1, 3, 1},
           {1, 2}),
       occ("13-2011.00", "Tax Accountants", "Prepare tax returns, audit ledgers and advise clients on filings.", 4,
@@ -221,8 +221,8 @@ TEST_CASE("transitions: filters, limit, domains", "[gap][transitions]") {
   o.limit = 100;
   auto all = gap::rank_transitions(view, "35-2011.00", o);
   const auto& exec = all.transitions[static_cast<std::size_t>(rank_of(all, "11-9051.00"))];
-  CHECK(exec.gap_count == 8);                 // 6 skills + 2 knowledge, all 1.5 short
-  CHECK(exec.weighted_gap == 7.2);            // 8 x 1.5 x 3 / 5
+  CHECK(exec.gap_count == 8);       // 6 skills + 2 knowledge, all 1.5 short
+  CHECK(exec.weighted_gap == 7.2);  // 8 x 1.5 x 3 / 5
   REQUIRE(exec.top_gaps.size() == 3);
   CHECK(exec.top_gaps[0].gap.element_id == "2.A.1.a");  // equal gaps: element order across domains
   CHECK(exec.top_gaps[2].gap.element_id == "2.A.2.a");
@@ -283,9 +283,9 @@ TEST_CASE("transitions: the dense view's gaps are compute_gap's, for every pair 
   }
   gap::SimilarityView view(ps, nullptr);
   std::size_t checked = 0;
-  for (std::optional<gap::ValueSource> src : {std::optional<gap::ValueSource>(), std::optional(gap::ValueSource::Onet),
-                                              std::optional(gap::ValueSource::Estimate), std::optional(gap::ValueSource::Llm),
-                                              std::optional(gap::ValueSource::Refined)}) {
+  for (std::optional<gap::ValueSource> src :
+       {std::optional<gap::ValueSource>(), std::optional(gap::ValueSource::Onet), std::optional(gap::ValueSource::Estimate),
+        std::optional(gap::ValueSource::Llm), std::optional(gap::ValueSource::Refined)}) {
     for (auto dom : {TransitionDomain::Skills, TransitionDomain::Knowledge, TransitionDomain::All}) {
       for (const auto& from : ps) {
         TransitionOptions o = all_of();
@@ -345,9 +345,10 @@ TEST_CASE("transitions: the JSON and TSV writers", "[gap][transitions]") {
   CHECK(t["knowledge_gap_url"] == "/skill-gap?from=35-2011.00&to=35-2012.00&domain=knowledge");
   CHECK(t["top_gaps"][0]["domain"] == "skills");
   CHECK(t["top_gaps"][0]["gap"] == 0.25);
-  CHECK(t["score"].get<double>() == Approx(t["score_parts"]["similarity"].get<double>() *
-                                           t["score_parts"]["learning"].get<double>() *
-                                           t["score_parts"]["job_zone"].get<double>()).margin(1e-4));
+  CHECK(t["score"].get<double>() ==
+        Approx(t["score_parts"]["similarity"].get<double>() * t["score_parts"]["learning"].get<double>() *
+               t["score_parts"]["job_zone"].get<double>())
+            .margin(1e-4));
   CHECK(gap::transitions_message(r) == "Found 3 transitions from 'Pastry Chefs', best first.");
 
   std::string tsv = gap::transitions_tsv_header();

@@ -6,7 +6,6 @@
 
 #include "nodes/llm/calibration.hpp"
 
-
 namespace {
 
 // O*NET-like values for `occupations` x `elements`, and model answers raw = a*onet + b + noise.

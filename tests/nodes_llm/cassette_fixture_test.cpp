@@ -38,8 +38,9 @@ TEST_CASE("the committed cassette replays pipelines/sample.yaml offline", "[llm]
   const std::string db = "sqlite:" + (dir / "sample.db").string();
   auto r = run_pipeline_file("sample.yaml", {"nodes.load.params.database=" + db, "nodes.llm.params.cache=" + db},
                              {{"LLM_PROVIDER", "replay"}, {"LLM_CASSETTE", kCassette}});
-  INFO("if a request is missing, the prompt changed: bump kPromptVersion in nodes/llm/types.hpp and "
-       "re-record the cassette as tests/fixtures/llm/README.md says");
+  INFO(
+      "if a request is missing, the prompt changed: bump kPromptVersion in nodes/llm/types.hpp and "
+      "re-record the cassette as tests/fixtures/llm/README.md says");
   INFO(r.error);
   REQUIRE(r.ok);
   CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'llm'") == "16");

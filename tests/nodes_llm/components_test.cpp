@@ -203,13 +203,13 @@ TEST_CASE("openai wire format: request and answers", "[llm][wire]") {
     w->read(rep);
     return rep;
   };
-  auto ok = read(R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}})");
+  auto ok = read(
+      R"({"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}})");
   CHECK(ok.outcome == llm::Outcome::Ok);
   CHECK(*ok.completion_tokens == 1);
   CHECK(read(R"({"choices":[{"message":{"content":null,"refusal":"I can't"},"finish_reason":"stop"}]})").outcome ==
         llm::Outcome::Blocked);
-  CHECK(read(R"({"choices":[{"message":{"content":null},"finish_reason":"content_filter"}]})").outcome ==
-        llm::Outcome::Blocked);
+  CHECK(read(R"({"choices":[{"message":{"content":null},"finish_reason":"content_filter"}]})").outcome == llm::Outcome::Blocked);
   CHECK(read(R"({"choices":[{"message":{"content":""},"finish_reason":"length"}]})").outcome == llm::Outcome::Empty);
   CHECK(read(R"({"choices":[]})").outcome == llm::Outcome::Empty);
 }
@@ -284,7 +284,7 @@ TEST_CASE("values: calibrated LLM levels, blend on O*NET rows, LLM-only rows els
   CHECK(v.calibration.map.intercept == Approx(-4.0));
   CHECK(v.llm.at("15-9901.00").at("2.B.3.e") == Approx(5.12));
   CHECK(v.llm.at("47-9901.00").at("2.A.1.a") == Approx(3.0));  // unrated: raw 3.5 -> 3.0
-  CHECK(v.journal_updates.size() == 8);  // nothing stored yet: every occupation
+  CHECK(v.journal_updates.size() == 8);                        // nothing stored yet: every occupation
   for (auto& r : results) {
     for (auto& [id, a] : r.answers) a.stored_calibrated = v.llm.at(r.code).at(id);
   }

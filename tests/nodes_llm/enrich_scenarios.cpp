@@ -87,14 +87,17 @@ void scenario_happy_path(const std::string& provider, const std::string& db_url)
   }
   CHECK(file_rows == 48);
   CHECK(llm_rows == 16);
-  CHECK(scalar(db_url, "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'IM' AND "
-                       "(llm_value IS NOT NULL OR refined_value IS NOT NULL)") == "0");
-  CHECK(scalar(db_url, "SELECT COUNT(*) FROM occupation_ratings WHERE element_id LIKE '2.C%' AND "
-                       "llm_value IS NOT NULL") == "0");
+  CHECK(scalar(db_url,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'IM' AND "
+               "(llm_value IS NOT NULL OR refined_value IS NOT NULL)") == "0");
+  CHECK(scalar(db_url,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE element_id LIKE '2.C%' AND "
+               "llm_value IS NOT NULL") == "0");
 
   // The run's summary and calibration are stored with the load run.
-  auto summary = nlohmann::json::parse(scalar(db_url, "SELECT llm_summary FROM load_runs WHERE status = 'completed' "
-                                                      "ORDER BY run_id DESC LIMIT 1"));
+  auto summary = nlohmann::json::parse(scalar(db_url,
+                                              "SELECT llm_summary FROM load_runs WHERE status = 'completed' "
+                                              "ORDER BY run_id DESC LIMIT 1"));
   CHECK(summary["provider"] == provider);
   CHECK(summary["model"] == "fake-model-1");
   CHECK(summary["occupations"] == 8);
@@ -115,11 +118,13 @@ void scenario_happy_path(const std::string& provider, const std::string& db_url)
                            "' AND model = 'fake-model-1' AND prompt_version = 'lv-grounded-v1'") == "64");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE calibrated_level IS NULL") == "0");
   // The journal's calibrated level (computed by the database) is the value loaded with the data.
-  CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
-                       "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV'") == "64");
-  CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
-                       "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV' WHERE "
-                       "ABS(a.calibrated_level - r.llm_value) > 1e-9") == "0");
+  CHECK(scalar(db_url,
+               "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
+               "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV'") == "64");
+  CHECK(scalar(db_url,
+               "SELECT COUNT(*) FROM llm_assessments a JOIN occupation_ratings r ON r.onetsoc_code = "
+               "a.onetsoc_code AND r.element_id = a.element_id AND r.scale_id = 'LV' WHERE "
+               "ABS(a.calibrated_level - r.llm_value) > 1e-9") == "0");
   CHECK(scalar(db_url, "SELECT COUNT(DISTINCT prompt_hash) FROM llm_assessments") == "8");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE prompt_tokens IS NOT NULL") == "8");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE justification LIKE 'fake rating of %'") == "64");
@@ -133,8 +138,9 @@ void scenario_happy_path(const std::string& provider, const std::string& db_url)
   CHECK(node(again, "llm").counters.at("cache_hits") == 8);
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments") == "64");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'llm'") == "16");
-  auto s2 = nlohmann::json::parse(scalar(db_url, "SELECT llm_summary FROM load_runs WHERE status = 'completed' "
-                                                 "ORDER BY run_id DESC LIMIT 1"));
+  auto s2 = nlohmann::json::parse(scalar(db_url,
+                                         "SELECT llm_summary FROM load_runs WHERE status = 'completed' "
+                                         "ORDER BY run_id DESC LIMIT 1"));
   CHECK(s2["calls"] == 0);
   CHECK(s2["cache_hits"] == 8);
   CHECK(s2["calibration"]["slope"] == cal["slope"]);

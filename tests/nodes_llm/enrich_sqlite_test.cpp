@@ -97,8 +97,7 @@ TEST_CASE("faults are retried, partial answers keep the valid items and ask for 
     return a;
   });
   auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db),
-                                                     {"nodes.llm.params.timeout_s=0.4",
-                                                      "nodes.llm.params.on_error=skip"}));
+                                                      {"nodes.llm.params.timeout_s=0.4", "nodes.llm.params.on_error=skip"}));
   INFO(report.error);
   REQUIRE(report.ok);
 
@@ -127,13 +126,12 @@ TEST_CASE("faults are retried, partial answers keep the valid items and ask for 
   CHECK(st.counters.at("llm_rows") == 8);  // 29-9901.00 only: 47-9901.00 failed
 
   CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '47-9901.00'") == "0");
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '29-9901.00' AND value_source = 'llm'") ==
-        "8");
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND value_source = 'file' AND "
-                   "element_id NOT LIKE '2.C%' AND llm_value IS NULL") == "0");
+  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '29-9901.00' AND value_source = 'llm'") == "8");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND value_source = 'file' AND "
+               "element_id NOT LIKE '2.C%' AND llm_value IS NULL") == "0");
   CHECK(scalar(db, "SELECT COUNT(*) FROM llm_assessments WHERE status = 'ok'") == "56");
-  CHECK(scalar(db, "SELECT COUNT(*) FROM llm_assessments WHERE status = 'failed' AND onetsoc_code = '47-9901.00'") ==
-        "8");
+  CHECK(scalar(db, "SELECT COUNT(*) FROM llm_assessments WHERE status = 'failed' AND onetsoc_code = '47-9901.00'") == "8");
   CHECK(scalar(db, "SELECT justification FROM llm_assessments WHERE status = 'failed' LIMIT 1").find("blocked") !=
         std::string::npos);
   auto summary = nlohmann::json::parse(scalar(db, "SELECT llm_summary FROM load_runs WHERE status = 'completed'"));
@@ -150,8 +148,7 @@ TEST_CASE("faults are retried, partial answers keep the valid items and ask for 
   REQUIRE(again.ok);
   CHECK(server.calls() == 1);
   CHECK(calls_for(server, "47-9901.00").size() == 1);
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '47-9901.00' AND value_source = 'llm'") ==
-        "8");
+  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '47-9901.00' AND value_source = 'llm'") == "8");
 }
 
 TEST_CASE("gemini: empty candidates are retried, a SAFETY block fails the run under on_error fail", "[llm][sqlite][faults]") {
@@ -169,11 +166,10 @@ TEST_CASE("gemini: empty candidates are retried, a SAFETY block fails the run un
   });
   // One worker: 11-9901.00 (retried) is done before 15-9903.01 fails the run and stops the others.
   auto report = run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), db),
-                                                     {"nodes.llm.params.on_error=fail", "nodes.llm.params.concurrency=1"}));
+                                                      {"nodes.llm.params.on_error=fail", "nodes.llm.params.concurrency=1"}));
   REQUIRE_FALSE(report.ok);
   CHECK(report.failed_node == "llm");
-  CHECK_THAT(report.error, Catch::Contains("15-9903.01") && Catch::Contains("blocked") &&
-                               Catch::Contains("on_error: skip"));
+  CHECK_THAT(report.error, Catch::Contains("15-9903.01") && Catch::Contains("blocked") && Catch::Contains("on_error: skip"));
   CHECK(calls_for(server, "11-9901.00").size() == 2);
   CHECK(calls_for(server, "15-9903.01").size() == 1);
   // Nothing was loaded; the failed attempt is recorded; answers so far stay in the journal.
@@ -190,8 +186,8 @@ TEST_CASE("gemini: empty candidates are retried, a SAFETY block fails the run un
     return a;
   });
   const std::string db2 = "sqlite:" + (dir / "blocked.db").string();
-  auto blocked = run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), db2),
-                                                      {"nodes.llm.params.on_error=skip"}));
+  auto blocked =
+      run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), db2), {"nodes.llm.params.on_error=skip"}));
   REQUIRE(blocked.ok);
   CHECK(server.calls() == 8);  // one each: a blocked prompt is not asked again
   for (const auto& call : server.log()) CHECK(call.attempt == 1);
@@ -207,11 +203,10 @@ TEST_CASE("persistent server errors: bounded retries, then the occupation fails 
     if (c.code == "15-9902.00") a.status = 503;
     return a;
   });
-  auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db),
-                                                     {"nodes.llm.params.max_retries=2"}));
+  auto report =
+      run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db), {"nodes.llm.params.max_retries=2"}));
   REQUIRE_FALSE(report.ok);
-  CHECK_THAT(report.error, Catch::Contains("15-9902.00") && Catch::Contains("HTTP 503") &&
-                               Catch::Contains("after 3 call(s)"));
+  CHECK_THAT(report.error, Catch::Contains("15-9902.00") && Catch::Contains("HTTP 503") && Catch::Contains("after 3 call(s)"));
   CHECK(calls_for(server, "15-9902.00").size() == 3);
 }
 
@@ -223,10 +218,10 @@ TEST_CASE("on_error skip still stops when occupations fail in a row (service dow
     if (c.code >= "15-9902.00") a.status = 502;  // the first three answer, then the service is down
     return a;
   });
-  auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)),
-                                                     {"nodes.llm.params.on_error=skip", "nodes.llm.params.concurrency=1",
-                                                      "nodes.llm.params.max_retries=1",
-                                                      "nodes.llm.params.max_consecutive_failures=3"}));
+  auto report =
+      run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)),
+                                            {"nodes.llm.params.on_error=skip", "nodes.llm.params.concurrency=1",
+                                             "nodes.llm.params.max_retries=1", "nodes.llm.params.max_consecutive_failures=3"}));
   REQUIRE_FALSE(report.ok);
   CHECK_THAT(report.error, Catch::Contains("3 occupations in a row failed") && Catch::Contains("HTTP 502"));
   CHECK(server.calls() == 3 + 3 * 2);  // 3 answered, then 3 given up after 2 calls each
@@ -245,7 +240,7 @@ TEST_CASE("a refused request (bad key) stops the run at once and never shows the
   });
   LogCapture logs;
   auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db, key),
-                                                     {"nodes.llm.params.concurrency=1", "nodes.llm.params.on_error=skip"}));
+                                                      {"nodes.llm.params.concurrency=1", "nodes.llm.params.on_error=skip"}));
   REQUIRE_FALSE(report.ok);
   CHECK(server.calls() == 1);
   CHECK_THAT(report.error, Catch::Contains("HTTP 401") && Catch::Contains("Incorrect API key provided: ***"));
@@ -253,8 +248,9 @@ TEST_CASE("a refused request (bad key) stops the run at once and never shows the
   CHECK(report.to_json().find(key) == std::string::npos);
   CHECK(logs.text().find(key) == std::string::npos);
   CHECK(logs.text().find("HTTP 401") != std::string::npos);  // the capture did see the run
-  CHECK(scalar(db, "SELECT COUNT(*) FROM llm_assessments WHERE raw_response LIKE '%SECRET-4711%' OR "
-                   "justification LIKE '%SECRET-4711%'") == "0");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM llm_assessments WHERE raw_response LIKE '%SECRET-4711%' OR "
+               "justification LIKE '%SECRET-4711%'") == "0");
 }
 
 TEST_CASE("keys never reach the logs, also with retries and debug logging", "[llm][sqlite][secrets]") {
@@ -272,12 +268,12 @@ TEST_CASE("keys never reach the logs, also with retries and debug logging", "[ll
     return a;
   });
   LogCapture logs;
-  auto report = run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), db, key),
-                                                     {"nodes.llm.params.progress_s=0.05"}));
+  auto report = run_pipeline_file(
+      "sample.yaml", with(llm_overrides("gemini", server.base_url(), db, key), {"nodes.llm.params.progress_s=0.05"}));
   REQUIRE(report.ok);
   for (const auto& c : server.log()) CHECK(c.key == key);  // it was used...
   const auto text = logs.text();
-  CHECK(text.find(key) == std::string::npos);  // ...but never written
+  CHECK(text.find(key) == std::string::npos);                           // ...but never written
   CHECK(text.find("quota for key *** exceeded") != std::string::npos);  // retries were logged (debug)
   CHECK(text.find("occupations") != std::string::npos);
   CHECK(report.to_json().find(key) == std::string::npos);
@@ -308,8 +304,8 @@ TEST_CASE("a run stopped after some occupations resumes with only the remaining 
     ++answered;
     return good(c);
   });
-  auto first = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db),
-                                                    {"nodes.llm.params.concurrency=1"}));
+  auto first =
+      run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), db), {"nodes.llm.params.concurrency=1"}));
   REQUIRE_FALSE(first.ok);
   CHECK(server.calls() == 4);
   CHECK(scalar(db, "SELECT COUNT(DISTINCT onetsoc_code) FROM llm_assessments WHERE status = 'ok'") == "3");
@@ -325,8 +321,9 @@ TEST_CASE("a run stopped after some occupations resumes with only the remaining 
   std::set<std::string> asked;
   for (const auto& c : server.log()) asked.insert(c.code);
   CHECK(asked.size() == 5);
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND llm_value IS NOT NULL AND "
-                   "element_id NOT LIKE '2.C%'") == "64");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND llm_value IS NOT NULL AND "
+               "element_id NOT LIKE '2.C%'") == "64");
 }
 
 TEST_CASE("concurrency limit: requests in flight never exceed it", "[llm][sqlite]") {
@@ -337,8 +334,8 @@ TEST_CASE("concurrency limit: requests in flight never exceed it", "[llm][sqlite
     a.delay = std::chrono::milliseconds(150);
     return a;
   });
-  auto report = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)),
-                                                     {"nodes.llm.params.concurrency=3"}));
+  auto report = run_pipeline_file(
+      "sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)), {"nodes.llm.params.concurrency=3"}));
   REQUIRE(report.ok);
   CHECK(server.max_in_flight() == 3);
 }
@@ -351,10 +348,11 @@ TEST_CASE("record a cassette, then replay it without a server", "[llm][sqlite][r
     FakeLlmServer server;
     server.script(good);
     auto rec = run_pipeline_file("sample.yaml", with(llm_overrides("gemini", server.base_url(), sqlite_url(dir)),
-                                                    {"nodes.llm.params.record=true", "nodes.llm.params.cassette=" + cassette}));
+                                                     {"nodes.llm.params.record=true", "nodes.llm.params.cassette=" + cassette}));
     REQUIRE(rec.ok);
-    recorded_values = scalar(sqlite_url(dir), "SELECT GROUP_CONCAT(llm_value, ',') FROM (SELECT llm_value FROM "
-                                              "occupation_ratings WHERE llm_value IS NOT NULL ORDER BY onetsoc_code, element_id)");
+    recorded_values = scalar(sqlite_url(dir),
+                             "SELECT GROUP_CONCAT(llm_value, ',') FROM (SELECT llm_value FROM "
+                             "occupation_ratings WHERE llm_value IS NOT NULL ORDER BY onetsoc_code, element_id)");
   }
   const std::string replay_db = "sqlite:" + (dir / "replay.db").string();
   auto rep = run_pipeline_file("sample.yaml", {"nodes.llm.params.provider=replay", "nodes.llm.params.cassette=" + cassette,
@@ -362,14 +360,15 @@ TEST_CASE("record a cassette, then replay it without a server", "[llm][sqlite][r
   INFO(rep.error);
   REQUIRE(rep.ok);
   CHECK(node(rep, "llm").counters.at("calls") == 8);
-  CHECK(scalar(replay_db, "SELECT GROUP_CONCAT(llm_value, ',') FROM (SELECT llm_value FROM occupation_ratings WHERE "
-                          "llm_value IS NOT NULL ORDER BY onetsoc_code, element_id)") == recorded_values);
+  CHECK(scalar(replay_db,
+               "SELECT GROUP_CONCAT(llm_value, ',') FROM (SELECT llm_value FROM occupation_ratings WHERE "
+               "llm_value IS NOT NULL ORDER BY onetsoc_code, element_id)") == recorded_values);
   CHECK(scalar(replay_db, "SELECT DISTINCT provider FROM llm_assessments") == "replay");
 
   // A prompt that was never recorded: a clear failure, no retries.
-  auto other = run_pipeline_file("sample.yaml", {"nodes.llm.params.provider=replay", "nodes.llm.params.cassette=" + cassette,
-                                                 "nodes.llm.params.references=1", "nodes.llm.params.cache=none",
-                                                 "nodes.load.params.database=" + replay_db});
+  auto other = run_pipeline_file(
+      "sample.yaml", {"nodes.llm.params.provider=replay", "nodes.llm.params.cassette=" + cassette,
+                      "nodes.llm.params.references=1", "nodes.llm.params.cache=none", "nodes.load.params.database=" + replay_db});
   REQUIRE_FALSE(other.ok);
   CHECK_THAT(other.error, Catch::Contains("no recorded answer") && Catch::Contains("cassette.jsonl"));
 }
@@ -379,11 +378,12 @@ TEST_CASE("limit samples occupations, provider none passes everything through", 
   FakeLlmServer server;
   server.script(good);
   auto r = run_pipeline_file("sample.yaml", with(llm_overrides("openai", server.base_url(), sqlite_url(dir)),
-                                                {"nodes.llm.params.limit=3", "nodes.llm.params.min_calibration_pairs=10"}));
+                                                 {"nodes.llm.params.limit=3", "nodes.llm.params.min_calibration_pairs=10"}));
   REQUIRE(r.ok);
   CHECK(server.calls() == 3);
-  CHECK(std::stoi(scalar(sqlite_url(dir), "SELECT COUNT(DISTINCT onetsoc_code) FROM occupation_ratings WHERE llm_value "
-                                          "IS NOT NULL")) <= 3);
+  CHECK(std::stoi(scalar(sqlite_url(dir),
+                         "SELECT COUNT(DISTINCT onetsoc_code) FROM occupation_ratings WHERE llm_value "
+                         "IS NOT NULL")) <= 3);
 
   const std::string none_db = "sqlite:" + (dir / "none.db").string();
   server.reset_log();
@@ -397,8 +397,8 @@ TEST_CASE("limit samples occupations, provider none passes everything through", 
 }
 
 TEST_CASE("configuration errors name the parameter", "[llm][config]") {
-  auto r = run_pipeline_file("sample.yaml", {"nodes.llm.params.provider=gemini", "nodes.llm.params.model=m",
-                                             "nodes.llm.params.cache=none"});
+  auto r = run_pipeline_file("sample.yaml",
+                             {"nodes.llm.params.provider=gemini", "nodes.llm.params.model=m", "nodes.llm.params.cache=none"});
   REQUIRE_FALSE(r.ok);
   CHECK_THAT(r.error, Catch::Contains("api_key") && Catch::Contains("GEMINI_API_KEY"));
   auto m = run_pipeline_file("sample.yaml", {"nodes.llm.params.provider=openai", "nodes.llm.params.cache=none"});

@@ -77,16 +77,18 @@ json wire_body(const FakeCall& c, const FakeAnswer& a) {
                  {"finishReason", a.finish_reason.empty() ? "STOP" : a.finish_reason}};
     if (a.text.empty()) cand["content"]["parts"] = json::array();
     return {{"candidates", json::array({cand})},
-            {"usageMetadata", {{"promptTokenCount", static_cast<int>(c.user.size() / 4)},
-                               {"candidatesTokenCount", static_cast<int>(a.text.size() / 4)}}}};
+            {"usageMetadata",
+             {{"promptTokenCount", static_cast<int>(c.user.size() / 4)},
+              {"candidatesTokenCount", static_cast<int>(a.text.size() / 4)}}}};
   }
   json msg = {{"role", "assistant"}, {"content", a.text.empty() ? json(nullptr) : json(a.text)}};
   if (!a.refusal.empty()) msg["refusal"] = a.refusal;
-  return {{"id", "chatcmpl-fake"},
-          {"choices", json::array({{{"index", 0}, {"message", msg},
-                                    {"finish_reason", a.finish_reason.empty() ? "stop" : a.finish_reason}}})},
-          {"usage", {{"prompt_tokens", static_cast<int>(c.user.size() / 4)},
-                     {"completion_tokens", static_cast<int>(a.text.size() / 4)}}}};
+  return {
+      {"id", "chatcmpl-fake"},
+      {"choices",
+       json::array({{{"index", 0}, {"message", msg}, {"finish_reason", a.finish_reason.empty() ? "stop" : a.finish_reason}}})},
+      {"usage",
+       {{"prompt_tokens", static_cast<int>(c.user.size() / 4)}, {"completion_tokens", static_cast<int>(a.text.size() / 4)}}}};
 }
 
 }  // namespace
@@ -217,7 +219,9 @@ struct FakeLlmServer::Impl {
     }
     auto resp = std::make_shared<http::http_response>(static_cast<http::status_code>(a.status));
     if (!a.retry_after.empty()) resp->headers().add("Retry-After", a.retry_after);
-    std::string body = a.raw_body ? *a.raw_body : (a.status / 100 == 2 ? wire_body(c, a).dump() : std::string(R"({"error":{"message":"fake error"}})"));
+    std::string body =
+        a.raw_body ? *a.raw_body
+                   : (a.status / 100 == 2 ? wire_body(c, a).dump() : std::string(R"({"error":{"message":"fake error"}})"));
     resp->set_body(body, "application/json");
     if (a.delay.count() <= 0) {
       send(req, *resp);
@@ -225,8 +229,8 @@ struct FakeLlmServer::Impl {
     }
     {
       std::lock_guard lock(mu);
-      pending.push(Pending{std::chrono::steady_clock::now() + a.delay, seq++,
-                           std::make_shared<http::http_request>(std::move(req)), resp});
+      pending.push(
+          Pending{std::chrono::steady_clock::now() + a.delay, seq++, std::make_shared<http::http_request>(std::move(req)), resp});
     }
     cv.notify_all();
   }
@@ -237,8 +241,8 @@ FakeLlmServer::FakeLlmServer() : impl_(std::make_unique<Impl>()) {
   for (int attempt = 0;; ++attempt) {
     impl_->port = free_port();
     try {
-      impl_->listener = std::make_unique<http::experimental::listener::http_listener>(
-          "http://127.0.0.1:" + std::to_string(impl_->port));
+      impl_->listener =
+          std::make_unique<http::experimental::listener::http_listener>("http://127.0.0.1:" + std::to_string(impl_->port));
       Impl* impl = impl_.get();
       impl_->listener->support([impl](http::http_request r) { impl->handle(std::move(r)); });
       impl_->listener->open().wait();

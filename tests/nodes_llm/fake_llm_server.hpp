@@ -23,26 +23,26 @@ namespace llmtest {
 struct FakeCall {
   std::string format;  // "gemini" | "openai"
   std::string path, model;
-  std::string key;     // x-goog-api-key, or the Bearer token; empty when absent
-  std::string query;   // the URL's query string (must never hold the key)
-  std::string code;    // occupation asked about
-  std::vector<std::string> element_ids;  // ids asked, in prompt order
-  std::string system, user;              // prompt text
-  nlohmann::json body;                   // whole request body
-  int attempt = 1;                       // 1 for the first request about this occupation, ...
+  std::string key;                           // x-goog-api-key, or the Bearer token; empty when absent
+  std::string query;                         // the URL's query string (must never hold the key)
+  std::string code;                          // occupation asked about
+  std::vector<std::string> element_ids;      // ids asked, in prompt order
+  std::string system, user;                  // prompt text
+  nlohmann::json body;                       // whole request body
+  int attempt = 1;                           // 1 for the first request about this occupation, ...
   std::chrono::steady_clock::time_point at;  // when it arrived
 };
 
 struct FakeAnswer {
   int status = 200;
-  std::string text;                      // the model's text, wrapped in the wire format
-  std::optional<std::string> raw_body;   // or exactly this body
-  std::string retry_after;               // Retry-After header when not empty
-  std::chrono::milliseconds delay{0};    // before answering
-  std::string finish_reason;             // overrides STOP / stop
-  bool no_candidates = false;            // gemini: "candidates": [] (with block_reason if set)
-  std::string block_reason;              // gemini promptFeedback.blockReason
-  std::string refusal;                   // openai message.refusal
+  std::string text;                     // the model's text, wrapped in the wire format
+  std::optional<std::string> raw_body;  // or exactly this body
+  std::string retry_after;              // Retry-After header when not empty
+  std::chrono::milliseconds delay{0};   // before answering
+  std::string finish_reason;            // overrides STOP / stop
+  bool no_candidates = false;           // gemini: "candidates": [] (with block_reason if set)
+  std::string block_reason;             // gemini promptFeedback.blockReason
+  std::string refusal;                  // openai message.refusal
 };
 
 using Script = std::function<FakeAnswer(const FakeCall&)>;
@@ -64,7 +64,7 @@ class FakeLlmServer {
   int calls_for(const std::string& code) const;
   std::vector<FakeCall> log() const;
   void reset_log();
-  int max_in_flight() const;     // most requests being answered at the same time
+  int max_in_flight() const;  // most requests being answered at the same time
 
  private:
   struct Impl;

@@ -83,6 +83,7 @@ TEST_CASE("a killed dagrun run resumes with only the remaining calls", "[llm][sq
   INFO(again.error);
   REQUIRE(again.ok);
   CHECK(server.calls() == 8 - kept);
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND llm_value IS NOT NULL AND "
-                   "element_id NOT LIKE '2.C%'") == "64");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'LV' AND llm_value IS NOT NULL AND "
+               "element_id NOT LIKE '2.C%'") == "64");
 }

@@ -75,8 +75,8 @@ dag::RunReport run_pipeline_file(const std::string& file, const std::vector<std:
   return dag::run_pipeline(p, *registry, res);
 }
 
-std::vector<std::string> llm_overrides(const std::string& provider, const std::string& base_url,
-                                       const std::string& db_url, const std::string& key) {
+std::vector<std::string> llm_overrides(const std::string& provider, const std::string& base_url, const std::string& db_url,
+                                       const std::string& key) {
   return {"nodes.llm.params.provider=" + provider,
           "nodes.llm.params.base_url=" + base_url,
           "nodes.llm.params.model=fake-model-1",
@@ -105,7 +105,9 @@ std::vector<std::vector<std::string>> query(const std::string& db_url, const std
         continue;
       }
       switch (row.get_properties(i).get_data_type()) {
-        case soci::dt_string: r.push_back(row.get<std::string>(i)); break;
+        case soci::dt_string:
+          r.push_back(row.get<std::string>(i));
+          break;
         case soci::dt_double: {
           std::ostringstream o;
           o.precision(17);
@@ -113,10 +115,18 @@ std::vector<std::vector<std::string>> query(const std::string& db_url, const std
           r.push_back(o.str());
           break;
         }
-        case soci::dt_integer: r.push_back(std::to_string(row.get<int>(i))); break;
-        case soci::dt_long_long: r.push_back(std::to_string(row.get<long long>(i))); break;
-        case soci::dt_unsigned_long_long: r.push_back(std::to_string(row.get<unsigned long long>(i))); break;
-        default: r.push_back("?"); break;
+        case soci::dt_integer:
+          r.push_back(std::to_string(row.get<int>(i)));
+          break;
+        case soci::dt_long_long:
+          r.push_back(std::to_string(row.get<long long>(i)));
+          break;
+        case soci::dt_unsigned_long_long:
+          r.push_back(std::to_string(row.get<unsigned long long>(i)));
+          break;
+        default:
+          r.push_back("?");
+          break;
       }
     }
     out.push_back(std::move(r));

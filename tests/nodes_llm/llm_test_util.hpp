@@ -11,7 +11,9 @@
 #include "engine/runner.hpp"
 #include "nodes/onet/batches.hpp"
 
-namespace spdlog { class logger; }
+namespace spdlog {
+class logger;
+}
 
 namespace llmtest {
 
@@ -30,8 +32,8 @@ dag::RunReport run_pipeline_file(const std::string& file, const std::vector<std:
                                  const std::map<std::string, std::string>& env = {});
 
 // Overrides that point the sample pipeline's llm node at a server and the load at `db`.
-std::vector<std::string> llm_overrides(const std::string& provider, const std::string& base_url,
-                                       const std::string& db_url, const std::string& key = "test-key-0123456789");
+std::vector<std::string> llm_overrides(const std::string& provider, const std::string& base_url, const std::string& db_url,
+                                       const std::string& key = "test-key-0123456789");
 
 // Scalar query results as text ("" for NULL), row by row; SQLite or MySQL URL.
 std::vector<std::vector<std::string>> query(const std::string& db_url, const std::string& sql);

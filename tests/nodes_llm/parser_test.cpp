@@ -54,7 +54,7 @@ TEST_CASE("code fences and text around the JSON are tolerated", "[llm][parser]")
 
 TEST_CASE("malformed or empty answers give nothing and ask again for all", "[llm][parser]") {
   for (const std::string& text : {std::string(""), std::string("   \n"), std::string("I cannot rate these."),
-                                 std::string(R"({"occupation_code": "15-1252.00", "skills": [{"element_id": )")}) {
+                                  std::string(R"({"occupation_code": "15-1252.00", "skills": [{"element_id": )")}) {
     auto p = parse_answer(text, "15-1252.00", kAsked, 0, 7);
     CHECK_FALSE(p.complete());
     CHECK(p.items.empty());
@@ -76,8 +76,8 @@ TEST_CASE("an answer about another occupation is rejected whole", "[llm][parser]
 }
 
 TEST_CASE("missing skills are reported, the rest kept", "[llm][parser]") {
-  auto p = parse_answer(R"({"occupation_code": "15-1252.00", "skills": [{"element_id": "2.A.1.a", "level": 4}]})",
-                        "15-1252.00", kAsked, 0, 7);
+  auto p = parse_answer(R"({"occupation_code": "15-1252.00", "skills": [{"element_id": "2.A.1.a", "level": 4}]})", "15-1252.00",
+                        kAsked, 0, 7);
   CHECK(p.items.size() == 1);
   CHECK(p.missing == std::vector<std::string>{"2.A.1.b", "2.B.3.e"});
   CHECK_FALSE(p.complete());
@@ -92,9 +92,9 @@ TEST_CASE("invented ids are dropped, an exact name is the only fallback", "[llm]
       {"element_id": "x", "name": "reading comprehension", "level": 2}]})",
                         "15-1252.00", kAsked, 0, 7);
   CHECK(p.items.size() == 2);
-  CHECK(p.items.at("2.B.3.e").level == 6);   // by element_name
-  CHECK(p.items.at("2.A.1.b").level == 3);   // the name written in the id field
-  CHECK_FALSE(p.items.count("2.A.1.a"));     // case differs: not an exact name
+  CHECK(p.items.at("2.B.3.e").level == 6);  // by element_name
+  CHECK(p.items.at("2.A.1.b").level == 3);  // the name written in the id field
+  CHECK_FALSE(p.items.count("2.A.1.a"));    // case differs: not an exact name
   CHECK(p.missing == std::vector<std::string>{"2.A.1.a"});
   CHECK(p.problems.size() == 3);
 }
@@ -118,7 +118,8 @@ TEST_CASE("levels must be numbers inside the scale", "[llm][parser]") {
   CHECK(q.items.at("2.B.3.e").level == 7);    // the bound itself is inside
   CHECK(q.missing == std::vector<std::string>{"2.A.1.b"});
   auto r = parse_answer(R"([{"element_id": "2.A.1.a", "level": "4-5"}, {"element_id": "2.A.1.b", "level": true},
-      {"element_id": "2.B.3.e"}])", "15-1252.00", kAsked, 0, 7);
+      {"element_id": "2.B.3.e"}])",
+                        "15-1252.00", kAsked, 0, 7);
   CHECK(r.items.empty());
 }
 

@@ -53,13 +53,16 @@ TEST_CASE("real 29.2: every occupation enriched, unrated ones get model estimate
 
   CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'llm'") == std::to_string(137 * 35));
   CHECK(scalar(db, "SELECT COUNT(DISTINCT onetsoc_code) FROM occupation_ratings WHERE value_source = 'llm'") == "137");
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '11-1031.00' AND "
-                   "value_source = 'llm' AND scale_id = 'LV' AND data_value IS NULL AND llm_value IS NOT NULL") == "35");
-  CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'file' AND scale_id = 'LV' AND "
-                   "refined_value IS NOT NULL") == "30765");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '11-1031.00' AND "
+               "value_source = 'llm' AND scale_id = 'LV' AND data_value IS NULL AND llm_value IS NOT NULL") == "35");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'file' AND scale_id = 'LV' AND "
+               "refined_value IS NOT NULL") == "30765");
   // O*NET's own values untouched (Programming of 15-1251.00: LV 4.88).
-  CHECK(scalar(db, "SELECT data_value FROM occupation_ratings WHERE onetsoc_code = '15-1251.00' AND "
-                   "element_id = '2.B.3.e' AND scale_id = 'LV'") == "4.8799999999999999");
+  CHECK(scalar(db,
+               "SELECT data_value FROM occupation_ratings WHERE onetsoc_code = '15-1251.00' AND "
+               "element_id = '2.B.3.e' AND scale_id = 'LV'") == "4.8799999999999999");
   auto summary = nlohmann::json::parse(scalar(db, "SELECT llm_summary FROM load_runs WHERE status = 'completed'"));
   CHECK(summary["occupations"] == 1016);
   CHECK(summary["rated_occupations"] == 879);

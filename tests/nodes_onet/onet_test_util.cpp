@@ -33,8 +33,8 @@ void replace_line(const fs::path& file, int line, const std::string& content) {
     std::string cur = text.substr(pos, end - pos);
     if (n == line) {
       std::string ending = cur.size() >= 2 && cur.compare(cur.size() - 2, 2, "\r\n") == 0 ? "\r\n"
-                           : !cur.empty() && cur.back() == '\n'                         ? "\n"
-                                                                                         : "";
+                           : !cur.empty() && cur.back() == '\n'                           ? "\n"
+                                                                                          : "";
       cur = content + ending;
     }
     out += cur;
@@ -43,12 +43,9 @@ void replace_line(const fs::path& file, int line, const std::string& content) {
   write_file(file, out);
 }
 
-void append_line(const fs::path& file, const std::string& content) {
-  write_file(file, read_file(file) + content + "\r\n");
-}
+void append_line(const fs::path& file, const std::string& content) { write_file(file, read_file(file) + content + "\r\n"); }
 
-void make_zip(const fs::path& folder, const fs::path& zip_path, const std::string& prefix,
-              const std::set<std::string>& exclude) {
+void make_zip(const fs::path& folder, const fs::path& zip_path, const std::string& prefix, const std::set<std::string>& exclude) {
   int err = 0;
   zip_t* z = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
   if (!z) throw std::runtime_error("zip_open " + zip_path.string() + " failed: " + std::to_string(err));

@@ -31,11 +31,15 @@ std::string header_of(const std::string& table) {
   return h;
 }
 
-const std::vector<std::string> kTables = {
-    "Task Statements",     "Alternate Titles",  "Sample of Reported Titles",
-    "Job Zone Reference",  "Job Zones",         "Level Scale Anchors",
-    "Technology Skills",   "Education, Training, and Experience Categories",
-    "Education, Training, and Experience"};
+const std::vector<std::string> kTables = {"Task Statements",
+                                          "Alternate Titles",
+                                          "Sample of Reported Titles",
+                                          "Job Zone Reference",
+                                          "Job Zones",
+                                          "Level Scale Anchors",
+                                          "Technology Skills",
+                                          "Education, Training, and Experience Categories",
+                                          "Education, Training, and Experience"};
 
 }  // namespace
 
@@ -185,8 +189,8 @@ TEST_CASE("descriptive tables: a changed header or a cut last line is refused at
     std::string renamed = content;
     const std::string last(cols.back());
     renamed.replace(renamed.find(last + "\r\n"), last.size(), "Renamed");
-    CHECK(parse_error(renamed, table) == file + ":1: header column " + std::to_string(cols.size()) +
-                                             " is 'Renamed', expected '" + last + "'");
+    CHECK(parse_error(renamed, table) ==
+          file + ":1: header column " + std::to_string(cols.size()) + " is 'Renamed', expected '" + last + "'");
     // A column too many.
     std::string extra = content;
     extra.insert(extra.find("\r\n"), "\tExtra");
@@ -216,14 +220,12 @@ TEST_CASE("descriptive tables: bad fields give exact errors", "[onet][parser]") 
        "Task Statements.txt:2: column 'Incumbents Responding': 'many' is not a number"},
       {"Task Statements", "11-9901.00\tn/a\tA task.\tCore\t3\t08/2024\tIncumbent",
        "Task Statements.txt:2: column 'Task ID' is n/a but a value is required"},
-      {"Alternate Titles", "11-9901.00\tLamp Boss\t04",
-       "Alternate Titles.txt:2: wrong field count: 3 fields, expected 4"},
+      {"Alternate Titles", "11-9901.00\tLamp Boss\t04", "Alternate Titles.txt:2: wrong field count: 3 fields, expected 4"},
       {"Sample of Reported Titles", "11-9901.00\tLamp Boss\tmaybe",
        "Sample of Reported Titles.txt:2: column 'Shown in My Next Move': 'maybe' is not Y or N"},
       {"Sample of Reported Titles", "11-9901.00\tLamp Boss\tn/a",
        "Sample of Reported Titles.txt:2: column 'Shown in My Next Move': 'n/a' is not Y or N"},
-      {"Job Zones", "11-9901.00\tn/a\t08/2024\tAnalyst",
-       "Job Zones.txt:2: column 'Job Zone' is n/a but a value is required"},
+      {"Job Zones", "11-9901.00\tn/a\t08/2024\tAnalyst", "Job Zones.txt:2: column 'Job Zone' is n/a but a value is required"},
       {"Job Zones", "11-9901.00\t2.5\t08/2024\tAnalyst", "Job Zones.txt:2: column 'Job Zone': '2.5' is not an integer"},
       {"Job Zone Reference", "one\tJob Zone One\ta\tb\tc\td\t(Below 4.0)",
        "Job Zone Reference.txt:2: column 'Job Zone': 'one' is not an integer"},

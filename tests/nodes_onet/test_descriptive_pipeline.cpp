@@ -50,8 +50,8 @@ const std::vector<Reader> kReaders = {
 std::string pipeline(const std::string& location, const fs::path& tmp) {
   std::string y = R"(name: onet_descriptive
 nodes:
-  - {id: src, type: onet_source, params: {location: ")" + location + R"(", release: "0.0-mini", cache_dir: ")" +
-                  (tmp / "cache").string() + R"("}}
+  - {id: src, type: onet_source, params: {location: ")" +
+                  location + R"(", release: "0.0-mini", cache_dir: ")" + (tmp / "cache").string() + R"("}}
 )";
   std::string inputs;
   for (const auto& r : kReaders) {
@@ -82,8 +82,7 @@ const std::vector<std::string>& kDescriptive = onettest::descriptive_tables();
 
 }  // namespace
 
-TEST_CASE("descriptive tables: the fixture flows through validate, each table after its references",
-          "[onet][pipeline]") {
+TEST_CASE("descriptive tables: the fixture flows through validate, each table after its references", "[onet][pipeline]") {
   TempDir tmp("onet-desc");
   Run r = onettest::run_yaml(pipeline(onettest::fixture_dir().string(), tmp.path()));
   INFO(r.report.error);
@@ -164,8 +163,7 @@ TEST_CASE("descriptive tables: an older copy without them loads, one log line pe
   CHECK(skills == 96);
 }
 
-TEST_CASE("descriptive tables: a table without the table it points into fails with a clear message",
-          "[onet][pipeline]") {
+TEST_CASE("descriptive tables: a table without the table it points into fails with a clear message", "[onet][pipeline]") {
   TempDir tmp("onet-desc-noref");
   auto dir = onettest::copy_fixture(tmp.path(), "rel");
   fs::remove(dir / "Job Zone Reference.txt");
@@ -203,8 +201,8 @@ namespace {
 std::string rejects_line_start(const std::string& problem) {
   const auto colon = problem.find(".txt:") + 4;
   const auto second = problem.find(": ", colon + 1);
-  return problem.substr(0, colon) + "\t" + problem.substr(colon + 1, second - colon - 1) + "\t" +
-         problem.substr(second + 2) + "\t";
+  return problem.substr(0, colon) + "\t" + problem.substr(colon + 1, second - colon - 1) + "\t" + problem.substr(second + 2) +
+         "\t";
 }
 
 std::string with_skip(std::string yaml) { return yaml.replace(yaml.find("nodes:"), 6, "settings: {on_error: skip}\nnodes:"); }

@@ -21,10 +21,11 @@ namespace {
 // Ratings listed first among validate's inputs, so they really arrive before the references.
 std::string pipeline(const std::string& location, const fs::path& tmp, const std::string& extra_settings = "") {
   return R"(name: onet_test
-settings: {)" + extra_settings + R"(}
+settings: {)" +
+         extra_settings + R"(}
 nodes:
-  - {id: src, type: onet_source, params: {location: ")" + location + R"(", release: "0.0-mini", cache_dir: ")" +
-         (tmp / "cache").string() + R"("}}
+  - {id: src, type: onet_source, params: {location: ")" +
+         location + R"(", release: "0.0-mini", cache_dir: ")" + (tmp / "cache").string() + R"("}}
   - {id: skills, type: onet_table, inputs: [src], params: {table: Skills, chunk_rows: 10}}
   - {id: knowledge, type: onet_table, inputs: [src], params: {table: Knowledge, chunk_rows: 7}}
   - {id: abilities, type: onet_table, inputs: [src], params: {table: Abilities, required: false}}
@@ -32,7 +33,8 @@ nodes:
   - {id: cmr, type: onet_table, inputs: [src], params: {table: Content Model Reference}}
   - {id: scales, type: onet_table, inputs: [src], params: {table: Scales Reference}}
   - {id: validate, type: onet_validate, inputs: [skills, knowledge, abilities, occ, cmr, scales],
-     params: {rejects_path: ")" + (tmp / "out" / "rejects.tsv").string() + R"("}}
+     params: {rejects_path: ")" +
+         (tmp / "out" / "rejects.tsv").string() + R"("}}
   - {id: sink, type: t_collect, inputs: [validate]}
 )";
 }
@@ -90,10 +92,12 @@ TEST_CASE("fixture release flows source -> tables -> validate in the documented 
   CHECK(s.releases == 1);
   CHECK(s.release_first);
   CHECK(s.refs_before_ratings);
-  CHECK(s.rows == std::map<std::string, std::size_t>{{"Content Model Reference", 29}, {"Knowledge", 40},
-                                                     {"Occupation Data", 8}, {"Scales Reference", 7}, {"Skills", 96}});
-  CHECK(s.lasts == std::map<std::string, std::size_t>{{"Content Model Reference", 1}, {"Knowledge", 1},
-                                                      {"Occupation Data", 1}, {"Scales Reference", 1}, {"Skills", 1}});
+  CHECK(s.rows ==
+        std::map<std::string, std::size_t>{
+            {"Content Model Reference", 29}, {"Knowledge", 40}, {"Occupation Data", 8}, {"Scales Reference", 7}, {"Skills", 96}});
+  CHECK(s.lasts ==
+        std::map<std::string, std::size_t>{
+            {"Content Model Reference", 1}, {"Knowledge", 1}, {"Occupation Data", 1}, {"Scales Reference", 1}, {"Skills", 1}});
   auto release = std::dynamic_pointer_cast<const ReleaseBatch>(r.collected->batches.front());
   REQUIRE(release);
   CHECK(release->release == "0.0-mini");
@@ -101,7 +105,7 @@ TEST_CASE("fixture release flows source -> tables -> validate in the documented 
   CHECK(stats(r.report, "validate").counters.at("rejected_rows") == 0);
   CHECK(stats(r.report, "validate").counters.at("checked_rows") == 180);  // 8 + 29 + 7 + 96 + 40
   CHECK(stats(r.report, "skills").batches_out == 10);
-  CHECK(stats(r.report, "abilities").rows_out == 0);  // not in the fixture, not required
+  CHECK(stats(r.report, "abilities").rows_out == 0);     // not in the fixture, not required
   CHECK_FALSE(fs::exists(tmp / "out" / "rejects.tsv"));  // on_error=fail writes no rejects file
 }
 
@@ -217,7 +221,8 @@ TEST_CASE("ratings without their reference tables fail with a clear message", "[
   }
   yaml.replace(yaml.find(", cmr, scales]"), 14, "]");
   CHECK(run_error(yaml) ==
-        "node 'validate' (onet_validate): cannot check table(s) 'Knowledge', 'Skills': reference table(s) 'Content Model Reference', "
+        "node 'validate' (onet_validate): cannot check table(s) 'Knowledge', 'Skills': reference table(s) 'Content Model "
+        "Reference', "
         "'Scales Reference' never arrived complete; wire an onet_table node for each into this node");
 }
 
@@ -230,14 +235,13 @@ TEST_CASE("bad inputs from issue 3 give exact run errors", "[onet][pipeline]") {
 
   SECTION("missing file") {
     fs::remove(dir / "Skills.txt");
-    CHECK(run_error(yaml()) == "node 'skills' (onet_table): table 'Skills' not found: no Skills.txt in folder " +
-                                   dir.string());
+    CHECK(run_error(yaml()) == "node 'skills' (onet_table): table 'Skills' not found: no Skills.txt in folder " + dir.string());
   }
   SECTION("required Abilities") {
     std::string y = yaml();
     y.replace(y.find("required: false"), 15, "required: true");
-    CHECK(run_error(y) == "node 'abilities' (onet_table): table 'Abilities' not found: no Abilities.txt in folder " +
-                              dir.string());
+    CHECK(run_error(y) ==
+          "node 'abilities' (onet_table): table 'Abilities' not found: no Abilities.txt in folder " + dir.string());
   }
   SECTION("empty file") {
     write_file(dir / "Scales Reference.txt", "");
@@ -246,8 +250,8 @@ TEST_CASE("bad inputs from issue 3 give exact run errors", "[onet][pipeline]") {
           "ID<TAB>Scale Name<TAB>Minimum<TAB>Maximum)");
   }
   SECTION("header changed") {
-    write_file(dir / "Skills.txt", "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tValue" +
-                                       skills.substr(skills.find("\tN\t")));
+    write_file(dir / "Skills.txt",
+               "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tValue" + skills.substr(skills.find("\tN\t")));
     CHECK(run_error(yaml()) == "node 'skills' (onet_table): Skills.txt:1: header column 5 is 'Value', expected 'Data Value'");
   }
   SECTION("truncated last line") {
@@ -273,8 +277,8 @@ TEST_CASE("bad inputs from issue 3 give exact run errors", "[onet][pipeline]") {
               (tmp / "out" / "rejects.tsv").string() + ")");
   }
   SECTION("duplicate key") {
-    onettest::append_line(dir / "Skills.txt", skills.substr(skills.find('\n') + 1, skills.find('\r', skills.find('\n')) -
-                                                                                       skills.find('\n') - 1));
+    onettest::append_line(dir / "Skills.txt",
+                          skills.substr(skills.find('\n') + 1, skills.find('\r', skills.find('\n')) - skills.find('\n') - 1));
     CHECK(run_error(yaml()) ==
           "node 'validate' (onet_validate): 1 invalid row(s):\n  Skills.txt:98: duplicate (11-9901.00, 2.A.1.a, IM) "
           "(first at line 2)\n(with on_error: skip they would be dropped and listed in " +

@@ -38,7 +38,8 @@ TEST_CASE("real O*NET 29.2: full read + validate through the engine", "[onet][re
   TempDir tmp("onet-real");
   const std::string yaml = R"(name: onet_real
 nodes:
-  - {id: src, type: onet_source, params: {location: ")" + dir + R"(", cache_dir: ")" + (tmp / "cache").string() + R"("}}
+  - {id: src, type: onet_source, params: {location: ")" +
+                           dir + R"(", cache_dir: ")" + (tmp / "cache").string() + R"("}}
   - {id: occ, type: onet_table, inputs: [src], params: {table: Occupation Data}}
   - {id: cmr, type: onet_table, inputs: [src], params: {table: Content Model Reference}}
   - {id: scales, type: onet_table, inputs: [src], params: {table: Scales Reference}}
@@ -46,7 +47,8 @@ nodes:
   - {id: knowledge, type: onet_table, inputs: [src], params: {table: Knowledge}}
   - {id: abilities, type: onet_table, inputs: [src], params: {table: Abilities, required: false}}
   - {id: validate, type: onet_validate, inputs: [src, skills, knowledge, abilities, occ, cmr, scales],
-     params: {rejects_path: ")" + (tmp / "rejects.tsv").string() + R"("}}
+     params: {rejects_path: ")" +
+                           (tmp / "rejects.tsv").string() + R"("}}
   - {id: sink, type: t_collect, inputs: [validate]}
 )";
   auto t0 = std::chrono::steady_clock::now();
@@ -163,17 +165,23 @@ TEST_CASE("real O*NET 29.2: the descriptive tables read and validate with the pu
     return;
   }
   TempDir tmp("onet-real-desc");
-  const std::vector<std::string> tables = {"Occupation Data", "Content Model Reference", "Scales Reference",
-                                           "Task Statements", "Alternate Titles", "Sample of Reported Titles",
-                                           "Job Zone Reference", "Job Zones", "Level Scale Anchors", "Technology Skills",
+  const std::vector<std::string> tables = {"Occupation Data",
+                                           "Content Model Reference",
+                                           "Scales Reference",
+                                           "Task Statements",
+                                           "Alternate Titles",
+                                           "Sample of Reported Titles",
+                                           "Job Zone Reference",
+                                           "Job Zones",
+                                           "Level Scale Anchors",
+                                           "Technology Skills",
                                            "Education, Training, and Experience Categories",
                                            "Education, Training, and Experience"};
   std::string yaml = "name: onet_real_desc\nnodes:\n  - {id: src, type: onet_source, params: {location: \"" + dir +
                      "\", cache_dir: \"" + (tmp / "cache").string() + "\"}}\n";
   std::string inputs;
   for (std::size_t i = 0; i < tables.size(); ++i) {
-    yaml += "  - {id: t" + std::to_string(i) + ", type: onet_table, inputs: [src], params: {table: \"" + tables[i] +
-            "\"}}\n";
+    yaml += "  - {id: t" + std::to_string(i) + ", type: onet_table, inputs: [src], params: {table: \"" + tables[i] + "\"}}\n";
     inputs += (i ? ", t" : "t") + std::to_string(i);
   }
   yaml += "  - {id: validate, type: onet_validate, inputs: [" + inputs + "], params: {rejects_path: \"" +

@@ -86,8 +86,8 @@ TEST_CASE("a local db_XX_X_text folder", "[onet][source]") {
 
   SECTION("expected checksum") {
     o.sha256 = std::string(64, '0');
-    CHECK(resolve_error(o) == "checksum mismatch for folder " + dir.string() + ": expected sha256 " + o.sha256 +
-                                  ", got " + resolve_release(at(dir))->checksum);
+    CHECK(resolve_error(o) == "checksum mismatch for folder " + dir.string() + ": expected sha256 " + o.sha256 + ", got " +
+                                  resolve_release(at(dir))->checksum);
   }
   SECTION("release param overrides the name") {
     o.release = "29.2-test";
@@ -134,15 +134,15 @@ TEST_CASE("a release zip built at test time", "[onet][source]") {
     o.sha256 = sha256_file(zip.string());
     CHECK_NOTHROW(resolve_release(o));
     o.sha256 = std::string(64, 'a');
-    CHECK(resolve_error(o) == "checksum mismatch for zip " + zip.string() + ": expected sha256 " + o.sha256 +
-                                  ", got " + sha256_file(zip.string()));
+    CHECK(resolve_error(o) ==
+          "checksum mismatch for zip " + zip.string() + ": expected sha256 " + o.sha256 + ", got " + sha256_file(zip.string()));
   }
   SECTION("a file that is not a zip") {
     auto txt = tmp / "db_29_2_text.zip";
     testing_support::write_file(txt, "not a zip");
-    CHECK(resolve_error(at(txt)) ==
-          "O*NET source '" + txt.string() + "' is neither a folder nor a readable zip (cannot open zip " +
-              txt.string() + ": Not a zip archive)");
+    CHECK(resolve_error(at(txt)) == "O*NET source '" + txt.string() +
+                                        "' is neither a folder nor a readable zip (cannot open zip " + txt.string() +
+                                        ": Not a zip archive)");
   }
 }
 
@@ -184,8 +184,7 @@ TEST_CASE("a URL is downloaded once into the cache and verified on reuse", "[one
   CHECK(read_file(cache / "db_29_2_text.zip") == bytes);
 }
 
-TEST_CASE("download failures say what failed, leave no file behind and give the local-copy advice",
-          "[onet][source][http]") {
+TEST_CASE("download failures say what failed, leave no file behind and give the local-copy advice", "[onet][source][http]") {
   TempDir tmp("onet-http-bad");
   auto zip = tmp / "built.zip";
   onettest::make_zip(onettest::fixture_dir(), zip, "db_29_2_text/");
@@ -213,8 +212,8 @@ TEST_CASE("download failures say what failed, leave no file behind and give the 
     server.route("/ok/db_29_2_text.zip", FakeResponse{200, bytes, std::nullopt});
     o.location = server.url("/ok/db_29_2_text.zip");
     o.sha256 = std::string(64, 'b');
-    CHECK(resolve_error(o) == "download of " + o.location + " failed: checksum mismatch: expected sha256 " + o.sha256 +
-                                  ", got " + sha256_hex(bytes) + ". " + kAdvice);
+    CHECK(resolve_error(o) == "download of " + o.location + " failed: checksum mismatch: expected sha256 " + o.sha256 + ", got " +
+                                  sha256_hex(bytes) + ". " + kAdvice);
     CHECK(listing(cache).empty());
   }
   SECTION("server error") {

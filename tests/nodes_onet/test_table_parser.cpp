@@ -17,8 +17,7 @@ const std::string kRow1 =
     "11-9901.00\t2.A.1.a\tReading Comprehension\tIM\t3.36\t28\t0.1654\t3.0358\t3.6842\tN\tn/a\t08/2024\tAnalyst";
 const std::string kRow2 =
     "11-9901.00\t2.A.1.a\tReading Comprehension\tLV\t3.53\t28\t0.4209\t2.7050\t4.3550\tN\tN\t08/2024\tAnalyst";
-const std::string kRow3 =
-    "11-9901.00\t2.A.1.b\tActive Listening\tIM\t2.84\t8\t0.0915\t2.6607\t3.0193\tY\tn/a\t08/2024\tAnalyst";
+const std::string kRow3 = "11-9901.00\t2.A.1.b\tActive Listening\tIM\t2.84\t8\t0.0915\t2.6607\t3.0193\tY\tn/a\t08/2024\tAnalyst";
 
 std::string lines(const std::vector<std::string>& ls, const std::string& eol = "\r\n") {
   std::string s;
@@ -103,7 +102,8 @@ TEST_CASE("n/a is NULL in the optional rating columns", "[onet][parser]") {
   CHECK(expert.not_relevant == 'N');
   CHECK(expert.domain_source == "Occupational Expert");
 
-  CHECK(parse_error(lines({kHeader, "11-9901.00\t2.A.1.a\tReading Comprehension\tIM\tn/a\t8\t0.1\t1\t2\tN\tn/a\t08/2024\tAnalyst"})) ==
+  CHECK(parse_error(
+            lines({kHeader, "11-9901.00\t2.A.1.a\tReading Comprehension\tIM\tn/a\t8\t0.1\t1\t2\tN\tn/a\t08/2024\tAnalyst"})) ==
         "Skills.txt:2: column 'Data Value' is n/a but a value is required");
 }
 

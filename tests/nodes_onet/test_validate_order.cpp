@@ -39,8 +39,7 @@ std::unique_ptr<dag::Node> make_validate(dag::Registry& reg, dag::Params& params
                                          dag::Resources& resources) {
   params.set("rejects_path", std::string("unused-with-on_error-fail.tsv"));
   params.set("max_listed", std::int64_t{20});
-  dag::NodeContext ctx{"validate", "onet_validate", params, settings, resources, nullptr,
-                       dag::SourcePos{"driven.yaml", 1, 1}, 1};
+  dag::NodeContext ctx{"validate", "onet_validate", params, settings, resources, nullptr, dag::SourcePos{"driven.yaml", 1, 1}, 1};
   return reg.find("onet_validate")->factory(ctx);
 }
 
@@ -56,18 +55,21 @@ TEST_CASE("validate: held-back chunks leave in file order, whatever order they a
   // ETE waits for ETE Categories, which waits for Content Model Reference and Scales Reference;
   // ETE also waits for Occupation Data. The orders put ETE's chunks on both sides of Categories.
   const std::vector<std::pair<std::string, Chunks>> orders = {
-      {"first ETE chunk, Categories, the rest of ETE", [&] {
+      {"first ETE chunk, Categories, the rest of ETE",
+       [&] {
          Chunks o{ete[0], categories[0]};
          o.insert(o.end(), ete.begin() + 1, ete.end());
          return o;
        }()},
-      {"ETE's last chunk alone after Categories", [&] {
+      {"ETE's last chunk alone after Categories",
+       [&] {
          Chunks o(ete.begin(), ete.end() - 1);
          o.push_back(categories[0]);
          o.push_back(ete.back());
          return o;
        }()},
-      {"Categories first", [&] {
+      {"Categories first",
+       [&] {
          Chunks o{categories[0]};
          o.insert(o.end(), ete.begin(), ete.end());
          return o;
@@ -105,8 +107,7 @@ TEST_CASE("validate: held-back chunks leave in file order, whatever order they a
         }
         REQUIRE(ete_out.size() == ete.size());
         for (std::size_t i = 0; i < ete.size(); ++i) CHECK(ete_out[i] == ete[i].get());  // same chunks, file order
-        CHECK(last_at.at("Education, Training, and Experience Categories") <
-              first_at.at("Education, Training, and Experience"));
+        CHECK(last_at.at("Education, Training, and Experience Categories") < first_at.at("Education, Training, and Experience"));
         CHECK(last_at.at("Occupation Data") < first_at.at("Education, Training, and Experience"));
         CHECK(out.tables.size() == sent.size());
       }

@@ -133,8 +133,9 @@ TEST_CASE("reference tables are checked too", "[onet][validate]") {
   CHECK(cmr.problems[0].str() == "Content Model Reference.txt:3: duplicate element ID '2.A' (first at line 2)");
   CHECK(cmr.problems[1].str() == "Content Model Reference.txt:4: empty Element ID");
 
-  auto sc = v.check(table("Scales Reference",
-                          "Scale ID\tScale Name\tMinimum\tMaximum\r\nIM\tImportance\t1\t5\r\nIM\tAgain\t1\t5\r\nLV\tLevel\t7\t0\r\n"));
+  auto sc =
+      v.check(table("Scales Reference",
+                    "Scale ID\tScale Name\tMinimum\tMaximum\r\nIM\tImportance\t1\t5\r\nIM\tAgain\t1\t5\r\nLV\tLevel\t7\t0\r\n"));
   REQUIRE(sc.problems.size() == 2);
   CHECK(sc.problems[0].str() == "Scales Reference.txt:3: duplicate scale ID 'IM' (first at line 2)");
   CHECK(sc.problems[1].str() == "Scales Reference.txt:4: scale 'LV' has minimum 7 above maximum 0");

@@ -7,8 +7,7 @@
 
 namespace sqltest {
 
-void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert mysql,
-                                     const std::string& method) {
+void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert mysql, const std::string& method) {
   auto u = sqldb::DatabaseUrl::parse(url);
   auto s = sqldb::open_session(u);
   if (u.dialect == sqldb::Dialect::SQLite) {
@@ -46,8 +45,10 @@ void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert 
     CHECK(std::string(b.method()) == method);
     for (std::size_t k = 0; k < rows.size(); ++k) {
       b.integer(0, static_cast<long long>(k));
-      if (rows[k].t) b.text(1, *rows[k].t);
-      else b.nullable_text(1, std::nullopt);
+      if (rows[k].t)
+        b.text(1, *rows[k].t);
+      else
+        b.nullable_text(1, std::nullopt);
       b.real(2, rows[k].r);
       b.integer(3, rows[k].i);
       b.end_row("row " + std::to_string(k));
@@ -67,8 +68,7 @@ void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert 
     long long i = 0;
     soci::indicator ti, ri, ii;
     long long id = static_cast<long long>(k);
-    *s << "SELECT t, r, i FROM bulk_t WHERE id = :id", soci::use(id), soci::into(t, ti),
-        soci::into(r, ri), soci::into(i, ii);
+    *s << "SELECT t, r, i FROM bulk_t WHERE id = :id", soci::use(id), soci::into(t, ti), soci::into(r, ri), soci::into(i, ii);
     REQUIRE(s->got_data());
     CHECK((ti == soci::i_null) == !rows[k].t);
     if (rows[k].t) CHECK(t == *rows[k].t);

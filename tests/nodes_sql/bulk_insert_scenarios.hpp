@@ -9,7 +9,6 @@
 namespace sqltest {
 
 // Expects `method` ("SOCI vector binding", "MariaDB array binding", "SOCI multi-row INSERT").
-void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert mysql,
-                                     const std::string& method);
+void scenario_bulk_insert_round_trip(const std::string& url, sqldb::MysqlInsert mysql, const std::string& method);
 
 }  // namespace sqltest

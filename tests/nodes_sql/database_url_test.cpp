@@ -66,16 +66,16 @@ TEST_CASE("mysql URLs", "[sql][url]") {
   CHECK(u.user == "onet");
   CHECK(u.database == "onet");
   CHECK(u.redacted == "mysql://onet:***@127.0.0.1:3307/onet");
-  CHECK_THAT(u.connect, Catch::Contains("password='onetpass'") && Catch::Contains("port=3307") &&
-                            Catch::Contains("db='onet'") && Catch::Contains("host='127.0.0.1'"));
+  CHECK_THAT(u.connect, Catch::Contains("password='onetpass'") && Catch::Contains("port=3307") && Catch::Contains("db='onet'") &&
+                            Catch::Contains("host='127.0.0.1'"));
 
   SECTION("socket, no password, mariadb scheme") {
     auto s = DatabaseUrl::parse("mariadb://onet@localhost/onet?socket=/run/my%20sql.sock&timeout=5");
     CHECK(s.socket == "/run/my sql.sock");
     CHECK(s.port == 0);
     CHECK(s.redacted == "mariadb://onet@localhost/onet?socket=/run/my%20sql.sock&timeout=5");
-    CHECK_THAT(s.connect, Catch::Contains("unix_socket='/run/my sql.sock'") &&
-                              Catch::Contains("read_timeout=5") && !Catch::Contains("password"));
+    CHECK_THAT(s.connect, Catch::Contains("unix_socket='/run/my sql.sock'") && Catch::Contains("read_timeout=5") &&
+                              !Catch::Contains("password"));
     auto bare = DatabaseUrl::parse("mysql://u:pw@/db?socket=/tmp/s");
     CHECK(bare.host.empty());
     CHECK(bare.socket == "/tmp/s");
@@ -205,8 +205,8 @@ TEST_CASE("a malformed database parameter is a configuration error of the node",
   auto report = sqltest::run_yaml(sqltest::load_yaml("mysql://u:hidden@h", "v1"), *reg);
   REQUIRE_FALSE(report.ok);
   CHECK(report.failed_node == "load");
-  CHECK_THAT(report.error, Catch::Contains("parameter 'database'") &&
-                               Catch::Contains("names no database") && !Catch::Contains("hidden"));
+  CHECK_THAT(report.error,
+             Catch::Contains("parameter 'database'") && Catch::Contains("names no database") && !Catch::Contains("hidden"));
 }
 
 TEST_CASE("dagrun config masks the database parameter", "[sql][url]") {
@@ -217,8 +217,7 @@ TEST_CASE("dagrun config masks the database parameter", "[sql][url]") {
     return std::nullopt;
   };
   SECTION("given in the file") {
-    auto doc = dag::parse_pipeline_doc(sqltest::load_yaml("mysql://onet:InTheFile@db/onet", "v1"),
-                                       "p.yaml", lo);
+    auto doc = dag::parse_pipeline_doc(sqltest::load_yaml("mysql://onet:InTheFile@db/onet", "v1"), "p.yaml", lo);
     auto p = dag::resolve_pipeline(doc, *reg, lo);
     auto text = dag::render_config(doc, *reg, &p);
     CHECK_THAT(text, !Catch::Contains("InTheFile"));

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
-namespace soci { class session; }
+namespace soci {
+class session;
+}
 
 namespace sqltest {
 
@@ -16,8 +18,8 @@ long long query_count(soci::session& s, const std::string& sql);
 struct Snapshot {
   std::vector<std::string> occupations, elements, scales, ratings;
   // The tables of schema version 2.
-  std::vector<std::string> tasks, alternate_titles, reported_titles, job_zones, job_zone_reference, anchors,
-      technologies, commodities, ete, ete_categories;
+  std::vector<std::string> tasks, alternate_titles, reported_titles, job_zones, job_zone_reference, anchors, technologies,
+      commodities, ete, ete_categories;
   bool operator==(const Snapshot&) const = default;
 };
 Snapshot snapshot(soci::session& s);

@@ -15,8 +15,7 @@
 
 TEST_CASE("sqlite: pipelines/sample.yaml loads the fixture release", "[sql][sqlite][etl]") {
   testing_support::TempDir dir("etl-sample");
-  sqltest::scenario_sample_pipeline("sqlite:" + (dir / "sample.db").string(),
-                                    (dir / "rejects.tsv").string());
+  sqltest::scenario_sample_pipeline("sqlite:" + (dir / "sample.db").string(), (dir / "rejects.tsv").string());
 }
 
 TEST_CASE("sqlite: bad descriptive tables fail the run and keep the previous dataset", "[sql][sqlite][etl]") {
@@ -44,10 +43,10 @@ TEST_CASE("sqlite: rows dropped under on_error skip are counted in load_runs.rej
     std::ofstream(release / "Skills.txt", std::ios::binary) << text;
   }
   const std::string url = "sqlite:" + (dir / "sample.db").string();
-  auto report = sqltest::run_repo_pipeline(
-      "sample.yaml", {"settings.on_error=skip", "nodes.source.params.location=" + release.string(),
-                      "nodes.load.params.database=" + url,
-                      "nodes.validate.params.rejects_path=" + (dir / "rejects.tsv").string()});
+  auto report =
+      sqltest::run_repo_pipeline("sample.yaml", {"settings.on_error=skip", "nodes.source.params.location=" + release.string(),
+                                                 "nodes.load.params.database=" + url,
+                                                 "nodes.validate.params.rejects_path=" + (dir / "rejects.tsv").string()});
   INFO(report.error);
   REQUIRE(report.ok);
   auto s = sqldb::open_session(sqldb::DatabaseUrl::parse(url));

@@ -20,12 +20,9 @@
 namespace sqltest {
 namespace {
 
-std::unique_ptr<soci::session> session_for(const std::string& url) {
-  return sqldb::open_session(sqldb::DatabaseUrl::parse(url));
-}
+std::unique_ptr<soci::session> session_for(const std::string& url) { return sqldb::open_session(sqldb::DatabaseUrl::parse(url)); }
 
-double rating_value(soci::session& s, const std::string& code, const std::string& element,
-                    const std::string& scale) {
+double rating_value(soci::session& s, const std::string& code, const std::string& element, const std::string& scale) {
   double v = -1;
   soci::indicator ind = soci::i_null;
   s << "SELECT data_value FROM occupation_ratings WHERE onetsoc_code = :c AND element_id = :e "
@@ -108,32 +105,31 @@ struct DrivenLoad {
     params.set("batch_rows", batch_rows);
     params.set("keep_api_rows", true);
     params.set("mysql_insert", std::string("array"));
-    dag::NodeContext ctx{"load", "sql_load", params, settings, resources, nullptr,
-                         dag::SourcePos{"driven.yaml", 1, 1}, 1};
+    dag::NodeContext ctx{"load", "sql_load", params, settings, resources, nullptr, dag::SourcePos{"driven.yaml", 1, 1}, 1};
     node = registry->find("sql_load")->factory(ctx);
   }
 };
 
 }  // namespace
 
-std::string load_yaml(const std::string& url, const std::string& variant,
-                      const std::string& load_params, const std::string& source_params,
-                      const std::string& extra_nodes) {
+std::string load_yaml(const std::string& url, const std::string& variant, const std::string& load_params,
+                      const std::string& source_params, const std::string& extra_nodes) {
   return "name: t\n"
          "nodes:\n"
          "  - id: src\n"
          "    type: test_onet_source\n"
          "    params:\n"
-         "      variant: " + variant + "\n" + source_params +
+         "      variant: " +
+         variant + "\n" + source_params +
          "  - id: load\n"
          "    type: sql_load\n"
          "    inputs: [src]\n"
          "    params:\n"
-         "      database: '" + url + "'\n" + load_params + extra_nodes;
+         "      database: '" +
+         url + "'\n" + load_params + extra_nodes;
 }
 
-dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
-                        const dag::RunOptions& opts) {
+dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry, const dag::RunOptions& opts) {
   dag::LoadOptions lo;
   lo.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   auto doc = dag::parse_pipeline_doc(yaml, "test-pipeline.yaml", lo);
@@ -142,8 +138,7 @@ dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
   return dag::run_pipeline(p, registry, res, opts);
 }
 
-dag::RunReport load_ok(const std::string& url, const std::string& variant,
-                       const std::string& load_params) {
+dag::RunReport load_ok(const std::string& url, const std::string& variant, const std::string& load_params) {
   return load_ok_with(url, variant, load_params, "");
 }
 
@@ -171,10 +166,9 @@ void scenario_schema_idempotent(const std::string& url) {
   sqldb::ensure_schema(*s, u.dialect);
   CHECK(sqldb::schema_version(*s, u.dialect) == sqldb::kSchemaVersion);
   CHECK(query_count(*s, "SELECT COUNT(*) FROM schema_version") == 1);
-  for (const char* t : {"load_runs", "scales", "content_elements", "occupations", "occupation_ratings",
-                        "llm_assessments", "task_statements", "alternate_titles", "reported_titles", "job_zones",
-                        "job_zone_reference", "level_scale_anchors", "technology_skills", "technology_commodities",
-                        "ete_ratings", "ete_categories"}) {
+  for (const char* t : {"load_runs", "scales", "content_elements", "occupations", "occupation_ratings", "llm_assessments",
+                        "task_statements", "alternate_titles", "reported_titles", "job_zones", "job_zone_reference",
+                        "level_scale_anchors", "technology_skills", "technology_commodities", "ete_ratings", "ete_categories"}) {
     INFO(t);
     CHECK(query_count(*s, std::string("SELECT COUNT(*) FROM ") + t) == 0);
   }
@@ -185,8 +179,7 @@ void scenario_schema_idempotent(const std::string& url) {
 
   // A database written by a newer program is refused, not silently used.
   *s << "INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')";
-  REQUIRE_THROWS_WITH(sqldb::ensure_schema(*s, u.dialect),
-                      Catch::Contains("schema version 99") && Catch::Contains("newer"));
+  REQUIRE_THROWS_WITH(sqldb::ensure_schema(*s, u.dialect), Catch::Contains("schema version 99") && Catch::Contains("newer"));
   *s << "DELETE FROM schema_version WHERE version = 99";
 }
 
@@ -200,25 +193,27 @@ void scenario_load_and_reload(const std::string& url) {
   CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '15-1252.00'") == 0);
   CHECK(query_count(*s, "SELECT COUNT(*) FROM occupations WHERE onetsoc_code = '15-1252.00'") == 1);
   // n/a statistics are NULL; flags as published.
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '29-1141.00' "
-                        "AND n IS NULL AND standard_error IS NULL AND lower_ci_bound IS NULL "
-                        "AND recommend_suppress IS NULL") == 6);
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'IM' "
-                        "AND not_relevant IS NOT NULL") == 0);
-  CHECK(query_rows(*s, "SELECT not_relevant FROM occupation_ratings WHERE onetsoc_code = "
-                       "'11-1011.00' AND element_id = '2.B.3.e' AND scale_id = 'LV'") ==
-        std::vector<std::string>{"Y"});
+  CHECK(query_count(*s,
+                    "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '29-1141.00' "
+                    "AND n IS NULL AND standard_error IS NULL AND lower_ci_bound IS NULL "
+                    "AND recommend_suppress IS NULL") == 6);
+  CHECK(query_count(*s,
+                    "SELECT COUNT(*) FROM occupation_ratings WHERE scale_id = 'IM' "
+                    "AND not_relevant IS NOT NULL") == 0);
+  CHECK(query_rows(*s,
+                   "SELECT not_relevant FROM occupation_ratings WHERE onetsoc_code = "
+                   "'11-1011.00' AND element_id = '2.B.3.e' AND scale_id = 'LV'") == std::vector<std::string>{"Y"});
   CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE recommend_suppress = 'Y'") == 1);
-  CHECK(query_rows(*s, "SELECT n, standard_error, date_updated, domain_source FROM "
-                       "occupation_ratings WHERE onetsoc_code = '15-1251.00' AND element_id = "
-                       "'2.B.3.e' AND scale_id = 'IM'") ==
-        std::vector<std::string>{"8\t0.1250\t08/2023\tAnalyst"});
+  CHECK(query_rows(*s,
+                   "SELECT n, standard_error, date_updated, domain_source FROM "
+                   "occupation_ratings WHERE onetsoc_code = '15-1251.00' AND element_id = "
+                   "'2.B.3.e' AND scale_id = 'IM'") == std::vector<std::string>{"8\t0.1250\t08/2023\tAnalyst"});
   CHECK(query_rows(*s, "SELECT element_id, domain FROM content_elements ORDER BY element_id") ==
-        std::vector<std::string>{"1.A\tabilities", "1.A.1.a.1\tabilities", "2.A\tskills",
-                                 "2.A.1.a\tskills", "2.B.3.e\tskills", "2.C.3.a\tknowledge",
-                                 "4.A.1.a.1\tother"});
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source <> 'file' "
-                        "OR llm_value IS NOT NULL OR refined_value IS NOT NULL") == 0);
+        std::vector<std::string>{"1.A\tabilities", "1.A.1.a.1\tabilities", "2.A\tskills", "2.A.1.a\tskills", "2.B.3.e\tskills",
+                                 "2.C.3.a\tknowledge", "4.A.1.a.1\tother"});
+  CHECK(query_count(*s,
+                    "SELECT COUNT(*) FROM occupation_ratings WHERE value_source <> 'file' "
+                    "OR llm_value IS NOT NULL OR refined_value IS NOT NULL") == 0);
   CHECK(query_count(*s, "SELECT COUNT(*) FROM occupations WHERE source <> 'file'") == 0);
 
   auto run1 = last_run(*s);
@@ -232,8 +227,7 @@ void scenario_load_and_reload(const std::string& url) {
   CHECK(run1.elements == 7);
   CHECK(run1.scales == 2);
   CHECK(run1.ratings == 18);
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = " +
-                            std::to_string(run1.run_id)) == 18);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = " + std::to_string(run1.run_id)) == 18);
   const auto& stats = node_stats(r1, "load");
   CHECK(stats.counters.at("occupations") == 4);
   CHECK(stats.counters.at("ratings") == 18);
@@ -248,8 +242,7 @@ void scenario_load_and_reload(const std::string& url) {
   CHECK(run2.status == "completed");
   CHECK(run2.run_id > run1.run_id);
   CHECK(query_count(*s, "SELECT COUNT(*) FROM load_runs WHERE status = 'completed'") == 2);
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = " +
-                            std::to_string(run2.run_id)) == 18);
+  CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE load_run_id = " + std::to_string(run2.run_id)) == 18);
 
   // A different release replaces the old one entirely.
   load_ok(url, "v2");
@@ -276,13 +269,15 @@ void scenario_llm_columns(const std::string& url) {
   load_ok(url, "llm");
   auto s = session_for(url);
   require_counts(*s, expected_counts("llm"));
-  CHECK(query_rows(*s, "SELECT data_value, llm_value, refined_value, value_source FROM "
-                       "occupation_ratings WHERE onetsoc_code = '15-1251.00' AND element_id = "
-                       "'2.B.3.e' ORDER BY scale_id") ==
+  CHECK(query_rows(*s,
+                   "SELECT data_value, llm_value, refined_value, value_source FROM "
+                   "occupation_ratings WHERE onetsoc_code = '15-1251.00' AND element_id = "
+                   "'2.B.3.e' ORDER BY scale_id") ==
         std::vector<std::string>{"4.7500\t4.8750\t4.8125\tfile", "4.8800\t5.0050\t4.9425\tfile"});
   // O*NET does not rate 15-1252.00: the LLM's row has no O*NET value.
-  CHECK(query_rows(*s, "SELECT scale_id, data_value, llm_value, refined_value, value_source FROM "
-                       "occupation_ratings WHERE onetsoc_code = '15-1252.00'") ==
+  CHECK(query_rows(*s,
+                   "SELECT scale_id, data_value, llm_value, refined_value, value_source FROM "
+                   "occupation_ratings WHERE onetsoc_code = '15-1252.00'") ==
         std::vector<std::string>{"LV\tNULL\t4.2500\t4.2500\tllm"});
   CHECK(query_count(*s, "SELECT COUNT(*) FROM occupation_ratings WHERE llm_value IS NULL") == 19 - 5);
 }
@@ -337,9 +332,7 @@ void scenario_failure_elsewhere_commits_nothing(const std::string& url) {
     CHECK(last_run(*s).status == "failed");
   }
   SECTION("the source itself fails midway") {
-    auto report = run_yaml(load_yaml(url, "v2", "      batch_rows: 2\n",
-                                     "      chunk_rows: 2\n      fail_after: 6\n"),
-                           *reg);
+    auto report = run_yaml(load_yaml(url, "v2", "      batch_rows: 2\n", "      chunk_rows: 2\n      fail_after: 6\n"), *reg);
     REQUIRE_FALSE(report.ok);
     CHECK(report.failed_node == "src");
     CHECK_THAT(report.error, Catch::Contains("fails on purpose"));
@@ -402,8 +395,9 @@ void scenario_keep_api_rows(const std::string& url) {
   // v3 now has 15-1252.00 Programming IM itself: the release wins there, the rest survives.
   auto report = load_ok(url, "v3");
   require_counts(*s, {5, 7, 2, 19 + 2});
-  CHECK(query_rows(*s, "SELECT scale_id, data_value, value_source FROM occupation_ratings "
-                       "WHERE onetsoc_code = '15-1252.00' ORDER BY scale_id") ==
+  CHECK(query_rows(*s,
+                   "SELECT scale_id, data_value, value_source FROM occupation_ratings "
+                   "WHERE onetsoc_code = '15-1252.00' ORDER BY scale_id") ==
         std::vector<std::string>{"IM\t3.0000\tfile", "LV\t3.9000\tonet_api"});
   CHECK(query_rows(*s, "SELECT source FROM occupations WHERE onetsoc_code = '99-9999.00'") ==
         std::vector<std::string>{"onet_api"});
@@ -426,9 +420,7 @@ void scenario_keep_api_rows(const std::string& url) {
 
 void scenario_ratings_before_parents(const std::string& url) {
   auto reg = make_registry();
-  auto report = run_yaml(load_yaml(url, "v1", "      batch_rows: 4\n",
-                                   "      chunk_rows: 3\n      ratings_first: true\n"),
-                         *reg);
+  auto report = run_yaml(load_yaml(url, "v1", "      batch_rows: 4\n", "      chunk_rows: 3\n      ratings_first: true\n"), *reg);
   INFO(report.error);
   REQUIRE(report.ok);
   auto s = session_for(url);
@@ -482,52 +474,58 @@ void scenario_descriptive_tables(const std::string& url) {
   CHECK(query_count(*s, "SELECT COUNT(*) FROM ete_ratings") == 8);
 
   // Values as given, n/a as NULL, text byte for byte.
-  CHECK(query_rows(*s, "SELECT task_id, onetsoc_code, task, task_type, incumbents_responding, date_updated, "
-                       "domain_source FROM task_statements ORDER BY task_id") ==
+  CHECK(query_rows(*s,
+                   "SELECT task_id, onetsoc_code, task, task_type, incumbents_responding, date_updated, "
+                   "domain_source FROM task_statements ORDER BY task_id") ==
         std::vector<std::string>{
             "16363\t15-1252.00\tAnalyze user needs and software requirements.\tCore\t57.0000\t08/2023\tIncumbent",
             "16364\t15-1252.00\tCaf\xC3\xA9 \"quoted\" 'task' with a back\\slash; DROP TABLE x;--\tSupplemental\t12.5000\t"
             "08/2023\tIncumbent",
             "20001\t29-1141.00\tMonitor patients.\tNULL\tNULL\t08/2022\tAnalyst"});
-  CHECK(query_rows(*s, "SELECT alternate_title, short_title, sources FROM alternate_titles WHERE onetsoc_code = "
-                       "'29-1141.00' ORDER BY alternate_title, short_title") ==
+  CHECK(query_rows(*s,
+                   "SELECT alternate_title, short_title, sources FROM alternate_titles WHERE onetsoc_code = "
+                   "'29-1141.00' ORDER BY alternate_title, short_title") ==
         std::vector<std::string>{"Registered Nurse (RN)\tRN\t02,03", "Staff Nurse\tNULL\t04", "Staff Nurse\tSN\t04,06"});
   CHECK(query_rows(*s, "SELECT reported_title, shown_in_my_next_move FROM reported_titles ORDER BY reported_title") ==
         std::vector<std::string>{"Application Developer\tN", "Software Developer\tY"});
-  CHECK(query_rows(*s, "SELECT z.onetsoc_code, z.job_zone, r.svp_range, z.domain_source FROM job_zones z JOIN "
-                       "job_zone_reference r ON r.job_zone = z.job_zone ORDER BY z.onetsoc_code") ==
-        std::vector<std::string>{"15-1251.00\t4\t(7.0 to < 8.0)\tAnalyst",
-                                 "15-1252.00\t4\t(7.0 to < 8.0)\tAnalyst - Preliminary",
+  CHECK(query_rows(*s,
+                   "SELECT z.onetsoc_code, z.job_zone, r.svp_range, z.domain_source FROM job_zones z JOIN "
+                   "job_zone_reference r ON r.job_zone = z.job_zone ORDER BY z.onetsoc_code") ==
+        std::vector<std::string>{"15-1251.00\t4\t(7.0 to < 8.0)\tAnalyst", "15-1252.00\t4\t(7.0 to < 8.0)\tAnalyst - Preliminary",
                                  "29-1141.00\t3\t(6.0 to < 7.0)\tAnalyst"});
-  CHECK(query_rows(*s, "SELECT anchor_value, anchor_description FROM level_scale_anchors WHERE element_id = "
-                       "'2.B.3.e' AND scale_id = 'LV' ORDER BY anchor_value") ==
+  CHECK(query_rows(*s,
+                   "SELECT anchor_value, anchor_description FROM level_scale_anchors WHERE element_id = "
+                   "'2.B.3.e' AND scale_id = 'LV' ORDER BY anchor_value") ==
         std::vector<std::string>{"2.0000\tWrite a program to sort objects in a database",
                                  "4.0000\tWrite a statistical analysis program",
                                  "6.0000\tWrite programs to analyze geological data"});
-  CHECK(query_rows(*s, "SELECT t.onetsoc_code, t.example, t.commodity_code, c.commodity_title, t.hot_technology, "
-                       "t.in_demand FROM technology_skills t JOIN technology_commodities c ON c.commodity_code = "
-                       "t.commodity_code ORDER BY t.onetsoc_code, t.example") ==
+  CHECK(query_rows(*s,
+                   "SELECT t.onetsoc_code, t.example, t.commodity_code, c.commodity_title, t.hot_technology, "
+                   "t.in_demand FROM technology_skills t JOIN technology_commodities c ON c.commodity_code = "
+                   "t.commodity_code ORDER BY t.onetsoc_code, t.example") ==
         std::vector<std::string>{"15-1251.00\tPython\t43232402\tProgram development environment software\tY\tY",
                                  "15-1252.00\tGit\t43232402\tProgram development environment software\tN\tN",
                                  "15-1252.00\tPython\t43232402\tProgram development environment software\tY\tN",
                                  "29-1141.00\tEpic Systems\t43231602\tMedical software\tN\tY"});
-  CHECK(query_rows(*s, "SELECT e.element_id, e.scale_id, e.category, c.category_description, e.data_value, e.n, "
-                       "e.standard_error, e.recommend_suppress FROM ete_ratings e LEFT JOIN ete_categories c ON "
-                       "c.element_id = e.element_id AND c.scale_id = e.scale_id AND c.category = e.category "
-                       "WHERE e.onetsoc_code = '15-1251.00' ORDER BY e.element_id, e.category") ==
+  CHECK(query_rows(*s,
+                   "SELECT e.element_id, e.scale_id, e.category, c.category_description, e.data_value, e.n, "
+                   "e.standard_error, e.recommend_suppress FROM ete_ratings e LEFT JOIN ete_categories c ON "
+                   "c.element_id = e.element_id AND c.scale_id = e.scale_id AND c.category = e.category "
+                   "WHERE e.onetsoc_code = '15-1251.00' ORDER BY e.element_id, e.category") ==
         std::vector<std::string>{"2.D.1\tRL\t1\tLess than a High School Diploma\t0.0000\t28\t2.5000\tN",
                                  "2.D.1\tRL\t2\tHigh School Diploma\t25.0000\t28\t2.5000\tN",
                                  "2.D.1\tRL\t3\tBachelor's Degree\t75.0000\t28\t2.5000\tN",
                                  "2.D.4.a\tIM\tNULL\tNULL\t1.5000\t28\t2.5000\tN"});
-  CHECK(query_count(*s, "SELECT COUNT(*) FROM ete_ratings WHERE onetsoc_code = '15-1252.00' AND "
-                        "standard_error IS NULL AND lower_ci_bound IS NULL AND upper_ci_bound IS NULL AND "
-                        "recommend_suppress IS NULL AND domain_source = 'Occupational Expert'") == 4);
+  CHECK(query_count(*s,
+                    "SELECT COUNT(*) FROM ete_ratings WHERE onetsoc_code = '15-1252.00' AND "
+                    "standard_error IS NULL AND lower_ci_bound IS NULL AND upper_ci_bound IS NULL AND "
+                    "recommend_suppress IS NULL AND domain_source = 'Occupational Expert'") == 4);
 
   // load_runs and the node's counters count every table.
-  CHECK(query_rows(*s, "SELECT task_statements, alternate_titles, reported_titles, job_zones, job_zone_reference, "
-                       "level_scale_anchors, technology_skills, technology_commodities, ete_ratings, ete_categories "
-                       "FROM load_runs ORDER BY run_id DESC") ==
-        std::vector<std::string>{"3\t4\t2\t3\t2\t3\t4\t2\t8\t3"});
+  CHECK(query_rows(*s,
+                   "SELECT task_statements, alternate_titles, reported_titles, job_zones, job_zone_reference, "
+                   "level_scale_anchors, technology_skills, technology_commodities, ete_ratings, ete_categories "
+                   "FROM load_runs ORDER BY run_id DESC") == std::vector<std::string>{"3\t4\t2\t3\t2\t3\t4\t2\t8\t3"});
   const auto& c = node_stats(r1, "load").counters;
   CHECK(c.at("task_statements") == 3);
   CHECK(c.at("technology_commodities") == 2);
@@ -544,8 +542,7 @@ void scenario_descriptive_tables(const std::string& url) {
   // A release without the descriptive tables replaces them too (nothing stale is left).
   load_ok(url, "v1");
   for (const char* t : {"task_statements", "alternate_titles", "reported_titles", "job_zones", "job_zone_reference",
-                        "level_scale_anchors", "technology_skills", "technology_commodities", "ete_ratings",
-                        "ete_categories"}) {
+                        "level_scale_anchors", "technology_skills", "technology_commodities", "ete_ratings", "ete_categories"}) {
     INFO(t);
     CHECK(query_count(*s, std::string("SELECT COUNT(*) FROM ") + t) == 0);
   }
@@ -591,8 +588,7 @@ void scenario_migrates_v1(const std::string& url) {
   *s << "INSERT INTO load_runs (pipeline, onet_release, source, started_at, status, occupations) "
         "VALUES ('full.yaml', '29.1', 'old', '2025-01-01T00:00:00Z', 'completed', 1016)";
   // A migration cut short after its first column (MySQL commits each ALTER on its own).
-  *s << std::string("ALTER TABLE load_runs ADD COLUMN task_statements ") + (lite ? "INTEGER" : "INT") +
-            " NOT NULL DEFAULT 0";
+  *s << std::string("ALTER TABLE load_runs ADD COLUMN task_statements ") + (lite ? "INTEGER" : "INT") + " NOT NULL DEFAULT 0";
   REQUIRE(sqldb::schema_version(*s, u.dialect) == 1);
 
   sqldb::ensure_schema(*s, u.dialect);
@@ -639,9 +635,7 @@ void scenario_killed_loader_keeps_old_data(const std::string& url) {
     };
     try {
       auto reg = make_registry();
-      run_yaml(load_yaml(url, "large", "      batch_rows: 500\n",
-                         "      chunk_rows: 500\n      delay_ms: 40\n"),
-               *reg, opts);
+      run_yaml(load_yaml(url, "large", "      batch_rows: 500\n", "      chunk_rows: 500\n      delay_ms: 40\n"), *reg, opts);
     } catch (...) {
     }
     _exit(0);  // reached only when the parent did not kill it in time

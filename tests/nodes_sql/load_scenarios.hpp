@@ -8,14 +8,11 @@
 namespace sqltest {
 
 // name: t / nodes: src (test_onet_source) -> load (sql_load) [+ extra nodes], as YAML text.
-std::string load_yaml(const std::string& url, const std::string& variant,
-                      const std::string& load_params = "", const std::string& source_params = "",
-                      const std::string& extra_nodes = "");
-dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry,
-                        const dag::RunOptions& opts = {});
+std::string load_yaml(const std::string& url, const std::string& variant, const std::string& load_params = "",
+                      const std::string& source_params = "", const std::string& extra_nodes = "");
+dag::RunReport run_yaml(const std::string& yaml, const dag::Registry& registry, const dag::RunOptions& opts = {});
 // Runs load_yaml(...) with a fresh test registry and REQUIREs success.
-dag::RunReport load_ok(const std::string& url, const std::string& variant,
-                       const std::string& load_params = "");
+dag::RunReport load_ok(const std::string& url, const std::string& variant, const std::string& load_params = "");
 dag::RunReport load_ok_with(const std::string& url, const std::string& variant, const std::string& load_params,
                             const std::string& source_params);
 

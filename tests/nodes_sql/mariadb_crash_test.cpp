@@ -21,8 +21,7 @@ std::string redact(const std::string& url) {
 
 // Runs the slow "large" load and calls `strike` (from the source's thread) once the load has
 // written rating rows inside its still-open transaction.
-dag::RunReport load_and_strike(const std::string& url, const std::function<void()>& strike,
-                               std::atomic<bool>& struck) {
+dag::RunReport load_and_strike(const std::string& url, const std::function<void()>& strike, std::atomic<bool>& struck) {
   std::atomic<std::int64_t> ratings_written{0};
   auto hooks = std::make_shared<sqltest::TestHooks>();
   hooks->before_emit = [&](std::size_t) {
@@ -42,15 +41,12 @@ dag::RunReport load_and_strike(const std::string& url, const std::function<void(
   };
   auto reg = sqltest::make_registry(hooks);
   return sqltest::run_yaml(
-      sqltest::load_yaml(url, "large", "      batch_rows: 500\n",
-                         "      chunk_rows: 500\n      delay_ms: 40\n"),
-      *reg, opts);
+      sqltest::load_yaml(url, "large", "      batch_rows: 500\n", "      chunk_rows: 500\n      delay_ms: 40\n"), *reg, opts);
 }
 
 }  // namespace
 
-TEST_CASE("mariadb killed mid-load: the run fails cleanly and the old data survives the restart",
-          "[sql][mariadb][crash]") {
+TEST_CASE("mariadb killed mid-load: the run fails cleanly and the old data survives the restart", "[sql][mariadb][crash]") {
   testing_support::TempDir dir("mdbkill");
   mariadb_test::PrivateServer server(dir / "server");
   const std::string url = server.url();
@@ -58,13 +54,14 @@ TEST_CASE("mariadb killed mid-load: the run fails cleanly and the old data survi
   const auto before = sqltest::snapshot(url);
 
   std::atomic<bool> killed{false};
-  auto report = load_and_strike(url, [&] { server.kill(); }, killed);
+  auto report = load_and_strike(
+      url, [&] { server.kill(); }, killed);
   REQUIRE(killed);
   REQUIRE_FALSE(report.ok);
   CHECK(report.failed_node == "load");
   CHECK_THAT(report.error, Catch::Contains(redact(url)) && !Catch::Contains("onetpass"));
-  CHECK_THAT(report.error, Catch::Contains("Lost connection") || Catch::Contains("gone away") ||
-                               Catch::Contains("Can't connect"));
+  CHECK_THAT(report.error,
+             Catch::Contains("Lost connection") || Catch::Contains("gone away") || Catch::Contains("Can't connect"));
 
   server.restart();
   CHECK(sqltest::snapshot(url) == before);
@@ -76,8 +73,7 @@ TEST_CASE("mariadb killed mid-load: the run fails cleanly and the old data survi
   CHECK(sqltest::query_count(*s, "SELECT COUNT(*) FROM occupations") == 3);
 }
 
-TEST_CASE("mariadb stopped mid-load: the load times out, the server rolls it back",
-          "[sql][mariadb][crash]") {
+TEST_CASE("mariadb stopped mid-load: the load times out, the server rolls it back", "[sql][mariadb][crash]") {
   testing_support::TempDir dir("mdbstop");
   mariadb_test::PrivateServer server(dir / "server");
   const std::string url = server.url() + "?timeout=2";
@@ -86,7 +82,8 @@ TEST_CASE("mariadb stopped mid-load: the load times out, the server rolls it bac
 
   std::atomic<bool> stopped{false};
   auto t0 = std::chrono::steady_clock::now();
-  auto report = load_and_strike(url, [&] { server.pause(); }, stopped);
+  auto report = load_and_strike(
+      url, [&] { server.pause(); }, stopped);
   server.resume();
   auto took = std::chrono::steady_clock::now() - t0;
   REQUIRE(stopped);

@@ -67,14 +67,12 @@ TEST_CASE("mariadb: a foreign-key violation fails the load and keeps the old dat
 
 TEST_CASE("mariadb: array binding returns every value exactly", "[sql][mariadb]") {
   ScratchDatabase db;
-  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::ArrayBinding,
-                                           "MariaDB array binding");
+  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::ArrayBinding, "MariaDB array binding");
 }
 
 TEST_CASE("mariadb: multi-row INSERT (the MySQL 8 path) returns every value exactly", "[sql][mariadb]") {
   ScratchDatabase db;
-  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::MultiRow,
-                                           "SOCI multi-row INSERT");
+  sqltest::scenario_bulk_insert_round_trip(db.url(), sqldb::MysqlInsert::MultiRow, "SOCI multi-row INSERT");
 }
 
 TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
@@ -92,8 +90,7 @@ TEST_CASE("mariadb: both insert paths load the same rows", "[sql][mariadb]") {
   CHECK_FALSE(sqltest::snapshot(array_db.url()).ete.empty());
 }
 
-TEST_CASE("mariadb: the descriptive tables are stored, held for their parents and reloaded identically",
-          "[sql][mariadb]") {
+TEST_CASE("mariadb: the descriptive tables are stored, held for their parents and reloaded identically", "[sql][mariadb]") {
   ScratchDatabase db;
   sqltest::scenario_descriptive_tables(db.url());
 }

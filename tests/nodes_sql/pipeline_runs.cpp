@@ -19,7 +19,7 @@ std::unique_ptr<dag::Registry> make_etl_registry() {
   dag::register_onet_nodes(*r);
   dag::register_sql_nodes(*r);
   dag::register_estimate_nodes(*r);  // text_estimate sits in the pipelines
-  dag::register_llm_nodes(*r);  // llm_enrich sits in the pipelines (provider none: pass-through)
+  dag::register_llm_nodes(*r);       // llm_enrich sits in the pipelines (provider none: pass-through)
   return r;
 }
 

@@ -13,7 +13,7 @@
 namespace dag {
 void register_sql_nodes(Registry& r);
 void register_estimate_nodes(Registry& r);
-}
+}  // namespace dag
 
 namespace {
 
@@ -58,8 +58,10 @@ TEST_CASE("the URL parser and the redaction agree on the password", "[sql][url][
       auto u = sqldb::DatabaseUrl::parse(url);
       CHECK(u.user == "onet");
       CHECK(u.database == "onet");
-      if (pw.decoded.empty()) CHECK_THAT(u.connect, !Catch::Contains("password="));
-      else CHECK_THAT(u.connect, Catch::Contains("password='" + pw.decoded + "'"));
+      if (pw.decoded.empty())
+        CHECK_THAT(u.connect, !Catch::Contains("password="));
+      else
+        CHECK_THAT(u.connect, Catch::Contains("password='" + pw.decoded + "'"));
       CHECK(u.redacted == shape.redacted);
       CHECK(common::redact_url(url) == shape.redacted);
       CHECK(common::redact_urls_in("connecting to " + url) == "connecting to " + shape.redacted);

@@ -74,8 +74,7 @@ TEST_CASE("sqlite: a loader killed mid-way leaves the previous dataset", "[sql][
   sqltest::scenario_killed_loader_keeps_old_data(db.url);
 }
 
-TEST_CASE("sqlite: the descriptive tables are stored, held for their parents and reloaded identically",
-          "[sql][sqlite]") {
+TEST_CASE("sqlite: the descriptive tables are stored, held for their parents and reloaded identically", "[sql][sqlite]") {
   SqliteDb db;
   sqltest::scenario_descriptive_tables(db.url);
 }

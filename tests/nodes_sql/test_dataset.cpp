@@ -8,7 +8,7 @@
 namespace dag {
 void register_sql_nodes(Registry& r);
 void register_estimate_nodes(Registry& r);
-}
+}  // namespace dag
 
 namespace sqltest {
 namespace {
@@ -36,8 +36,8 @@ struct Tables {
   std::vector<onet::EteRow> ete;
 };
 
-onet::EteRow ete_row(const std::string& code, const std::string& element, const std::string& name,
-                     const std::string& scale, int category, double value, bool full_stats) {
+onet::EteRow ete_row(const std::string& code, const std::string& element, const std::string& name, const std::string& scale,
+                     int category, double value, bool full_stats) {
   onet::EteRow r;
   r.code = code;
   r.element_id = element;
@@ -65,8 +65,8 @@ void add_descriptive(Tables& t) {
   t.elements.push_back({"2.D.4.a", "Job-Related Professional Certification", "Possession of a certification.", 0});
   t.scales.push_back({"RL", "Required Level Of Education (Categories 1-12)", 0, 100, 0});
   t.tasks = {{"15-1252.00", 16363, "Analyze user needs and software requirements.", "Core", 57.0, "08/2023", "Incumbent", 0},
-             {"15-1252.00", 16364, "Caf\xC3\xA9 \"quoted\" 'task' with a back\\slash; DROP TABLE x;--", "Supplemental",
-              12.5, "08/2023", "Incumbent", 0},
+             {"15-1252.00", 16364, "Caf\xC3\xA9 \"quoted\" 'task' with a back\\slash; DROP TABLE x;--", "Supplemental", 12.5,
+              "08/2023", "Incumbent", 0},
              {"29-1141.00", 20001, "Monitor patients.", std::nullopt, std::nullopt, "08/2022", "Analyst", 0}};
   t.alternate_titles = {{"15-1252.00", "Software Engineer", std::nullopt, "02,04,10", 0},
                         {"29-1141.00", "Registered Nurse (RN)", "RN", "02,03", 0},
@@ -99,8 +99,8 @@ void add_descriptive(Tables& t) {
   }
 }
 
-RatingRow rating(const std::string& code, const std::string& element, const std::string& name,
-                 const std::string& scale, double value, bool full_stats) {
+RatingRow rating(const std::string& code, const std::string& element, const std::string& name, const std::string& scale,
+                 double value, bool full_stats) {
   RatingRow r;
   r.code = code;
   r.element_id = element;
@@ -138,8 +138,8 @@ Tables small_tables(const std::string& variant) {
   double v = 2.0;
   for (const auto& code : codes) {
     bool full = code != "29-1141.00";
-    for (const auto& [el, name] : std::vector<std::pair<std::string, std::string>>{
-             {"2.A.1.a", "Reading Comprehension"}, {"2.B.3.e", "Programming"}}) {
+    for (const auto& [el, name] :
+         std::vector<std::pair<std::string, std::string>>{{"2.A.1.a", "Reading Comprehension"}, {"2.B.3.e", "Programming"}}) {
       double im = v, lv = v + 0.5;
       if (code == "15-1251.00" && el == "2.B.3.e") im = 4.75, lv = 4.88;
       if (code == "11-1011.00" && el == "2.B.3.e") lv = 0.5;  // a "not relevant" LV row
@@ -153,9 +153,7 @@ Tables small_tables(const std::string& variant) {
   t.skills[0].recommend_suppress = 'Y';
 
   if (variant == "v2") {
-    auto drop = [](auto& rows) {
-      std::erase_if(rows, [](const auto& r) { return r.code == "29-1141.00"; });
-    };
+    auto drop = [](auto& rows) { std::erase_if(rows, [](const auto& r) { return r.code == "29-1141.00"; }); };
     drop(t.occupations);
     drop(t.skills);
     drop(t.knowledge);
@@ -189,8 +187,8 @@ Tables large_tables() {
   Tables t;
   t.scales = {{"IM", "Importance", 1, 5, 0}, {"LV", "Level", 0, 7, 0}};
   for (int e = 0; e < 35; ++e) {
-    t.elements.push_back({"2.B.9." + std::to_string(e), "Skill " + std::to_string(e),
-                          "Synthetic skill number " + std::to_string(e), 0});
+    t.elements.push_back(
+        {"2.B.9." + std::to_string(e), "Skill " + std::to_string(e), "Synthetic skill number " + std::to_string(e), 0});
   }
   char code[16];
   for (int o = 0; o < 300; ++o) {
@@ -215,16 +213,15 @@ void number_lines(std::vector<Row>& rows) {
 }
 
 template <class Row>
-void chunk(std::vector<dag::BatchPtr>& out, const std::string& table, std::vector<Row> rows,
-           std::vector<Row> TableBatch::*member, std::size_t chunk_rows) {
+void chunk(std::vector<dag::BatchPtr>& out, const std::string& table, std::vector<Row> rows, std::vector<Row> TableBatch::*member,
+           std::size_t chunk_rows) {
   std::size_t i = 0;
   do {
     auto b = std::make_shared<TableBatch>();
     b->table = table;
     b->file = table + ".txt";
     std::size_t end = std::min(rows.size(), i + chunk_rows);
-    ((*b).*member).assign(rows.begin() + static_cast<std::ptrdiff_t>(i),
-                          rows.begin() + static_cast<std::ptrdiff_t>(end));
+    ((*b).*member).assign(rows.begin() + static_cast<std::ptrdiff_t>(i), rows.begin() + static_cast<std::ptrdiff_t>(end));
     i = end;
     b->last = i >= rows.size();
     out.push_back(std::move(b));
@@ -235,8 +232,7 @@ class TestOnetSource final : public dag::Node {
  public:
   TestOnetSource(const dag::NodeContext& c, std::shared_ptr<TestHooks> hooks)
       : hooks_(std::move(hooks)),
-        batches_(make_dataset(c.params.str("variant"),
-                              static_cast<std::size_t>(c.params.integer("chunk_rows")),
+        batches_(make_dataset(c.params.str("variant"), static_cast<std::size_t>(c.params.integer("chunk_rows")),
                               c.params.flag("ratings_first"))),
         delay_ms_(c.params.integer("delay_ms")),
         fail_after_(c.params.integer("fail_after")) {}
@@ -276,10 +272,8 @@ class FailingSource final : public dag::Node {
 
 }  // namespace
 
-std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows,
-                                        bool ratings_first) {
-  static const std::vector<std::string> known = {"v1",     "v2",   "v3",          "llm", "large",
-                                                 "orphan", "desc", "desc_orphan", "empty"};
+std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows, bool ratings_first) {
+  static const std::vector<std::string> known = {"v1", "v2", "v3", "llm", "large", "orphan", "desc", "desc_orphan", "empty"};
   if (std::find(known.begin(), known.end(), variant) == known.end()) {
     throw std::invalid_argument("unknown test dataset variant '" + variant + "'");
   }
@@ -320,8 +314,7 @@ std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t 
     chunk(out, "Sample of Reported Titles", t.reported_titles, &TableBatch::reported_titles, chunk_rows);
     chunk(out, "Level Scale Anchors", t.anchors, &TableBatch::anchors, chunk_rows);
     chunk(out, "Technology Skills", t.technologies, &TableBatch::technologies, chunk_rows);
-    chunk(out, "Education, Training, and Experience Categories", t.ete_categories, &TableBatch::ete_categories,
-          chunk_rows);
+    chunk(out, "Education, Training, and Experience Categories", t.ete_categories, &TableBatch::ete_categories, chunk_rows);
     chunk(out, "Job Zone Reference", t.job_zone_reference, &TableBatch::job_zone_reference, chunk_rows);
   }
   if (ratings_first) ratings();
@@ -356,9 +349,7 @@ void register_test_nodes(dag::Registry& r, std::shared_ptr<TestHooks> hooks) {
             .describe("Fails after a delay (tests)")
             .param(ParamSpec::integer("delay_ms").def("0"))
             .output("out", "any"),
-        [](const dag::NodeContext& c) {
-          return std::make_unique<FailingSource>(c.params.integer("delay_ms"));
-        });
+        [](const dag::NodeContext& c) { return std::make_unique<FailingSource>(c.params.integer("delay_ms")); });
 }
 
 std::unique_ptr<dag::Registry> make_registry(std::shared_ptr<TestHooks> hooks) {

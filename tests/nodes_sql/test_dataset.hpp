@@ -27,8 +27,7 @@ namespace sqltest {
 //   empty  only the release batch, no table
 // Batches: the release first, then Occupation Data, Content Model Reference, Scales Reference,
 // Skills, Knowledge (ratings first when ratings_first), tables cut into chunk_rows chunks.
-std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows,
-                                        bool ratings_first = false);
+std::vector<dag::BatchPtr> make_dataset(const std::string& variant, std::size_t chunk_rows, bool ratings_first = false);
 
 struct Expected {
   long long occupations, elements, scales, ratings;

@@ -177,8 +177,8 @@ TEST_CASE("transitions pipeline: dagrun help, validation and a real run", "[tran
   CHECK(testing_support::run_command(dagrun("validate pipelines/transitions.yaml"), out) == 0);
   CHECK(testing_support::run_command(dagrun("validate pipelines/transitions.yaml --set nodes.rank.params.limit=0"), out) == 2);
   CHECK(out.find("error[param-type]: node 'rank': parameter 'limit' value 0 is out of range") != std::string::npos);
-  CHECK(testing_support::run_command(dagrun("validate pipelines/transitions.yaml --set nodes.rank.params.job_zone=sideways"), out) ==
-        2);
+  CHECK(testing_support::run_command(dagrun("validate pipelines/transitions.yaml --set nodes.rank.params.job_zone=sideways"),
+                                     out) == 2);
 
   testing_support::TempDir dir("transcli");
   const std::string tsv = (dir / "out" / "t.tsv").string(), jsonl = (dir / "out" / "t.jsonl").string();

@@ -43,8 +43,8 @@ class ApiProcess {
  public:
   ApiProcess(const std::string& db_url, const fs::path& log)
       : port_(free_port()),
-        child_({SKILLGAP_API_BIN, "--listen", "127.0.0.1:" + std::to_string(port_), "--threads", "2",
-                "--refresh-seconds", "1", "--pipeline", testing_support::repo_path("pipelines/skill_gap.yaml")},
+        child_({SKILLGAP_API_BIN, "--listen", "127.0.0.1:" + std::to_string(port_), "--threads", "2", "--refresh-seconds", "1",
+                "--pipeline", testing_support::repo_path("pipelines/skill_gap.yaml")},
                log, {"DATABASE_URL=" + db_url}) {}  // the URL not on the command line
   ~ApiProcess() { child_.stop(); }
   ApiProcess(const ApiProcess&) = delete;
@@ -108,9 +108,8 @@ fs::path make_flipped_fixture(const fs::path& dir) {
 // URL goes through the environment). Returns the new completed load run id.
 long long reload(const std::string& db_url, const fs::path& source, const fs::path& work) {
   std::ostringstream cmd;
-  cmd << "env -u LLM_PROVIDER SAMPLE_DATABASE_URL='" << db_url << "' " << SKILLGAP_DAGRUN_BIN
-      << " run " << testing_support::repo_path("pipelines/sample.yaml")
-      << " --set nodes.source.params.location=" << source.string()
+  cmd << "env -u LLM_PROVIDER SAMPLE_DATABASE_URL='" << db_url << "' " << SKILLGAP_DAGRUN_BIN << " run "
+      << testing_support::repo_path("pipelines/sample.yaml") << " --set nodes.source.params.location=" << source.string()
       << " --set nodes.llm.params.cache=none"
       << " --set nodes.validate.params.rejects_path=" << (work / "rejects.tsv").string() << " </dev/null";
   std::string output;
@@ -137,8 +136,7 @@ std::map<std::string, Gaps> expected_gaps(const std::string& db_url) {
 bool same(const Gaps& a, const Gaps& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].element_id != b[i].element_id || a[i].from != b[i].from || a[i].to != b[i].to || a[i].gap != b[i].gap)
-      return false;
+    if (a[i].element_id != b[i].element_id || a[i].from != b[i].from || a[i].to != b[i].to || a[i].gap != b[i].gap) return false;
   }
   return true;
 }
@@ -233,8 +231,8 @@ TEST_CASE("scaling: two API processes stay consistent while reloads commit", "[s
       }
       const long long id = body["result"].value("load_run_id", 0LL);
       if (id < last_id[proc]) {
-        failures.push_back("process " + std::to_string(proc) + " went back from load run " +
-                           std::to_string(last_id[proc]) + " to " + std::to_string(id));
+        failures.push_back("process " + std::to_string(proc) + " went back from load run " + std::to_string(last_id[proc]) +
+                           " to " + std::to_string(id));
       }
       last_id[proc] = id;
       latest[proc] = std::max(latest[proc], id);

@@ -25,10 +25,14 @@ void send_all(int fd, const char* p, std::size_t n) {
 
 const char* reason_of(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 404: return "Not Found";
-    case 500: return "Internal Server Error";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 404:
+      return "Not Found";
+    case 500:
+      return "Internal Server Error";
+    default:
+      return "Status";
   }
 }
 
@@ -69,9 +73,7 @@ void FakeHttpServer::route(const std::string& path, FakeResponse r) {
   routes_[path] = std::move(r);
 }
 
-std::string FakeHttpServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
-}
+std::string FakeHttpServer::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
 int FakeHttpServer::requests(const std::string& path) const {
   std::lock_guard lock(mu_);
@@ -114,13 +116,14 @@ void FakeHttpServer::handle(int fd) {
     std::lock_guard lock(mu_);
     ++hits_[path];
     auto it = routes_.find(path);
-    if (it != routes_.end()) r = it->second;
-    else r = FakeResponse{404, "not found\n", std::nullopt, "text/plain"};
+    if (it != routes_.end())
+      r = it->second;
+    else
+      r = FakeResponse{404, "not found\n", std::nullopt, "text/plain"};
   }
   std::size_t announced = r.content_length.value_or(r.body.size());
-  std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_of(r.status) + "\r\nContent-Type: " +
-                     r.content_type + "\r\nContent-Length: " + std::to_string(announced) +
-                     "\r\nConnection: close\r\n\r\n";
+  std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_of(r.status) + "\r\nContent-Type: " + r.content_type +
+                     "\r\nContent-Length: " + std::to_string(announced) + "\r\nConnection: close\r\n\r\n";
   send_all(fd, head.data(), head.size());
   send_all(fd, r.body.data(), std::min(r.body.size(), announced));
   ::shutdown(fd, SHUT_WR);

@@ -51,8 +51,10 @@ std::string read_file(const fs::path& p) {
 
 std::string onet_data_dir() {
   std::string dir;
-  if (const char* env = std::getenv("ONET_DATA_DIR"); env && *env) dir = env;
-  else dir = std::string(SKILLGAP_SOURCE_DIR) + "/../shared/onet/db_29_2_text";
+  if (const char* env = std::getenv("ONET_DATA_DIR"); env && *env)
+    dir = env;
+  else
+    dir = std::string(SKILLGAP_SOURCE_DIR) + "/../shared/onet/db_29_2_text";
   return fs::exists(fs::path(dir) / "Skills.txt") ? dir : std::string();
 }
 
@@ -76,8 +78,8 @@ int free_port() {
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+  const bool ok =
+      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
   ::close(fd);
   if (!ok) throw std::runtime_error("no free port on 127.0.0.1");
   return ntohs(a.sin_port);

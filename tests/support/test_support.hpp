@@ -56,7 +56,7 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
-std::string repo_path(const std::string& rel);  // SKILLGAP_SOURCE_DIR/rel
+std::string repo_path(const std::string& rel);   // SKILLGAP_SOURCE_DIR/rel
 std::string build_path(const std::string& rel);  // SKILLGAP_BINARY_DIR/rel
 
 }  // namespace testing_support
