@@ -50,6 +50,8 @@ for t in "${TARGETS[@]}"; do
   rm -rf "$dir"
   mkdir -p "$dir/artifacts"
   cp -r "fuzz/corpus/$t" "$dir/corpus"
+  # The engine's validation cases (tests/engine/validation_cases) are the pipeline fuzzer's seeds too.
+  [[ $t == pipeline ]] && cp tests/engine/validation_cases/*.yaml "$dir/corpus/"
   dict=()
   [[ -f "fuzz/$t.dict" ]] && dict=(-dict="fuzz/$t.dict")
   echo "== fuzz_$t for ${SECONDS_PER_TARGET}s ($(ls "$dir/corpus" | wc -l) seeds)"

@@ -2,6 +2,8 @@
 // formats, the rate limiter, the cassette, the values written with the dataset.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include <chrono>
 #include <thread>
 
@@ -214,32 +216,65 @@ TEST_CASE("openai wire format: request and answers", "[llm][wire]") {
   CHECK(read(R"({"choices":[]})").outcome == llm::Outcome::Empty);
 }
 
+namespace {
+// Virtual time for the rate limiter: a wait until a moment moves the clock there at once (no
+// real sleeping), unless `hold` is set: then it blocks on the condition variable until a
+// notification (stop()), counting itself in `waiting` so that the test knows when to act.
+struct VirtualTime {
+  std::atomic<long long> ms{1000000};
+  std::atomic<bool> hold{false};
+  std::atomic<int> waiting{0};
+  llm::TimeSource source() {
+    using C = llm::TimeSource::Clock;
+    return {[this] { return C::time_point(std::chrono::milliseconds(ms.load())); },
+            [this](std::unique_lock<std::mutex>& lock, std::condition_variable& cv, C::time_point at) {
+              if (hold) {
+                ++waiting;
+                cv.wait(lock);
+                --waiting;
+                return;
+              }
+              const auto to = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+              if (to > ms) ms = to;
+            }};
+  }
+};
+}  // namespace
+
 TEST_CASE("the rate limiter spaces request starts and honours a pause", "[llm][limiter]") {
-  using clock = std::chrono::steady_clock;
-  llm::RateLimiter lim(600);  // one every 100 ms
-  auto t0 = clock::now();
+  VirtualTime vt;
+  llm::RateLimiter lim(600, vt.source());  // one every 100 ms
+  const long long t0 = vt.ms;
   for (int i = 0; i < 4; ++i) REQUIRE(lim.acquire());
-  auto spent = std::chrono::duration<double>(clock::now() - t0).count();
-  CHECK(spent >= 0.29);
-  CHECK(spent < 0.6);
+  CHECK(vt.ms - t0 == 300);  // starts at 0, 100, 200, 300 ms: exactly, in virtual time
 
-  llm::RateLimiter open(0);
+  llm::RateLimiter open(0, vt.source());
   open.pause_for(std::chrono::milliseconds(150));
-  t0 = clock::now();
+  const long long t1 = vt.ms;
   REQUIRE(open.acquire());
-  CHECK(std::chrono::duration<double>(clock::now() - t0).count() >= 0.14);
+  CHECK(vt.ms - t1 == 150);
+  REQUIRE(open.acquire());  // no limit after the pause
+  CHECK(vt.ms - t1 == 150);
 
-  llm::RateLimiter stopping(0);
+  const long long t2 = vt.ms;
+  CHECK(open.sleep_for(std::chrono::milliseconds(250)));
+  CHECK(vt.ms - t2 == 250);
+}
+
+TEST_CASE("the rate limiter's waits end on stop(), however long the pause", "[llm][limiter]") {
+  VirtualTime vt;
+  vt.hold = true;  // waits block until notified: only stop() can end them
+  llm::RateLimiter stopping(0, vt.source());
   stopping.pause_for(std::chrono::seconds(30));
-  std::thread t([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    stopping.stop();
-  });
-  t0 = clock::now();
-  CHECK_FALSE(stopping.acquire());
-  CHECK_FALSE(stopping.sleep_for(std::chrono::seconds(30)));
+  bool acquired = true;
+  std::thread t([&] { acquired = stopping.acquire(); });
+  while (vt.waiting.load() == 0) std::this_thread::yield();  // acquire() is waiting out the pause
+  stopping.stop();
   t.join();
-  CHECK(std::chrono::duration<double>(clock::now() - t0).count() < 5);
+  CHECK_FALSE(acquired);
+  CHECK(stopping.stopped());
+  CHECK_FALSE(stopping.sleep_for(std::chrono::seconds(30)));  // already stopped: returns at once
+  CHECK_FALSE(stopping.acquire());
 }
 
 TEST_CASE("cassette: append, reload, last entry wins, bad lines named", "[llm][cassette]") {
