@@ -190,7 +190,7 @@ Tables large_tables() {
     t.elements.push_back(
         {"2.B.9." + std::to_string(e), "Skill " + std::to_string(e), "Synthetic skill number " + std::to_string(e), 0});
   }
-  char code[16];
+  char code[32];  // room for any int: GCC -O1 cannot bound `o` (-Wformat-truncation)
   for (int o = 0; o < 300; ++o) {
     std::snprintf(code, sizeof code, "15-%04d.00", o);
     t.occupations.push_back({code, "Occupation " + std::to_string(o),
