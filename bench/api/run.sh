@@ -54,6 +54,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Polls URL until it answers 200; dies with LOG when PID exits first:  wait_http URL PID LOG NAME
+wait_http() {
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$2" 2>/dev/null || { cat "$3"; die "$4 exited"; }
+    sleep 0.005
+  done
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -70,10 +77,7 @@ API_PORT=$(free_port)
 t0=$(now_ns)
 "$BIN" --listen "127.0.0.1:$API_PORT" --db "sqlite:$WORK/onet.db" --threads "$THREADS" 2>"$WORK/api.log" &
 API_PID=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$API_PORT/readyz"; do
-  kill -0 "$API_PID" 2>/dev/null || { cat "$WORK/api.log"; die "skillgap-api exited"; }
-  sleep 0.005
-done
+wait_http "http://127.0.0.1:$API_PORT/readyz" "$API_PID" "$WORK/api.log" skillgap-api
 t1=$(now_ns)
 READY_MS=$(( (t1 - t0) / 1000000 ))
 echo "   ready after ${READY_MS} ms (process start to /readyz 200)"
@@ -119,10 +123,7 @@ EOF
 FLOOR_PORT=$(free_port)
 "$FLOOR_BIN" --listen "127.0.0.1:$FLOOR_PORT" --body "$WORK/static.json" --threads "$THREADS" 2>"$WORK/floor.log" &
 FLOOR_PID=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$FLOOR_PORT/skill-gap"; do
-  kill -0 "$FLOOR_PID" 2>/dev/null || { cat "$WORK/floor.log"; die "bench_floor_server exited"; }
-  sleep 0.01
-done
+wait_http "http://127.0.0.1:$FLOOR_PORT/skill-gap" "$FLOOR_PID" "$WORK/floor.log" bench_floor_server
 
 # Random real pairs, a different stream per wrk thread.
 cat >"$WORK/pairs.lua" <<EOF

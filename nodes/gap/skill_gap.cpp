@@ -42,7 +42,14 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   // searching it. Equal elements often share one Element object (a pointer compare); where they
   // do not (profiles built apart, e.g. estimated occupations), equal ids are tested before the
   // ordering, which parses ids and is the slower test.
-  std::vector<const Element*> elements;  // of out.gaps, in the same order
+  // Per gap of out.gaps, in the same order: its gap in hundredths (the sort key, as computed
+  // below) and its element (whose id and name are copied only for the gaps that are kept).
+  struct Found {
+    std::int64_t gap_h;
+    std::uint32_t at;
+    const Element* element;
+  };
+  std::vector<Found> found;
   auto src_it = from.ratings.begin();
   const auto src_end = from.ratings.end();
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
@@ -119,8 +126,8 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
       g.significant = se > 0 ? g.gap > 1.959963984540054 * se : true;
     }
     if (opts.significant_only && g.significant != true) continue;
+    found.push_back({gap_h, static_cast<std::uint32_t>(out.gaps.size()), target.element.get()});
     out.gaps.push_back(std::move(g));
-    elements.push_back(target.element.get());
   }
 
   out.to_estimated = out.required > 0 && to_est == out.required;
@@ -130,19 +137,15 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   // ratings, which are in element order (OccupationProfile::ratings), so a stable sort on the gap
   // alone gives that order without comparing ids (element_id_less parses them: it was a third of
   // this function's cost). Compare hundredths (exact integers), not the doubles derived from them.
-  // The order is sorted as indices; only the kept gaps get their id and name strings.
-  std::vector<std::uint32_t> order(out.gaps.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-  std::vector<std::int64_t> gap_h(out.gaps.size());
-  for (std::size_t i = 0; i < gap_h.size(); ++i) gap_h[i] = hundredths(out.gaps[i].gap);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return gap_h[a] > gap_h[b]; });
-  const std::size_t keep = opts.limit > 0 ? std::min(opts.limit, order.size()) : order.size();
+  // The small records are sorted, not the gaps; only the kept gaps get their id and name strings.
+  std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.gap_h > b.gap_h; });
+  const std::size_t keep = opts.limit > 0 ? std::min(opts.limit, found.size()) : found.size();
   std::vector<SkillGap> sorted;
   sorted.reserve(keep);
   for (std::size_t i = 0; i < keep; ++i) {
-    SkillGap& g = sorted.emplace_back(std::move(out.gaps[order[i]]));
-    g.element_id = elements[order[i]]->id;
-    g.element_name = elements[order[i]]->name;
+    SkillGap& g = sorted.emplace_back(std::move(out.gaps[found[i].at]));
+    g.element_id = found[i].element->id;
+    g.element_name = found[i].element->name;
   }
   out.gaps = std::move(sorted);
   return out;
