@@ -44,58 +44,52 @@ void append_json_number(std::string& out, double v) { common::append_json_number
 
 Response skill_gap_success(const gap::GapResultBatch& r) {
   const auto& opts = r.request->options;
-  std::string o;
-  o.reserve(512 + r.result.gaps.size() * 200);
-  auto key = [&](const char* k) {
-    o += '"';
-    o += k;
-    o += "\":";
+  Response resp;
+  // Written straight into the body's buffer (common::JsonText): an answer with its explanations
+  // runs to ~16 KB of a few thousand pieces, ~450 B per gap row with its anchors.
+  common::JsonText o(resp.body, 4096 + r.result.gaps.size() * 450);
+  auto src = [&](gap::ValueSource v) {  // the names are identifiers: no escaping needed
+    o.ch('"');
+    o.raw(gap::to_string(v));
+    o.lit("\",");
   };
-  auto str = [&](const char* k, std::string_view v) {
-    key(k);
-    append_json_string(o, v);
-    o += ',';
-  };
-  auto num = [&](const char* k, double v) {
-    key(k);
-    append_json_number(o, v);
-    o += ',';
-  };
-  auto integer = [&](const char* k, long long v) {
-    key(k);
-    fmt::format_to(std::back_inserter(o), "{},", v);
-  };
-  auto boolean = [&](const char* k, bool v) {
-    key(k);
-    o += v ? "true," : "false,";
-  };
-  auto opt_num = [&](const char* k, const std::optional<double>& v) {
-    if (v) return num(k, *v);
-    key(k);
-    o += "null,";
-  };
-  o += "{\"success\":true,";
-  str("message", skill_gap_message(r));
-  o += "\"result\":{";
-  str("from_occupation_code", r.from->code);
-  str("from_occupation_title", r.from->title);
-  str("to_occupation_code", r.to->code);
-  str("to_occupation_title", r.to->title);
-  str("scale_id", "LV");
-  str("domain", gap::to_string(opts.domain));
+  o.lit("{\"success\":true,");
+  o.key("message");
+  o.string(skill_gap_message(r));
+  o.lit(",\"result\":{");
+  o.key("from_occupation_code");
+  o.string(r.from->code);
+  o.lit(",\"from_occupation_title\":");
+  o.string(r.from->title);
+  o.lit(",\"to_occupation_code\":");
+  o.string(r.to->code);
+  o.lit(",\"to_occupation_title\":");
+  o.string(r.to->title);
+  o.lit(",\"scale_id\":\"LV\",\"domain\":");
+  o.string(gap::to_string(opts.domain));
   // One name when both sides read the same values, else "mixed" (from_/to_value_source say which).
-  str("value_source", r.result.from_source == r.result.to_source ? gap::to_string(r.result.source) : "mixed");
-  str("from_value_source", gap::to_string(r.result.from_source));
-  str("to_value_source", gap::to_string(r.result.to_source));
+  o.lit(",\"value_source\":");
+  o.string(r.result.from_source == r.result.to_source ? gap::to_string(r.result.source) : "mixed");
+  o.lit(",\"from_value_source\":");
+  src(r.result.from_source);
+  o.key("to_value_source");
+  src(r.result.to_source);
+  o.key("onet_release");
   if (r.version.release.empty())
-    o += "\"onet_release\":null,";
+    o.null();
   else
-    str("onet_release", r.version.release);
-  integer("load_run_id", r.version.load_run_id);
-  str("from_source", r.from->source);
-  str("to_source", r.to->source);
-  boolean("from_values_estimated", r.result.from_estimated);
-  boolean("to_values_estimated", r.result.to_estimated);
+    o.string(r.version.release);
+  o.lit(",\"load_run_id\":");
+  o.integer(r.version.load_run_id);
+  o.lit(",\"from_source\":");
+  o.string(r.from->source);
+  o.lit(",\"to_source\":");
+  o.string(r.to->source);
+  o.lit(",\"from_values_estimated\":");
+  o.boolean(r.result.from_estimated);
+  o.lit(",\"to_values_estimated\":");
+  o.boolean(r.result.to_estimated);
+  o.ch(',');
   if (r.result.from_estimated || r.result.to_estimated) {
     // Said in words too: HR software shows the message and note, not the flags.
     std::string note;
@@ -114,65 +108,100 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     };
     if (r.result.from_estimated) side(*r.from, r.result.from_source);
     if (r.result.to_estimated && r.to->code != r.from->code) side(*r.to, r.result.to_source);
-    str("note", note);
+    o.key("note");
+    o.string(note);
+    o.ch(',');
   }
-  integer("required_count", static_cast<long long>(r.result.required));
-  integer("gap_count", static_cast<long long>(r.result.gaps.size()));
-  o += "\"options\":{";
-  num("min_gap", opts.min_gap);
+  o.key("required_count");
+  o.integer(static_cast<long long>(r.result.required));
+  o.lit(",\"gap_count\":");
+  o.integer(static_cast<long long>(r.result.gaps.size()));
+  o.lit(",\"options\":{\"min_gap\":");
+  o.number(opts.min_gap);
+  o.lit(",\"min_importance\":");
   if (opts.min_importance)
-    num("min_importance", *opts.min_importance);
+    o.number(*opts.min_importance);
   else
-    o += "\"min_importance\":null,";
-  boolean("include_not_relevant", opts.include_not_relevant);
-  boolean("significant_only", opts.significant_only);
-  str("source", opts.source ? gap::to_string(*opts.source) : std::string_view("auto"));
-  key("domain");
-  append_json_string(o, gap::to_string(opts.domain));
-  o += "},\"skill_gaps\":[";
+    o.null();
+  o.lit(",\"include_not_relevant\":");
+  o.boolean(opts.include_not_relevant);
+  o.lit(",\"significant_only\":");
+  o.boolean(opts.significant_only);
+  o.lit(",\"source\":");
+  o.string(opts.source ? gap::to_string(*opts.source) : std::string_view("auto"));
+  o.lit(",\"domain\":");
+  o.string(gap::to_string(opts.domain));
+  o.lit("},\"skill_gaps\":[");
   bool first = true;
   for (const auto& g : r.result.gaps) {
-    if (!first) o += ',';
+    if (!first) o.ch(',');
     first = false;
-    o += '{';
-    str("element_id", g.element_id);
-    str("element_name", g.element_name);
-    str("scale_id", g.scale_id);
-    num("from_data_value", g.from_value);
-    num("to_data_value", g.to_value);
-    num("gap", g.gap);
+    o.lit("{\"element_id\":");
+    o.string(g.element_id);
+    o.lit(",\"element_name\":");
+    o.string(g.element_name);
+    o.lit(",\"scale_id\":");
+    o.string(g.scale_id);
+    o.lit(",\"from_data_value\":");
+    o.number(g.from_value);
+    o.lit(",\"to_data_value\":");
+    o.number(g.to_value);
+    o.lit(",\"gap\":");
+    o.number(g.gap);
+    o.lit(",\"importance\":");
     if (g.importance)
-      num("importance", *g.importance);
+      o.number(*g.importance);
     else
-      o += "\"importance\":null,";
-    key("from_missing");
-    o += g.from_missing ? "true," : "false,";
-    str("from_value_source", gap::to_string(g.from_source));
-    str("to_value_source", gap::to_string(g.to_source));
-    boolean("from_estimated", g.from_estimated);
-    boolean("to_estimated", g.to_estimated);
-    opt_num("from_sd", g.from_sd);
-    opt_num("to_sd", g.to_sd);
-    if (g.from_lower && g.from_upper)
-      fmt::format_to(std::back_inserter(o), "\"from_interval\":[{},{}],", *g.from_lower, *g.from_upper);
-    if (g.to_lower && g.to_upper) fmt::format_to(std::back_inserter(o), "\"to_interval\":[{},{}],", *g.to_lower, *g.to_upper);
-    key("significant");
-    o += !g.significant ? "null," : *g.significant ? "true," : "false,";
-    key("estimated");
-    o += g.estimated ? "true" : "false";
+      o.null();
+    o.lit(",\"from_missing\":");
+    o.boolean(g.from_missing);
+    o.lit(",\"from_value_source\":");
+    src(g.from_source);
+    o.key("to_value_source");
+    src(g.to_source);
+    o.key("from_estimated");
+    o.boolean(g.from_estimated);
+    o.lit(",\"to_estimated\":");
+    o.boolean(g.to_estimated);
+    o.lit(",\"from_sd\":");
+    if (g.from_sd)
+      o.number(*g.from_sd);
+    else
+      o.null();
+    o.lit(",\"to_sd\":");
+    if (g.to_sd)
+      o.number(*g.to_sd);
+    else
+      o.null();
+    // The intervals are written as fmt writes a double (not the 2-decimal form), as before.
+    if (g.from_lower && g.from_upper) {
+      o.lit(",\"from_interval\":[");
+      o.raw(fmt::format("{},{}", *g.from_lower, *g.from_upper));
+      o.ch(']');
+    }
+    if (g.to_lower && g.to_upper) {
+      o.lit(",\"to_interval\":[");
+      o.raw(fmt::format("{},{}", *g.to_lower, *g.to_upper));
+      o.ch(']');
+    }
+    o.lit(",\"significant\":");
+    if (!g.significant)
+      o.null();
+    else
+      o.boolean(*g.significant);
+    o.lit(",\"estimated\":");
+    o.boolean(g.estimated);
     if (opts.include_not_relevant) {
-      o += ',';
-      key("not_relevant");
-      o += g.not_relevant ? "true" : "false";
+      o.lit(",\"not_relevant\":");
+      o.boolean(g.not_relevant);
     }
     append_gap_explanation(o, r, g);
-    o += '}';
+    o.ch('}');
   }
-  o += ']';
+  o.ch(']');
   append_result_explanation(o, r);
-  o += "}}";
-  Response resp;
-  resp.body = std::move(o);
+  o.lit("}}");
+  o.finish();
   return resp;
 }
 

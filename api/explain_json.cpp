@@ -1,10 +1,8 @@
 #include "api/explain_json.hpp"
 
 #include <algorithm>
-#include <iterator>
 
-#include <fmt/format.h>
-
+#include "common/json_text.hpp"
 #include "nodes/gap/batches.hpp"
 
 namespace api {
@@ -17,180 +15,103 @@ const gap::Explanations& explanations_of(const gap::GapResultBatch& r) {
   return r.request && r.request->snapshot ? r.request->snapshot->explanations() : empty;
 }
 
-// A small writer for the text parts: `key` then a value, commas handled by the caller.
-struct Writer {
-  std::string& o;
-  void key(std::string_view k) {
-    o += '"';
-    o += k;
-    o += "\":";
-  }
-  void str(std::string_view k, std::string_view v) {
-    key(k);
-    append_json_string(o, v);
-  }
-  void num(std::string_view k, double v) {
-    key(k);
-    append_json_number(o, v);
-  }
-  void integer(std::string_view k, long long v) {
-    key(k);
-    fmt::format_to(std::back_inserter(o), "{}", v);
-  }
-  void boolean(std::string_view k, bool v) {
-    key(k);
-    o += v ? "true" : "false";
-  }
-  void null(std::string_view k) {
-    key(k);
-    o += "null";
-  }
-};
-
 double at_2_decimals(double v) { return static_cast<double>(gap::hundredths(v)) / 100.0; }
 
-void write_anchor(Writer& w, std::string_view k, const gap::Anchor* a) {
-  if (!a) return w.null(k);
-  w.key(k);
-  w.o += '{';
-  w.num("value", a->value);
-  w.o += ',';
-  w.str("description", a->description);
-  w.o += '}';
+// The anchor JSON and the other fragments were written once per snapshot (gap::Explanations).
+void write_anchor(common::JsonText& o, const gap::Anchor* a) {
+  if (!a)
+    o.null();
+  else
+    o.raw(a->json);
 }
 
-void write_bracket(Writer& w, std::string_view k, const std::vector<gap::Anchor>* anchors, double value) {
-  if (!anchors) return w.null(k);
+void write_bracket(common::JsonText& o, const std::vector<gap::Anchor>* anchors, double value) {
+  if (!anchors) return o.null();
   const auto b = gap::bracket(*anchors, value);
-  w.key(k);
-  w.o += '{';
-  write_anchor(w, "at_or_below", b.at_or_below);
-  w.o += ',';
-  write_anchor(w, "above", b.above);
-  w.o += '}';
+  o.lit("{\"at_or_below\":");
+  write_anchor(o, b.at_or_below);
+  o.lit(",\"above\":");
+  write_anchor(o, b.above);
+  o.ch('}');
 }
 
-void write_technology(Writer& w, const gap::TechnologyCommodity& c) {
-  w.o += '{';
-  w.integer("commodity_code", c.code);
-  w.o += ',';
-  w.str("commodity_title", c.title);
-  w.o += ',';
-  w.boolean("hot_technology", c.hot());
-  w.o += ',';
-  w.boolean("in_demand", c.in_demand());
-  w.o += ',';
-  w.integer("example_count", static_cast<long long>(c.examples.size()));
-  w.o += ",\"examples\":[";
-  for (std::size_t i = 0; i < c.examples.size() && i < kExamplesPerTechnology; ++i) {
-    const auto& e = c.examples[i];
-    if (i) w.o += ',';
-    w.o += '{';
-    w.str("name", e.name);
-    w.o += ',';
-    w.boolean("hot_technology", e.hot);
-    w.o += ',';
-    w.boolean("in_demand", e.in_demand);
-    w.o += '}';
-  }
-  w.o += "]}";
+void write_job_zone(common::JsonText& o, const gap::JobZone* z) {
+  if (!z)
+    o.null();
+  else
+    o.raw(z->json);
 }
 
-void write_job_zone(Writer& w, std::string_view k, const gap::JobZone* z) {
-  if (!z) return w.null(k);
-  w.key(k);
-  w.o += '{';
-  w.integer("job_zone", z->zone);
-  w.o += ',';
-  w.str("name", z->name);
-  w.o += ',';
-  w.str("education", z->education);
-  w.o += ',';
-  w.str("experience", z->experience);
-  w.o += ',';
-  w.str("job_training", z->job_training);
-  w.o += ',';
-  w.str("svp_range", z->svp_range);
-  w.o += '}';
-}
-
-void write_education(Writer& w, std::string_view k, const gap::Explanations& e, const std::string& code) {
+void write_education(common::JsonText& o, const gap::Explanations& e, const std::string& code) {
   const auto* occ = e.occupation(code);
-  auto top = occ ? gap::most_common_education(occ->education) : std::nullopt;
-  if (!top) return w.null(k);
-  w.key(k);
-  w.o += '{';
-  w.integer("category", top->category);
-  w.o += ',';
-  w.str("description", top->description);
-  w.o += ',';
-  w.num("percent", at_2_decimals(top->percent));
-  w.o += '}';
+  if (!occ)
+    o.null();
+  else
+    o.raw(occ->education_json);
 }
 
-json technology_json(const gap::TechnologyCommodity& c) {
+json technology_value(const gap::TechnologyCommodity& c) {
   json examples = json::array();
   for (const auto& e : c.examples) examples.push_back({{"name", e.name}, {"hot_technology", e.hot}, {"in_demand", e.in_demand}});
   return {{"commodity_code", c.code},   {"commodity_title", c.title},         {"hot_technology", c.hot()},
           {"in_demand", c.in_demand()}, {"example_count", c.examples.size()}, {"examples", std::move(examples)}};
 }
 
-json education_json(const gap::EducationLevel& l) {
+json education_value(const gap::EducationLevel& l) {
   return {{"category", l.category}, {"description", l.description}, {"percent", at_2_decimals(l.percent)}};
 }
 
 }  // namespace
 
-void append_gap_explanation(std::string& out, const gap::GapResultBatch& r, const gap::SkillGap& g) {
-  Writer w{out};
-  const auto* rating = r.to ? r.to->find(g.element_id) : nullptr;
-  const auto d = rating ? gap::domain_of(*rating->element) : std::nullopt;
-  out += ',';
+void append_gap_explanation(common::JsonText& o, const gap::GapResultBatch& r, const gap::SkillGap& g) {
+  // compute_gap hands each gap its element; a gap made elsewhere is looked up by id.
+  const gap::Element* element = g.element;
+  if (!element && r.to)
+    if (const auto* rating = r.to->find(g.element_id)) element = rating->element.get();
+  const auto d = element ? gap::domain_of(*element) : std::nullopt;
+  o.lit(",\"domain\":");
   if (d)
-    w.str("domain", gap::to_string(*d));
+    o.string(gap::to_string(*d));
   else
-    w.null("domain");
+    o.null();
   const auto* anchors = explanations_of(r).anchors(g.element_id);
-  out += ',';
-  write_bracket(w, "from_anchor", anchors, g.from_value);
-  out += ',';
-  write_bracket(w, "to_anchor", anchors, g.to_value);
+  o.lit(",\"from_anchor\":");
+  write_bracket(o, anchors, g.from_value);
+  o.lit(",\"to_anchor\":");
+  write_bracket(o, anchors, g.to_value);
 }
 
-void append_result_explanation(std::string& out, const gap::GapResultBatch& r) {
-  Writer w{out};
+void append_result_explanation(common::JsonText& o, const gap::GapResultBatch& r) {
   const auto& e = explanations_of(r);
   const auto* from = e.occupation(r.from->code);
   const auto* to = e.occupation(r.to->code);
   static const std::vector<gap::TechnologyCommodity> none;
   const auto gaps = gap::technology_gaps(from ? from->technology : none, to ? to->technology : none);
-  out += ',';
-  w.integer("technology_gap_count", static_cast<long long>(gaps.size()));
-  out += ",\"technology_gaps\":[";
-  for (std::size_t i = 0; i < gaps.size() && i < kTechnologyGapLimit; ++i) {
-    if (i) out += ',';
-    write_technology(w, *gaps[i]);
+  o.lit(",\"technology_gap_count\":");
+  o.integer(static_cast<long long>(gaps.size()));
+  o.lit(",\"technology_gaps\":[");
+  for (std::size_t i = 0; i < gaps.size() && i < gap::kTechnologyGapLimit; ++i) {
+    if (i) o.ch(',');
+    o.raw(gaps[i]->json);
   }
-  out += "],\"job_zone\":{";
+  o.lit("],\"job_zone\":{\"from\":");
   const auto zones = gap::job_zone_step(e, r.from->code, r.to->code);
-  write_job_zone(w, "from", zones.from);
-  out += ',';
-  write_job_zone(w, "to", zones.to);
-  out += ',';
+  write_job_zone(o, zones.from);
+  o.lit(",\"to\":");
+  write_job_zone(o, zones.to);
+  o.lit(",\"step\":");
   if (zones.step) {
-    w.integer("step", *zones.step);
-    out += ',';
-    w.str("step_label", gap::signed_step(*zones.step));
+    o.integer(*zones.step);
+    o.lit(",\"step_label\":");
+    o.string(gap::signed_step(*zones.step));
   } else {
-    w.null("step");
-    out += ',';
-    w.null("step_label");
+    o.lit("null,\"step_label\":null");
   }
-  out += "},\"education\":{";
-  write_education(w, "from", e, r.from->code);
-  out += ',';
-  write_education(w, "to", e, r.to->code);
-  out += '}';
+  o.lit("},\"education\":{\"from\":");
+  write_education(o, e, r.from->code);
+  o.lit(",\"to\":");
+  write_education(o, e, r.to->code);
+  o.ch('}');
 }
 
 void add_occupation_explanation(json& result, const gap::Explanations& e, const std::string& code) {
@@ -206,7 +127,7 @@ void add_occupation_explanation(json& result, const gap::Explanations& e, const 
     std::vector<const gap::TechnologyCommodity*> ranked;
     for (const auto& c : occ->technology) ranked.push_back(&c);
     std::sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) { return gap::technology_rank_less(*a, *b); });
-    for (const auto* c : ranked) technology.push_back(technology_json(*c));
+    for (const auto* c : ranked) technology.push_back(technology_value(*c));
     if (occ->job_zone) {
       if (const auto* z = e.job_zone(*occ->job_zone)) {
         zone = {{"job_zone", z->zone},
@@ -218,8 +139,8 @@ void add_occupation_explanation(json& result, const gap::Explanations& e, const 
                 {"svp_range", z->svp_range}};
       }
     }
-    if (auto top = gap::most_common_education(occ->education)) education["most_common"] = education_json(*top);
-    for (const auto& l : occ->education) education["distribution"].push_back(education_json(l));
+    if (auto top = gap::most_common_education(occ->education)) education["most_common"] = education_value(*top);
+    for (const auto& l : occ->education) education["distribution"].push_back(education_value(l));
   }
   result["tasks"] = std::move(tasks);
   result["technology_skills"] = std::move(technology);

@@ -9,7 +9,9 @@
 #include <string>
 
 #include "api/envelope.hpp"
+#include "common/json_text.hpp"
 #include "nodes/gap/explain.hpp"
+#include "nodes/gap/explain_json.hpp"
 
 namespace gap {
 class GapResultBatch;
@@ -18,17 +20,16 @@ struct SkillGap;
 
 namespace api {
 
-// At most this many technology gaps are listed (technology_gap_count gives them all), each with
-// at most this many of the target's examples (example_count gives them all).
-inline constexpr std::size_t kTechnologyGapLimit = 10;
-inline constexpr std::size_t kExamplesPerTechnology = 10;
+// The limits on technology gaps and their examples: nodes/gap/explain_json.hpp.
+using gap::kExamplesPerTechnology;
+using gap::kTechnologyGapLimit;
 
 // Appends `,"domain":...,"from_anchor":...,"to_anchor":...` to a gap object.
-void append_gap_explanation(std::string& out, const gap::GapResultBatch& r, const gap::SkillGap& g);
+void append_gap_explanation(common::JsonText& out, const gap::GapResultBatch& r, const gap::SkillGap& g);
 
 // Appends `,"technology_gap_count":N,"technology_gaps":[...],"job_zone":{...},"education":{...}`
 // to the result object.
-void append_result_explanation(std::string& out, const gap::GapResultBatch& r);
+void append_result_explanation(common::JsonText& out, const gap::GapResultBatch& r);
 
 // Adds tasks, technology_skills, job_zone_reference (the Job Zone Reference row of its zone) and
 // education of `code` to an occupation's result.

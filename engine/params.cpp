@@ -28,7 +28,12 @@ std::string to_string(ParamType t) {
 
 void Params::set(const std::string& name, ParamValue v, SourcePos pos) {
   values_[name] = std::move(v);
-  positions_[name] = std::move(pos);
+  // Values without a position (an API query's, a default's) leave no entry: position() answers
+  // SourcePos{} for them anyway, and the request path sets a dozen values per call.
+  if (!pos.file.empty() || pos.line != 0)
+    positions_[name] = std::move(pos);
+  else if (!positions_.empty())
+    positions_.erase(name);
 }
 
 const ParamValue& Params::at(const std::string& name) const {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "nodes/gap/explain_json.hpp"
+
 namespace gap {
 
 AnchorBracket bracket(const std::vector<Anchor>& anchors, double value) {
@@ -94,10 +96,17 @@ Explanations::Explanations(Data d) : d_(std::move(d)) {
               [](const EducationLevel& a, const EducationLevel& b) { return a.category < b.category; });
     std::sort(occ.technology.begin(), occ.technology.end(),
               [](const TechnologyCommodity& a, const TechnologyCommodity& b) { return a.code < b.code; });
-    for (auto& c : occ.technology) sort_examples(c.examples);
+    for (auto& c : occ.technology) {
+      sort_examples(c.examples);
+      c.json = technology_json(c);
+    }
     std::sort(occ.tasks.begin(), occ.tasks.end(), task_order_less);
+    occ.education_json = education_json(most_common_education(occ.education));
   }
+  for (auto& [id, list] : d_.anchors)
+    for (auto& a : list) a.json = anchor_json(a);
   std::sort(d_.job_zones.begin(), d_.job_zones.end(), [](const JobZone& a, const JobZone& b) { return a.zone < b.zone; });
+  for (auto& z : d_.job_zones) z.json = job_zone_json(z);
 }
 
 const std::vector<Anchor>* Explanations::anchors(std::string_view element_id) const {

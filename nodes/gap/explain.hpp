@@ -24,6 +24,7 @@ namespace gap {
 struct Anchor {
   double value = 0;  // on the LV scale, e.g. 2, 4, 6
   std::string description;
+  std::string json;  // {"value":...,"description":...}, written once by Explanations' constructor
 };
 
 // Where a value sits among an element's anchors (sorted by value): the anchor at or below it
@@ -49,6 +50,7 @@ struct TechnologyCommodity {
   std::int64_t code = 0;                    // 43232402
   std::string title;                        // "Program development software"
   std::vector<TechnologyExample> examples;  // hot first, then in demand, then by name
+  std::string json;                         // as an answer lists it (explain_json.hpp), written once by Explanations
   bool hot() const;                         // any example is a Hot Technology
   bool in_demand() const;                   // any example is In Demand
 };
@@ -70,6 +72,7 @@ void sort_examples(std::vector<TechnologyExample>& examples);
 struct JobZone {
   int zone = 0;  // 1..5
   std::string name, experience, education, job_training, examples, svp_range;
+  std::string json;  // as /skill-gap's job_zone.from/to shows it, written once by Explanations
 };
 
 // One category of the Required Level of Education (2.D.1, scale RL) and the percent of an
@@ -102,6 +105,7 @@ struct OccupationExplanation {
   std::vector<EducationLevel> education;        // RL distribution, by category
   std::vector<TechnologyCommodity> technology;  // by commodity code
   std::vector<TaskStatement> tasks;             // in task_order_less order
+  std::string education_json;                   // the most common level as /skill-gap shows it, or null
 };
 
 class Explanations {
@@ -113,7 +117,9 @@ class Explanations {
     std::vector<JobZone> job_zones;  // by zone
   };
   Explanations() = default;
-  // Sorts what needs sorting (anchors by value, technology by code, examples, tasks, zones).
+  // Sorts what needs sorting (anchors by value, technology by code, examples, tasks, zones) and
+  // writes each part's JSON once (the `json` members): every /skill-gap answer of the snapshot
+  // copies those bytes instead of escaping the same descriptions again (issue 10 §8).
   explicit Explanations(Data d);
 
   std::int64_t load_run_id() const { return d_.load_run_id; }

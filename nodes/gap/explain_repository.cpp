@@ -76,15 +76,21 @@ std::int64_t latest_completed_run(soci::session& s) {
 void read_anchors(soci::session& s, Explanations::Data& d) {
   soci::rowset<soci::row> rs =
       (s.prepare << "SELECT element_id, anchor_value, anchor_description FROM level_scale_anchors WHERE scale_id = 'LV'");
-  for (const auto& r : rs) d.anchors[r.get<std::string>(0)].push_back({real_at(r, 1), r.get<std::string>(2)});
+  for (const auto& r : rs) d.anchors[r.get<std::string>(0)].push_back({real_at(r, 1), r.get<std::string>(2), {}});
 }
 
 void read_job_zones(soci::session& s, Explanations::Data& d) {
   soci::rowset<soci::row> ref = (s.prepare << "SELECT job_zone, name, experience, education, job_training, examples, svp_range "
                                               "FROM job_zone_reference");
   for (const auto& r : ref) {
-    d.job_zones.push_back({static_cast<int>(int_at(r, 0)), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-                           r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
+    d.job_zones.push_back({static_cast<int>(int_at(r, 0)),
+                           r.get<std::string>(1),
+                           r.get<std::string>(2),
+                           r.get<std::string>(3),
+                           r.get<std::string>(4),
+                           r.get<std::string>(5),
+                           r.get<std::string>(6),
+                           {}});
   }
   soci::rowset<soci::row> zones = (s.prepare << "SELECT onetsoc_code, job_zone FROM job_zones");
   for (const auto& r : zones) d.occupations[r.get<std::string>(0)].job_zone = static_cast<int>(int_at(r, 1));
@@ -104,7 +110,7 @@ void read_technology(soci::session& s, Explanations::Data& d) {
       list = &d.occupations[code].technology;
     }
     const std::int64_t commodity = int_at(r, 1);
-    if (list->empty() || list->back().code != commodity) list->push_back({commodity, r.get<std::string>(2), {}});
+    if (list->empty() || list->back().code != commodity) list->push_back({commodity, r.get<std::string>(2), {}, {}});
     list->back().examples.push_back({r.get<std::string>(3), text_at(r, 4) == "Y", text_at(r, 5) == "Y"});
   }
 }

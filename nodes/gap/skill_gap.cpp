@@ -146,6 +146,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     SkillGap& g = sorted.emplace_back(std::move(out.gaps[found[i].at]));
     g.element_id = found[i].element->id;
     g.element_name = found[i].element->name;
+    g.element = found[i].element;
   }
   out.gaps = std::move(sorted);
   return out;

@@ -38,6 +38,9 @@ struct GapOptions {
 struct SkillGap {
   std::string element_id;
   std::string element_name;
+  // The element itself, set by compute_gap: it lives in the target's profile, which the answer
+  // holds, so the writer reads its domain without looking the id up again.
+  const Element* element = nullptr;
   std::string scale_id = "LV";
   double from_value = 0;  // at 2 decimals; 0 when the source lacks the element
   double to_value = 0;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "nodes/gap/explain.hpp"
+#include "nodes/gap/explain_json.hpp"
 #include "nodes/gap/skill_gap.hpp"
 #include "profile_builder.hpp"
 
@@ -14,9 +15,9 @@ namespace {
 
 // Programming's three anchors as O*NET 29.2 publishes them.
 const std::vector<Anchor> kProgramming = {
-    {2, "Write a program to sort objects in a database"},
-    {4, "Write a statistical analysis program to analyze demographic data"},
-    {6, "Write programs to analyze geological data for existence of mineral deposits"},
+    {2, "Write a program to sort objects in a database", {}},
+    {4, "Write a statistical analysis program to analyze demographic data", {}},
+    {6, "Write programs to analyze geological data for existence of mineral deposits", {}},
 };
 
 std::string describe(const gap::AnchorBracket& b) {
@@ -150,7 +151,8 @@ TEST_CASE("tasks: core first, then supplemental, then without a type; by id with
 
 TEST_CASE("job zones: from, to and the step between them", "[gap][explain]") {
   gap::Explanations::Data d;
-  for (int z = 5; z >= 1; --z) d.job_zones.push_back({z, "Job Zone " + std::to_string(z), "exp", "edu", "train", "ex", "svp"});
+  for (int z = 5; z >= 1; --z)
+    d.job_zones.push_back({z, "Job Zone " + std::to_string(z), "exp", "edu", "train", "ex", "svp", {}});
   d.occupations["a"].job_zone = 2;
   d.occupations["b"].job_zone = 4;
   d.occupations["c"];  // mentioned (tasks, say) but no zone
@@ -172,6 +174,34 @@ TEST_CASE("job zones: from, to and the step between them", "[gap][explain]") {
   CHECK_FALSE(missing.step);
   CHECK_FALSE(gap::job_zone_step(e, "x", "b").from);
   CHECK(e.job_zone(6) == nullptr);
+}
+
+TEST_CASE("each part's JSON is written once, by Explanations, exactly as answers show it", "[gap][explain]") {
+  gap::Explanations::Data d;
+  d.anchors["2.B.3.e"] = kProgramming;
+  d.anchors["2.B.3.e"].push_back({1.5, "A \"quoted\" back\\slash", {}});
+  d.job_zones.push_back({3, "Job Zone Three", "exp", "Vocational \"school\"", "train", "ex", "(6.0 to < 7.0)", {}});
+  auto& occ = d.occupations["15-9901.00"];
+  occ.education = {{6, "Bachelor's Degree", 41.504}, {3, "Post-Secondary Certificate", 12.0}};
+  gap::TechnologyCommodity c{43232402, "Program development software", {}, {}};
+  for (int i = 0; i < 12; ++i) c.examples.push_back({"Tool " + std::to_string(i), i == 4, false});
+  occ.technology.push_back(c);
+  d.occupations["15-9902.00"];  // no education rows
+  const gap::Explanations e(std::move(d));
+  const auto& anchors = *e.anchors("2.B.3.e");
+  CHECK(anchors[0].json == R"({"value":1.5,"description":"A \"quoted\" back\\slash"})");
+  CHECK(anchors[1].json == R"({"value":2,"description":"Write a program to sort objects in a database"})");
+  CHECK(e.job_zone(3)->json ==
+        R"({"job_zone":3,"name":"Job Zone Three","education":"Vocational \"school\"","experience":"exp","job_training":"train",)"
+        R"j("svp_range":"(6.0 to < 7.0)"})j");
+  CHECK(e.occupation("15-9901.00")->education_json == R"({"category":6,"description":"Bachelor's Degree","percent":41.5})");
+CHECK(e.occupation("15-9902.00")->education_json == "null");
+const std::string& tech = e.occupation("15-9901.00")->technology[0].json;
+CHECK(tech.starts_with(R"({"commodity_code":43232402,"commodity_title":"Program development software","hot_technology":true,)"
+                       R"("in_demand":false,"example_count":12,"examples":[{"name":"Tool 4","hot_technology":true,)"));
+std::size_t listed = 0;
+for (auto at = tech.find("\"name\""); at != std::string::npos; at = tech.find("\"name\"", at + 1)) ++listed;
+CHECK(listed == gap::kExamplesPerTechnology);  // 10 of the 12 listed; example_count says 12
 }
 
 TEST_CASE("domain=all: skills, knowledge and abilities together, ordered as for one domain", "[gap][explain]") {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <thread>
 
 #define _TURN_OFF_PLATFORM_STRING
@@ -28,6 +29,7 @@ struct FakeOnetV2::Impl {
   std::vector<std::string> keys;
   int page_limit = 1000;
   std::chrono::milliseconds delay{0};
+  std::condition_variable delay_changed;  // a held answer is released as soon as the delay drops to 0
   std::string next_base;
 
   // Every answer closes its connection: cpprest then closes it itself after the write instead of
@@ -49,14 +51,12 @@ struct FakeOnetV2::Impl {
     const auto query = web::uri::split_query(req.request_uri().query());
     std::string key;
     if (req.headers().has("X-API-Key")) key = req.headers()["X-API-Key"];
-    std::chrono::milliseconds wait;
     {
-      std::lock_guard lock(mu);
+      std::unique_lock lock(mu);
       keys.push_back(key);
       hits.emplace_back(path, 1);
-      wait = delay;
+      if (delay.count()) delay_changed.wait_for(lock, delay, [&] { return delay.count() == 0; });
     }
-    if (wait.count()) std::this_thread::sleep_for(wait);
     if (key != this->key) return reply(req, 403, {{"error", "bad key"}});
     {
       std::lock_guard lock(mu);
@@ -138,6 +138,7 @@ FakeOnetV2::FakeOnetV2(std::string api_key) : impl_(std::make_unique<Impl>()) {
 }
 
 FakeOnetV2::~FakeOnetV2() {
+  delay(std::chrono::milliseconds(0));  // answers still held are let go before the listener closes
   try {
     impl_->listener->close().wait();
     common::drain_cpprest_pool();
@@ -187,8 +188,11 @@ void FakeOnetV2::fail_first(const std::string& path_prefix, std::deque<int> stat
 }
 
 void FakeOnetV2::delay(std::chrono::milliseconds d) {
-  std::lock_guard lock(impl_->mu);
-  impl_->delay = d;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->delay = d;
+  }
+  impl_->delay_changed.notify_all();
 }
 
 void FakeOnetV2::next_base(const std::string& base) {

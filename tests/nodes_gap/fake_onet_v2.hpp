@@ -36,8 +36,8 @@ class FakeOnetV2 {
   void add(const std::string& code, const std::string& title, const std::vector<Skill>& skills);
   void page_limit(int n);                                                     // rows per page the server gives at most
   void fail_first(const std::string& path_prefix, std::deque<int> statuses);  // then answer normally
-  void delay(std::chrono::milliseconds d);                                    // before every answer
-  void next_base(const std::string& base);                                    // where `next` links point (default: own)
+  void delay(std::chrono::milliseconds d);  // before every answer; setting 0 releases the answers held
+  void next_base(const std::string& base);  // where `next` links point (default: own)
 
   int hits(const std::string& path_prefix) const;  // requests whose path starts with it
   std::vector<std::string> keys_seen() const;      // X-API-Key values received
