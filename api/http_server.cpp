@@ -45,12 +45,13 @@ std::uint16_t free_port(const std::string& host) {
 }
 
 // Replies and calls `done` once the response is written (or failed): until then the request
-// counts as in flight, so stop() does not close its connection under it.
-void send(http::http_request req, const Response& resp, bool close, std::function<void()> done) {
+// counts as in flight, so stop() does not close its connection under it. The body is moved into
+// cpprestsdk's message (a /skill-gap answer is ~16 KB; set_body(const&) would copy it).
+void send(http::http_request req, Response resp, bool close, std::function<void()> done) {
   http::http_response out(static_cast<http::status_code>(resp.status));
   for (const auto& [k, v] : resp.headers) out.headers().add(k, v);
   if (close) out.headers().add(http::header_names::connection, "close");
-  out.set_body(resp.body, resp.content_type);
+  out.set_body(std::move(resp.body), resp.content_type);
   req.reply(out).then([done = std::move(done)](pplx::task<void> t) {
     try {
       t.get();
@@ -93,7 +94,7 @@ struct HttpServer::Impl {
       r.status = 503;
       r.headers.emplace_back("Retry-After", "1");
       r.body = R"({"success":false,"error":"shutting_down","message":"Error: The server is shutting down.","result":{}})";
-      send(req, r, true, [this] { done(); });
+      send(req, std::move(r), true, [this] { done(); });
       return;
     }
     Request r;
@@ -106,7 +107,7 @@ struct HttpServer::Impl {
     auto respond = [this, req, responded](Response resp) mutable {
       if (responded->exchange(true)) return;
       try {
-        send(req, resp, false, [this] { done(); });
+        send(req, std::move(resp), false, [this] { done(); });
       } catch (const std::exception& e) {
         spdlog::warn("http: reply failed: {}", e.what());
         done();

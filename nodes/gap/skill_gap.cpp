@@ -50,6 +50,11 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     const Element* element;
   };
   std::vector<Found> found;
+  // A domain has 33–35 elements (all three ~120): room for a domain's gaps up front, so the
+  // (large) SkillGap records are not moved at every doubling.
+  const std::size_t expect = std::min<std::size_t>(to.ratings.size(), 64);
+  found.reserve(expect);
+  out.gaps.reserve(expect);
   auto src_it = from.ratings.begin();
   const auto src_end = from.ratings.end();
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
