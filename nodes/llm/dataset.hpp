@@ -31,6 +31,19 @@ struct Dataset {
   // code -> element id -> O*NET LV value (in-scope elements only)
   std::map<std::string, std::map<std::string, LvRating>> lv;
   std::map<std::string, std::size_t> scope_index;  // element id -> position in `scope`
+  // code -> its text neighbours, most similar first (text_estimate's, when the pipeline ran it;
+  // empty otherwise): the reference occupations of its prompt.
+  struct TextNeighbour {
+    std::string code;
+    double similarity = 0;
+  };
+  std::map<std::string, std::vector<TextNeighbour>> text_neighbours;
+  // code -> element id -> its text estimate of LV (value and sd, text_estimate's; in-scope
+  // elements only): blended with the calibrated LLM level into an unrated occupation's refined value.
+  struct TextEstimate {
+    double value = 0, sd = 0;
+  };
+  std::map<std::string, std::map<std::string, TextEstimate>> text_lv;
 
   bool rated(const std::string& code) const { return lv.count(code) != 0; }
   const ScopeElement* element(const std::string& id) const;

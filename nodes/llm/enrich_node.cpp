@@ -7,6 +7,7 @@
 #include <spdlog/logger.h>
 
 #include "engine/settings.hpp"
+#include "nodes/estimate/batches.hpp"
 #include "nodes/llm/batches.hpp"
 #include "nodes/llm/dataset.hpp"
 #include "nodes/llm/enrichment.hpp"
@@ -106,7 +107,10 @@ class EnrichNode final : public dag::Node {
     }
     std::lock_guard lock(mu_);
     received_.push_back(batch);
-    if (auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch)) tables_.push_back(std::move(t));
+    if (auto t = std::dynamic_pointer_cast<const onet::TableBatch>(batch))
+      tables_.push_back(std::move(t));
+    else if (auto e = std::dynamic_pointer_cast<const estimate::EstimateBatch>(batch))
+      estimates_.push_back(std::move(e));
   }
 
   void finish(dag::Emitter& out) override {
@@ -119,6 +123,13 @@ class EnrichNode final : public dag::Node {
     }
     const auto t0 = std::chrono::steady_clock::now();
     Dataset d = build_dataset(tables_, scope_);
+    for (const auto& e : estimates_)
+      for (const auto& o : e->occupations) {
+        auto& list = d.text_neighbours[o.code];
+        for (const auto& n : o.neighbours) list.push_back({n.code, n.similarity});
+        for (const auto& v : o.values)
+          if (v.scale_id == "LV" && d.scope_index.count(v.element_id)) d.text_lv[o.code][v.element_id] = {v.value, v.sd};
+      }
     if (!d.lv_scale_found && log_) {
       log_->warn("{}: Scales Reference has no LV row; using the range {}..{}", id_, d.lv_min, d.lv_max);
     }
@@ -292,6 +303,7 @@ class EnrichNode final : public dag::Node {
   std::mutex mu_;
   std::vector<dag::BatchPtr> received_;
   std::vector<std::shared_ptr<const onet::TableBatch>> tables_;
+  std::vector<std::shared_ptr<const estimate::EstimateBatch>> estimates_;  // text_estimate's, for the prompts' references
   EnrichCounters counters_;
   std::atomic<std::int64_t> llm_rows_{0}, enriched_rows_{0};
   double calls_seconds_ = 0;  // cache lookup + every request (Enricher::run)

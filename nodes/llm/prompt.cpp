@@ -68,6 +68,21 @@ PromptBuilder::PromptBuilder(const Dataset& d, std::size_t references)
     : d_(d), references_(references), finder_(rated_texts(d)) {}
 
 std::vector<Reference> PromptBuilder::references_for(const onet::OccupationRow& occ) const {
+  // The occupation's text neighbours when text_estimate ran (issue 11: the same neighbours its
+  // text estimate came from), rated and never itself; the SOC ranking otherwise.
+  if (auto it = d_.text_neighbours.find(occ.code); it != d_.text_neighbours.end()) {
+    std::vector<Reference> out;
+    for (const auto& n : it->second) {
+      if (out.size() == references_) break;
+      if (n.code == occ.code || !d_.rated(n.code)) continue;
+      Reference r;
+      r.code = n.code;
+      r.shared_level = shared_soc_level(occ.code, n.code);
+      r.text_similarity = n.similarity;
+      out.push_back(std::move(r));
+    }
+    if (!out.empty()) return out;
+  }
   return finder_.find({occ.code, occ.title, occ.description}, references_);
 }
 
@@ -108,7 +123,8 @@ Request PromptBuilder::build(const onet::OccupationRow& occ, const std::vector<s
       auto it = std::lower_bound(d_.occupations.begin(), d_.occupations.end(), r.code,
                                  [](const onet::OccupationRow& o, const std::string& c) { return o.code < c; });
       if (it != d_.occupations.end() && it->code == r.code) ro = &*it;
-      u += "- " + r.code + " " + (ro ? ro->title : std::string()) + " (" + r.why() + "):";
+      u += "- " + r.code + " " + (ro ? ro->title : std::string()) + " (" + r.why() +
+           (r.text_similarity ? ", similarity " + two_decimals(*r.text_similarity) : std::string()) + "):";
       const auto& values = d_.lv.at(r.code);
       bool first = true;
       for (const auto& id : ids) {

@@ -42,6 +42,7 @@ double jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
 }  // namespace
 
 const char* Reference::why() const {
+  if (text_similarity) return "most similar by O*NET's text";
   switch (shared_level) {
     case 4:
       return "same detailed occupation";

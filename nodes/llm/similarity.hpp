@@ -8,6 +8,7 @@
 // 3+ letters, common English words removed), then by code. The occupation itself is never a
 // reference, and only occupations with O*NET ratings are candidates.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,9 +21,13 @@ struct OccupationText {
 
 struct Reference {
   std::string code;
-  int shared_level = 0;     // 4 detailed, 3 broad, 2 minor, 1 major, 0 none
-  double overlap = 0;       // Jaccard index of the word sets
-  const char* why() const;  // "same detailed occupation", ...
+  int shared_level = 0;  // 4 detailed, 3 broad, 2 minor, 1 major, 0 none
+  double overlap = 0;    // Jaccard index of the word sets
+  // Set when the reference is one of the occupation's text neighbours (text_estimate's TF-IDF
+  // cosine, nodes/estimate): those are preferred to the SOC ranking below whenever the pipeline
+  // estimated them.
+  std::optional<double> text_similarity;
+  const char* why() const;  // "most similar by O*NET's text", "same detailed occupation", ...
 };
 
 // SOC levels shared by two O*NET-SOC codes (see above).

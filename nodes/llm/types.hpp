@@ -11,7 +11,7 @@ namespace llm {
 
 // Version of the prompt text and answer schema. Part of the cache key: changing the wording
 // of prompt.cpp must change this, so that old answers are not reused for a new question.
-inline constexpr const char* kPromptVersion = "lv-grounded-v1";
+inline constexpr const char* kPromptVersion = "lv-grounded-v2";
 
 struct Request {
   std::string occupation_code;

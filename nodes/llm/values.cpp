@@ -65,6 +65,7 @@ std::vector<onet::RatingRow> llm_only_rows(const Dataset& d, const EnrichedValue
   std::vector<onet::RatingRow> out;
   for (const auto& [code, levels] : v.llm) {
     auto rated = d.lv.find(code);
+    auto text = d.text_lv.find(code);
     for (const auto& e : d.scope) {  // Content Model order
       auto l = levels.find(e.id);
       if (l == levels.end()) continue;
@@ -77,6 +78,10 @@ std::vector<onet::RatingRow> llm_only_rows(const Dataset& d, const EnrichedValue
       r.value = 0;  // stored as NULL for value_source "llm"
       r.llm_value = l->second;
       r.refined_value = l->second;
+      if (text != d.text_lv.end()) {
+        if (auto t = text->second.find(e.id); t != text->second.end())
+          r.refined_value = blend(t->second.value, t->second.sd, l->second, v.calibration.residual_sd, v.blend);
+      }
       r.value_source = "llm";
       out.push_back(std::move(r));
     }

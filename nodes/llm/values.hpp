@@ -31,7 +31,10 @@ EnrichedValues compute_values(const Dataset& d, const std::vector<OccupationResu
 std::shared_ptr<onet::TableBatch> enrich_chunk(const onet::TableBatch& t, const EnrichedValues& v);
 
 // LV rows for every (enriched occupation, element in scope) without an O*NET LV row:
-// value_source "llm", llm_value = refined_value = the calibrated level, O*NET fields empty.
+// value_source "llm", llm_value = the calibrated level, O*NET fields empty. refined_value is
+// the precision-weighted blend of the text estimate (weight 1/sd², its sd calibrated by the
+// text estimate's own leave-one-out validation) and the calibrated level (1/residual_sd², the
+// calibration's held-out residual) where text_estimate gave one, else the calibrated level.
 std::vector<onet::RatingRow> llm_only_rows(const Dataset& d, const EnrichedValues& v);
 
 }  // namespace llm

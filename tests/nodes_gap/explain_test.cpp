@@ -195,13 +195,13 @@ TEST_CASE("each part's JSON is written once, by Explanations, exactly as answers
         R"({"job_zone":3,"name":"Job Zone Three","education":"Vocational \"school\"","experience":"exp","job_training":"train",)"
         R"j("svp_range":"(6.0 to < 7.0)"})j");
   CHECK(e.occupation("15-9901.00")->education_json == R"({"category":6,"description":"Bachelor's Degree","percent":41.5})");
-CHECK(e.occupation("15-9902.00")->education_json == "null");
-const std::string& tech = e.occupation("15-9901.00")->technology[0].json;
-CHECK(tech.starts_with(R"({"commodity_code":43232402,"commodity_title":"Program development software","hot_technology":true,)"
-                       R"("in_demand":false,"example_count":12,"examples":[{"name":"Tool 4","hot_technology":true,)"));
-std::size_t listed = 0;
-for (auto at = tech.find("\"name\""); at != std::string::npos; at = tech.find("\"name\"", at + 1)) ++listed;
-CHECK(listed == gap::kExamplesPerTechnology);  // 10 of the 12 listed; example_count says 12
+  CHECK(e.occupation("15-9902.00")->education_json == "null");
+  const std::string& tech = e.occupation("15-9901.00")->technology[0].json;
+  CHECK(tech.starts_with(R"({"commodity_code":43232402,"commodity_title":"Program development software","hot_technology":true,)"
+                         R"("in_demand":false,"example_count":12,"examples":[{"name":"Tool 4","hot_technology":true,)"));
+  std::size_t listed = 0;
+  for (auto at = tech.find("\"name\""); at != std::string::npos; at = tech.find("\"name\"", at + 1)) ++listed;
+  CHECK(listed == gap::kExamplesPerTechnology);  // 10 of the 12 listed; example_count says 12
 }
 
 TEST_CASE("domain=all: skills, knowledge and abilities together, ordered as for one domain", "[gap][explain]") {

@@ -52,6 +52,40 @@ TEST_CASE("references: SOC group first, then description overlap, never the occu
   CHECK(llm::content_words("The Design, and design of SOFTWARE for 3D") == std::vector<std::string>{"design", "software"});
 }
 
+TEST_CASE("references: the occupation's text neighbours when text_estimate ran, rated and never itself", "[llm][prompt]") {
+  auto tables = llmtest::mini_tables();
+  auto d = llm::build_dataset(tables, {"2.A", "2.B"});
+  const auto& occ = *std::find_if(d.occupations.begin(), d.occupations.end(),
+                                  [](const onet::OccupationRow& o) { return o.code == "15-9901.00"; });
+  std::vector<std::string> rated;
+  for (const auto& [code, values] : d.lv)
+    if (code != occ.code) rated.push_back(code);
+  REQUIRE(rated.size() >= 3);
+  // Most similar first, as text_estimate lists them; itself and an unrated occupation are skipped.
+  d.text_neighbours[occ.code] = {{occ.code, 1.0}, {rated[2], 0.91}, {"47-9901.00", 0.9}, {rated[0], 0.456}, {rated[1], 0.3}};
+  llm::PromptBuilder pb(d, 2);
+  auto refs = pb.references_for(occ);
+  REQUIRE(refs.size() == 2);
+  CHECK(refs[0].code == rated[2]);
+  CHECK(refs[1].code == rated[0]);
+  CHECK(refs[1].text_similarity == Approx(0.456));
+  CHECK(std::string(refs[0].why()) == "most similar by O*NET's text");
+  const auto r = pb.build_full(occ);
+  CHECK(r.user.find("(most similar by O*NET's text, similarity 0.91):") != std::string::npos);
+  CHECK(r.user.find("(most similar by O*NET's text, similarity 0.46):") != std::string::npos);
+  CHECK(r.user.find("- 47-9901.00") == std::string::npos);
+  CHECK(r.user.find("- 15-9901.00 ") == std::string::npos);
+  // The prompt changed with its references, so its hash did.
+  llm::Dataset plain = llm::build_dataset(tables, {"2.A", "2.B"});
+  CHECK(llm::PromptBuilder(plain, 2).build_full(occ).hash != r.hash);
+  // No neighbour left after the filter (or none listed): the SOC ranking, as without text_estimate.
+  d.text_neighbours[occ.code] = {{occ.code, 1.0}, {"47-9901.00", 0.9}};
+  auto fallback = llm::PromptBuilder(d, 2).references_for(occ);
+  REQUIRE(fallback.size() == 2);
+  CHECK_FALSE(fallback[0].text_similarity);
+  CHECK(fallback[0].code == llm::PromptBuilder(plain, 2).references_for(occ)[0].code);
+}
+
 TEST_CASE("the prompt is grounded and never shows the occupation's own values", "[llm][prompt]") {
   auto tables = llmtest::mini_tables();
   auto d = llm::build_dataset(tables, {"2.A", "2.B"});
@@ -352,4 +386,22 @@ TEST_CASE("values: calibrated LLM levels, blend on O*NET rows, LLM-only rows els
   }
   // A chunk without LV rows of enriched occupations is forwarded as is.
   CHECK_FALSE(llm::enrich_chunk(*tables[0], v));
+
+  // With a text estimate (issue 11): the unrated occupation's refined value is the
+  // precision-weighted blend of it and the calibrated level, each by its own uncertainty.
+  d.text_lv["47-9901.00"]["2.A.1.a"] = {5.0, 0.5};  // text: 5.0, sd 0.5
+  d.text_lv["47-9901.00"]["2.A.1.b"] = {1.0, 0.25};
+  auto blended = v;
+  blended.calibration.residual_sd = 0.5;  // the LLM's held-out residual
+  std::map<std::string, double> refined;
+  for (const auto& row : llm::llm_only_rows(d, blended)) {
+    CHECK(*row.llm_value == blended.llm.at(row.code).at(row.element_id));  // the LLM's own level is kept
+    if (row.code == "47-9901.00") refined[row.element_id] = *row.refined_value;
+    if (row.code == "29-9901.00") CHECK(*row.refined_value == *row.llm_value);  // no text estimate: unchanged
+  }
+  const double llm_a = blended.llm.at("47-9901.00").at("2.A.1.a"), llm_b = blended.llm.at("47-9901.00").at("2.A.1.b");
+  CHECK(refined.at("2.A.1.a") == Approx((5.0 + llm_a) / 2));  // equal precisions: the mean
+  // sd 0.25 against 0.5: four times the weight of the LLM's level.
+  CHECK(refined.at("2.A.1.b") == Approx((4 * 1.0 + llm_b) / 5));
+  CHECK(refined.at("2.A.1.e") == Approx(blended.llm.at("47-9901.00").at("2.A.1.e")));  // no text value for it
 }

@@ -115,7 +115,7 @@ void scenario_happy_path(const std::string& provider, const std::string& db_url)
 
   // Every answer is journaled, with its calibrated level.
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE status = 'ok' AND provider = '" + provider +
-                           "' AND model = 'fake-model-1' AND prompt_version = 'lv-grounded-v1'") == "64");
+                           "' AND model = 'fake-model-1' AND prompt_version = 'lv-grounded-v2'") == "64");
   CHECK(scalar(db_url, "SELECT COUNT(*) FROM llm_assessments WHERE calibrated_level IS NULL") == "0");
   // The journal's calibrated level (computed by the database) is the value loaded with the data.
   CHECK(scalar(db_url,

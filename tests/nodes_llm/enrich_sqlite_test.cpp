@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <algorithm>
+#include <functional>
 
 #include "enrich_scenarios.hpp"
 #include "fake_llm_server.hpp"
@@ -407,4 +409,75 @@ TEST_CASE("configuration errors name the parameter", "[llm][config]") {
                                              "nodes.llm.params.base_url=ftp://x", "nodes.llm.params.cache=none"});
   CHECK_THAT(u.error, Catch::Contains("base_url"));
   CHECK_THROWS_WITH(run_pipeline_file("sample.yaml", {}, {{"LLM_PROVIDER", "claude"}}), Catch::Contains("provider"));
+}
+
+TEST_CASE("sqlite: each prompt's references are the occupation's text neighbours, as stored", "[llm][sqlite][prompt]") {
+  // pipelines/sample.yaml runs text_estimate before llm_enrich: every prompt shows, as reference
+  // points, the first `references` rated text neighbours that estimate_neighbours records for
+  // that occupation (issue 11), with their similarity; never the SOC fallback.
+  testing_support::TempDir dir("llm-text-references");
+  const auto db = sqlite_url(dir);
+  FakeLlmServer server;
+  server.script(good);
+  auto report = run_pipeline_file("sample.yaml", llm_overrides("openai", server.base_url(), db));
+  INFO(report.error);
+  REQUIRE(report.ok);
+  REQUIRE_FALSE(server.log().empty());
+  for (const auto& c : server.log()) {
+    INFO(c.code);
+    const auto first = scalar(db, "SELECT n.neighbour_code FROM estimate_neighbours n WHERE n.onetsoc_code = '" + c.code +
+                                      "' AND n.neighbour_code <> n.onetsoc_code AND EXISTS (SELECT 1 FROM occupation_ratings r "
+                                      "WHERE r.onetsoc_code = n.neighbour_code AND r.data_value IS NOT NULL) "
+                                      "ORDER BY n.neighbour_rank LIMIT 1");
+    REQUIRE_FALSE(first.empty());
+    const auto line = c.user.find("\n- " + first + " ");
+    REQUIRE(line != std::string::npos);
+    CHECK(c.user.find("(most similar by O*NET's text, similarity ", line) != std::string::npos);
+    CHECK(c.user.find("same broad occupation") == std::string::npos);
+    CHECK(c.user.find("same minor group") == std::string::npos);
+  }
+}
+
+TEST_CASE("sqlite: an unrated occupation's refined value is the precision-weighted blend of its text estimate and the LLM level",
+          "[llm][sqlite][blend]") {
+  // The fake's levels for rated occupations carry a deterministic error, so the calibration has a
+  // held-out residual (not 0) and both sides of the blend carry weight: refined =
+  // (estimate/sd² + llm/residual²) / (1/sd² + 1/residual²), sd from occupation_estimates, the
+  // residual from the run's llm_summary (issue 11).
+  testing_support::TempDir dir("llm-text-blend");
+  const auto db = sqlite_url(dir);
+  FakeLlmServer server;
+  server.script([](const FakeCall& c) {
+    static const auto lv = mini_lv();
+    std::vector<std::pair<std::string, double>> levels;
+    for (const auto& id : c.element_ids) {
+      auto it = lv.find({c.code, id});
+      const double noise = static_cast<double>(std::hash<std::string>{}(c.code + id) % 7) * 0.1 - 0.3;
+      levels.emplace_back(id, std::clamp(it != lv.end() ? 0.8 * it->second + 1.7 + noise : 3.0 + noise, 0.0, 7.0));
+    }
+    FakeAnswer a;
+    a.text = answer_text(c.code, levels);
+    return a;
+  });
+  auto report = run_pipeline_file("sample.yaml", llm_overrides("openai", server.base_url(), db));
+  INFO(report.error);
+  REQUIRE(report.ok);
+  const auto summary = nlohmann::json::parse(scalar(db, "SELECT llm_summary FROM load_runs WHERE status = 'completed'"));
+  const double residual = summary["blend"]["llm_sd"].get<double>();
+  REQUIRE(residual > 0.01);
+  const double w = 1 / (residual * residual);
+  const std::string blended = "MIN(7, MAX(0, (e.estimate / (e.sd * e.sd) + r.llm_value * " + std::to_string(w) +
+                              ") / (1 / (e.sd * e.sd) + " + std::to_string(w) + ")))";
+  const std::string joined =
+      " FROM occupation_ratings r JOIN occupation_estimates e ON e.onetsoc_code = r.onetsoc_code AND e.element_id = "
+      "r.element_id AND e.scale_id = 'LV' WHERE r.value_source = 'llm' AND r.scale_id = 'LV'";
+  const int rows = std::stoi(scalar(db, "SELECT COUNT(*)" + joined));
+  REQUIRE(rows > 0);
+  CHECK(scalar(db, "SELECT COUNT(*)" + joined + " AND ABS(r.refined_value - " + blended + ") > 1e-4") == "0");
+  // Neither side alone: the text estimate moved the LLM's level, and the LLM's level the estimate.
+  CHECK(std::stoi(scalar(db, "SELECT COUNT(*)" + joined +
+                                 " AND ABS(r.refined_value - r.llm_value) > 1e-3 AND ABS(r.refined_value - e.estimate) > 1e-3")) >
+        rows / 2);
+  // The LLM's own (calibrated) level is kept beside it.
+  CHECK(scalar(db, "SELECT COUNT(*)" + joined + " AND r.llm_value IS NULL") == "0");
 }

@@ -38,7 +38,13 @@ TEST_CASE("real 29.2: every occupation enriched, unrated ones get model estimate
   REQUIRE(report.ok);
   CHECK(server.calls() == 1016);
 
-  // The prompts: 35 skills each; references are other rated occupations, closest SOC first.
+  // The prompts: 35 skills each; references are other rated occupations: the text neighbours
+  // text_estimate found (issue 11), most similar first.
+  const auto developers_first = scalar(db,
+                                       "SELECT n.neighbour_code FROM estimate_neighbours n JOIN occupation_ratings r ON "
+                                       "r.onetsoc_code = n.neighbour_code AND r.data_value IS NOT NULL WHERE n.onetsoc_code = "
+                                       "'15-1252.00' ORDER BY n.neighbour_rank LIMIT 1");
+  REQUIRE_FALSE(developers_first.empty());
   for (const auto& c : server.log()) {
     CHECK(c.element_ids.size() == 35);
     CHECK(c.user.find("- " + c.code + " ") == std::string::npos);  // never itself as a reference
@@ -47,11 +53,26 @@ TEST_CASE("real 29.2: every occupation enriched, unrated ones get model estimate
       CHECK(c.user.find("\n- 11-") != std::string::npos);  // a chief-executive-like reference
     }
     if (c.code == "15-1252.00") {
-      CHECK(c.user.find("- 15-1251.00 Computer Programmers (same broad occupation)") != std::string::npos);
+      const auto at = c.user.find("\n- " + developers_first + " ");
+      REQUIRE(at != std::string::npos);
+      CHECK(c.user.find("(most similar by O*NET's text, similarity ", at) != std::string::npos);
     }
   }
 
   CHECK(scalar(db, "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'llm'") == std::to_string(137 * 35));
+  // An unrated occupation's refined value: the precision-weighted blend of its text estimate and
+  // the calibrated LLM level, so between the two. The fake's map is exact, so the calibration's
+  // residual is 0 and the LLM's level takes all the weight (the blend with two real uncertainties
+  // is checked in enrich_sqlite_test and components_test).
+  CHECK(scalar(
+            db,
+            "SELECT COUNT(*) FROM occupation_ratings r JOIN occupation_estimates e ON e.onetsoc_code = r.onetsoc_code AND "
+            "e.element_id = r.element_id AND e.scale_id = 'LV' WHERE r.value_source = 'llm' AND r.scale_id = 'LV' AND "
+            "(r.refined_value < MIN(e.estimate, r.llm_value) - 1e-9 OR r.refined_value > MAX(e.estimate, r.llm_value) + 1e-9)") ==
+        "0");
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM occupation_ratings WHERE value_source = 'llm' AND ABS(refined_value - llm_value) > 1e-6") ==
+        "0");
   CHECK(scalar(db, "SELECT COUNT(DISTINCT onetsoc_code) FROM occupation_ratings WHERE value_source = 'llm'") == "137");
   CHECK(scalar(db,
                "SELECT COUNT(*) FROM occupation_ratings WHERE onetsoc_code = '11-1031.00' AND "
