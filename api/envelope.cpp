@@ -96,11 +96,16 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
     auto side = [&](const gap::OccupationProfile& p, gap::ValueSource s) {
       if (!note.empty()) note += " ";
       if (s == gap::ValueSource::Estimate) {
-        note += p.title + " has no O*NET ratings here; its levels are estimated from the " + std::to_string(p.neighbours.size()) +
-                " most similar rated occupations by O*NET's own text";
+        // True of both estimators of nodes/estimate: the kernel ridge weighs every rated
+        // occupation by how much it resembles this one; the neighbours' mean uses the listed ones.
+        note += p.title + " has no O*NET ratings here; its levels are estimated from O*NET's own text, from the rated " +
+                "occupations it resembles most";
         std::string names;
         for (std::size_t i = 0; i < p.neighbours.size() && i < 3; ++i) names += (i ? ", " : "") + p.neighbours[i].title;
-        if (!names.empty()) note += " (" + names + (p.neighbours.size() > 3 ? ", ..." : "") + ")";
+        if (!names.empty()) {
+          note += " (the " + std::to_string(p.neighbours.size()) + " most similar: " + names +
+                  (p.neighbours.size() > 3 ? ", ..." : "") + ")";
+        }
         note += ", with a standard deviation and an 80 % interval per value.";
       } else {
         note += "The skill levels of '" + p.title + "' are model estimates (calibrated LLM levels), not O*NET survey ratings.";

@@ -32,6 +32,10 @@ add_library(Stemmer::stemmer INTERFACE IMPORTED GLOBAL)
 target_include_directories(Stemmer::stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(Stemmer::stemmer INTERFACE ${STEMMER_LIB})
 
+# Eigen 3.4 (libeigen3-dev, header-only, CMake config): the kernel-ridge estimator's Cholesky,
+# subspace iteration and matrix products (nodes/estimate/kernel_ridge.cpp).
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+
 add_library(cpprest::cpprest INTERFACE IMPORTED GLOBAL)
 target_link_libraries(cpprest::cpprest INTERFACE cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto)
 

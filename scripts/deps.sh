@@ -11,6 +11,7 @@ BUILD_PKGS=(
   libcpprest-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
   libzip-dev zipcmp zipmerge ziptool zlib1g-dev libcurl4-openssl-dev ccache
   libstemmer-dev   # Snowball stemmer for the text index (nodes/estimate)
+  libeigen3-dev    # dense linear algebra of the kernel-ridge estimator (nodes/estimate)
 )
 TEST_PKGS=(
   mariadb-server mariadb-client python3 curl unzip zip time

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/estimate — what text_estimate costs and how accurate it is, on the real O*NET release.
 #   BUILD_DIR=build bench/estimate/run.sh            cost (vs the rest of the load) + validation
-#   BUILD_DIR=build bench/estimate/run.sh --sweep    leave-one-out MAE over a parameter grid
+#   BUILD_DIR=build bench/estimate/run.sh --sweep    leave-one-out MAE over parameter grids (both methods)
 # Cost: the full pipeline into a scratch SQLite file (pipelines/full.yaml), the estimate node's
 # seconds against the rest of the run from the same --json report, and the peak RSS of the
 # estimate-only pipeline (reads + validate + estimate) against the same pipeline with
@@ -20,15 +20,11 @@ node_compute_seconds() {  # report.json node-id -> the node's compute_ms counter
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(next(n["counters"]["compute_ms"] for n in r["nodes"] if n["id"]==sys.argv[2]) / 1000)' "$1" "$2"
 }
 
-if [[ "${1:-}" == "--sweep" ]]; then
-  echo "== leave-one-out MAE by parameters (skills LV / IM, knowledge LV / IM; element-mean baseline in the first line)"
-  for k in 5 10 15 25; do
-    for power in 1 2 3; do
-      for zone in true false; do
-        "$DAGRUN" run bench/estimate/estimate_only.yaml --no-progress --json "$work/r.json" \
-          --set nodes.estimate.params.k=$k --set nodes.estimate.params.power=$power \
-          --set nodes.estimate.params.job_zone_adjust=$zone >"$work/out" 2>&1
-        python3 - "$work/r.json" "k=$k power=$power zone=$zone" <<'PY'
+sweep_run() {  # label, then --set overrides: one estimate-only run, its four MAE figures on one line
+  local label=$1; shift
+  "$DAGRUN" run bench/estimate/estimate_only.yaml --no-progress --json "$work/r.json" "$@" >"$work/out" 2>&1 \
+    || { cat "$work/out"; exit 1; }
+  python3 - "$work/r.json" "$label" <<'PY'
 import json, sys, re
 r = json.load(open(sys.argv[1]))
 lines = next(n for n in r["nodes"] if n["id"] == "estimate")["summary"]
@@ -37,8 +33,30 @@ for l in lines:
     m = re.match(r"\s*(\w+) (LV|IM): MAE ([\d.]+) \(element mean ([\d.]+)\), bias ([-+\d.]+).*coverage ([\d.]+)", l)
     if m: fig[(m[1], m[2])] = (float(m[3]), float(m[4]), float(m[5]), float(m[6]))
 order = [("skills", "LV"), ("skills", "IM"), ("knowledge", "LV"), ("knowledge", "IM")]
-print(f"{sys.argv[2]:<28}" + "  ".join(f"{d[:5]} {s} {fig[(d, s)][0]:.3f} ({fig[(d, s)][0] / fig[(d, s)][1]:.2f}x mean)" for d, s in order))
+node = next(n for n in r["nodes"] if n["id"] == "estimate")
+print(f"{sys.argv[2]:<44}" + "  ".join(f"{d[:5]} {s} {fig[(d, s)][0]:.3f} ({fig[(d, s)][0] / fig[(d, s)][1]:.2f}x mean)" for d, s in order)
+      + f"  {node['counters']['compute_ms'] / 1000:.2f} s")
 PY
+}
+
+if [[ "${1:-}" == "--sweep" ]]; then
+  echo "== leave-one-out MAE by parameters (skills LV / IM, knowledge LV / IM; ratio to the element-mean baseline)"
+  p=nodes.estimate.params
+  echo "-- method kernel_ridge (the default): lambda x LSA weight x rating-space share"
+  for lambda in 0.6 1.2 2.4; do
+    for lsa in 1 2 4; do
+      for share in 0 0.3 0.5; do
+        sweep_run "ridge lambda=$lambda lsa=$lsa share=$share" --set $p.ridge_lambda=$lambda \
+          --set $p.lsa_kernel_weight=$lsa --set $p.rating_space_share=$share
+      done
+    done
+  done
+  echo "-- method neighbours: k x power x job-zone adjustment"
+  for k in 5 10 15 25; do
+    for power in 1 2 3; do
+      for zone in true false; do
+        sweep_run "neighbours k=$k power=$power zone=$zone" --set $p.method=neighbours --set $p.k=$k \
+          --set $p.power=$power --set $p.job_zone_adjust=$zone
       done
     done
   done
@@ -57,6 +75,10 @@ est, total = float(sys.argv[1]), float(sys.argv[2])
 print(f"estimate node computing {est:.2f} s of a {total:.2f} s run; the rest of the load {total - est:.2f} s "
       f"-> ratio {est / max(total - est, 1e-9):.2f}x (target: node <= 2 s: {'met' if est <= 2 else 'MISSED'})")
 PY
+
+echo "== the two methods on the same release (estimate-only pipeline; MAE, ratio to the element mean, node seconds)"
+sweep_run "kernel_ridge (pipelines/full.yaml)"
+sweep_run "neighbours (the previous default)" --set nodes.estimate.params.method=neighbours --set nodes.estimate.params.job_zone_adjust=true
 
 echo "== peak RSS: reads + validate + estimate vs reads + validate"
 /usr/bin/time -f %M -o "$work/rss_with" "$DAGRUN" run bench/estimate/estimate_only.yaml --no-progress >/dev/null 2>&1

@@ -12,6 +12,7 @@
 #include "engine/registry.hpp"
 #include "nodes/estimate/batches.hpp"
 #include "nodes/estimate/estimator.hpp"
+#include "nodes/estimate/kernel_ridge.hpp"
 #include "nodes/estimate/profile_text.hpp"
 #include "nodes/estimate/validation.hpp"
 #include "nodes/onet/batches.hpp"
@@ -83,6 +84,25 @@ class EstimateNode final : public dag::Node {
     opts_.job_zone_adjust = p.flag("job_zone_adjust");
     opts_.sd_floor = p.number("sd_floor");
     coverage_ = p.number("interval_coverage");
+    method_ = p.str("method");
+    ridge_.lambda = p.number("ridge_lambda");
+    ridge_.constant = p.number("ridge_constant");
+    ridge_.text_weight = p.number("text_kernel_weight");
+    ridge_.lsa_weight = p.number("lsa_kernel_weight");
+    ridge_.lsa_dims = static_cast<std::size_t>(p.integer("lsa_dims"));
+    ridge_.lsa_coarse_weight = p.number("lsa_coarse_kernel_weight");
+    ridge_.lsa_coarse_dims = static_cast<std::size_t>(p.integer("lsa_coarse_dims"));
+    ridge_.lsa_idf_power = p.number("lsa_idf_power");
+    ridge_.soc_major_weight = p.number("soc_major_kernel_weight");
+    ridge_.soc_minor_weight = p.number("soc_minor_kernel_weight");
+    ridge_.soc_broad_weight = p.number("soc_broad_kernel_weight");
+    ridge_.zone_weight = p.number("zone_kernel_weight");
+    ridge_.rating_space_k = static_cast<std::size_t>(p.integer("rating_space_k"));
+    ridge_.rating_space_tau = p.number("rating_space_tau");
+    ridge_.rating_space_share = p.number("rating_space_share");
+    // The ridge's zone kernel takes the place of the neighbours' job-zone adjustment (whose
+    // cross-fitted slopes cost most of the neighbours method's time).
+    if (method_ == "kernel_ridge") opts_.job_zone_adjust = false;
     weights_.title = p.number("title_weight");
     weights_.description = p.number("description_weight");
     weights_.core_task = p.number("core_task_weight");
@@ -124,6 +144,10 @@ class EstimateNode final : public dag::Node {
     std::vector<OccupationEstimate> all;
     all.reserve(index.size());
     for (std::size_t d = 0; d < index.size(); ++d) all.push_back(estimator.estimate(d));
+    if (method_ == "kernel_ridge") {
+      if (out.cancelled()) return;
+      apply_kernel_ridge(index, profiles, ratings, all);
+    }
     std::vector<int> folds(index.size(), -1);
     for (std::size_t d = 0; d < index.size(); ++d) folds[d] = estimator.fold(d);
     const auto factors = calibrate_intervals(ratings, all, coverage_, folds, estimator.folds());
@@ -183,6 +207,42 @@ class EstimateNode final : public dag::Node {
   }
 
  private:
+  // The kernel-ridge point estimates replace the neighbours' means (method kernel_ridge); the
+  // neighbours, and the sd from their spread, stay: the sd is then scaled to the new estimates'
+  // own leave-one-out errors by calibrate_intervals. A job zone O*NET does not give is taken
+  // from the text neighbours (their weighted mean), as the zone kernel needs one for everyone.
+  void apply_kernel_ridge(const TextIndex& index, const TextProfiles& profiles, const RatingMatrix& ratings,
+                          std::vector<OccupationEstimate>& all) const {
+    KernelInputs in;
+    in.cosine = index.matrix();
+    in.lsa_cosine = index.cosine(ridge_.lsa_idf_power);
+    for (const auto& d : profiles.documents) in.codes.push_back(d.code);
+    in.zones.resize(index.size(), 3);
+    for (std::size_t d = 0; d < index.size(); ++d) {
+      const int z = d < profiles.job_zones.size() ? profiles.job_zones[d] : 0;
+      if (z > 0) {
+        in.zones[d] = z;
+        continue;
+      }
+      double sw = 0, swz = 0;
+      for (const auto& n : all[d].neighbours) {
+        const int nz = n.doc < profiles.job_zones.size() ? profiles.job_zones[n.doc] : 0;
+        if (nz <= 0) continue;
+        sw += n.weight;
+        swz += n.weight * nz;
+      }
+      if (sw > 0) in.zones[d] = swz / sw;
+    }
+    const auto values = kernel_ridge_estimates(in, ratings, ridge_);
+    const std::size_t m = ratings.columns.size();
+    for (auto& e : all) {
+      for (std::size_t c = 0; c < m; ++c) {
+        const double v = values[e.doc * m + c];
+        if (e.values[c].valid() && !std::isnan(v)) e.values[c].value = v;
+      }
+    }
+  }
+
   std::string tables_list() const {
     std::string s;
     for (const auto& t : tables_wanted_) s += (s.empty() ? "'" : ", '") + t + "'";
@@ -192,7 +252,24 @@ class EstimateNode final : public dag::Node {
   std::string summary_json(const std::vector<Metrics>& metrics, const std::map<std::string, double>& factors,
                            const TextIndex& index) const {
     nlohmann::json j;
-    j["method"] = "text_neighbours";
+    j["method"] = method_;
+    if (method_ == "kernel_ridge") {
+      j["kernel_ridge"] = {{"lambda", ridge_.lambda},
+                           {"constant", ridge_.constant},
+                           {"text_kernel_weight", ridge_.text_weight},
+                           {"lsa_kernel_weight", ridge_.lsa_weight},
+                           {"lsa_dims", ridge_.lsa_dims},
+                           {"lsa_coarse_kernel_weight", ridge_.lsa_coarse_weight},
+                           {"lsa_coarse_dims", ridge_.lsa_coarse_dims},
+                           {"lsa_idf_power", ridge_.lsa_idf_power},
+                           {"soc_major_kernel_weight", ridge_.soc_major_weight},
+                           {"soc_minor_kernel_weight", ridge_.soc_minor_weight},
+                           {"soc_broad_kernel_weight", ridge_.soc_broad_weight},
+                           {"zone_kernel_weight", ridge_.zone_weight},
+                           {"rating_space_k", ridge_.rating_space_k},
+                           {"rating_space_tau", ridge_.rating_space_tau},
+                           {"rating_space_share", ridge_.rating_space_share}};
+    }
     j["k"] = opts_.k;
     j["power"] = opts_.power;
     j["job_zone_adjust"] = opts_.job_zone_adjust;
@@ -223,6 +300,8 @@ class EstimateNode final : public dag::Node {
   std::string id_;
   std::shared_ptr<spdlog::logger> log_;
   EstimateOptions opts_;
+  std::string method_;
+  KernelRidgeOptions ridge_;
   FieldWeights weights_;
   double coverage_ = 0.8;
   std::set<std::string> tables_wanted_;
@@ -245,17 +324,26 @@ dag::NodeSpec estimate_spec() {
       .describe(
           "Estimates every occupation's skill and knowledge levels from its O*NET text: a TF-IDF index over each "
           "occupation's title, description, task statements, alternate and reported titles (Snowball-stemmed "
-          "words), its k most similar rated occupations (never itself), and per element x scale the "
-          "similarity-weighted mean of their O*NET values, adjusted for the job-zone difference, with a standard "
-          "deviation and an interval calibrated to interval_coverage. Rated occupations are estimated the same "
-          "way without their own values, which gives the leave-one-out validation printed at the end and stored "
-          "in load_runs. Passes every batch through and adds one onet.estimates batch.")
+          "words), its k most similar rated occupations (never itself), and per element x scale an estimate "
+          "(method kernel_ridge: kernel ridge regression on text, LSA, SOC and job-zone kernels, blended with "
+          "the nearest rated occupations in rating space; method neighbours: the similarity-weighted mean of the "
+          "k neighbours' O*NET values, adjusted for the job-zone difference), with a standard deviation and an "
+          "interval calibrated to interval_coverage. Rated occupations are estimated the same way without their "
+          "own values, which gives the leave-one-out validation printed at the end and stored in load_runs. "
+          "Passes every batch through and adds one onet.estimates batch.")
+      .param(ParamSpec::one_of("method", {"kernel_ridge", "neighbours"})
+                 .def("kernel_ridge")
+                 .doc("kernel_ridge: kernel ridge regression on the text, LSA, SOC and job-zone kernels, blended with "
+                      "rating-space neighbours (nodes/estimate/kernel_ridge.hpp); neighbours: the similarity-weighted "
+                      "mean of the k text neighbours with the job-zone adjustment. Either way the neighbours are "
+                      "listed and the interval is calibrated."))
       .param(ParamSpec::integer("k").def("15").range(1, 200).doc("Neighbours per occupation."))
       .param(ParamSpec::number("power").def("2").range(0, 10).doc(
           "Neighbour weight = similarity ^ power (0: plain mean of the k neighbours)."))
       .param(ParamSpec::flag("job_zone_adjust")
                  .def("true")
-                 .doc("Shift each estimate by the element's fitted slope times (job zone - neighbours' mean job zone)."))
+                 .doc("neighbours: shift each estimate by the element's fitted slope times (job zone - neighbours' mean "
+                      "job zone). kernel_ridge has the job zone in its kernel instead."))
       .param(ParamSpec::number("sd_floor")
                  .def("0.1")
                  .range(0, 10)
@@ -266,6 +354,55 @@ dag::NodeSpec estimate_spec() {
                  .range(0.5, 0.99)
                  .doc("Share of O*NET values the stated interval covers in the leave-one-out validation (the sd is scaled "
                       "per domain x scale to meet it)."))
+      .param(ParamSpec::number("ridge_lambda").def("1.2").range(1e-6, 1000).doc("kernel_ridge: the ridge penalty λ."))
+      .param(ParamSpec::number("ridge_constant")
+                 .def("10")
+                 .range(0, 1000)
+                 .doc("kernel_ridge: the constant kernel (an intercept per element)."))
+      .param(ParamSpec::number("text_kernel_weight").def("1").range(0, 100).doc("kernel_ridge: weight of the TF-IDF cosine."))
+      .param(ParamSpec::number("lsa_kernel_weight")
+                 .def("2")
+                 .range(0, 100)
+                 .doc("kernel_ridge: weight of the LSA cosine on lsa_dims dimensions."))
+      .param(ParamSpec::integer("lsa_dims").def("50").range(1, 500).doc("kernel_ridge: dimensions of the LSA kernel."))
+      .param(ParamSpec::number("lsa_coarse_kernel_weight")
+                 .def("0.5")
+                 .range(0, 100)
+                 .doc("kernel_ridge: weight of the LSA cosine on lsa_coarse_dims dimensions."))
+      .param(
+          ParamSpec::integer("lsa_coarse_dims").def("20").range(1, 500).doc("kernel_ridge: dimensions of the coarse LSA kernel."))
+      .param(ParamSpec::number("lsa_idf_power")
+                 .def("0.7")
+                 .range(0, 3)
+                 .doc("kernel_ridge: the IDF is raised to this power in the matrix the LSA is taken from."))
+      .param(ParamSpec::number("soc_major_kernel_weight")
+                 .def("0.2")
+                 .range(0, 100)
+                 .doc("kernel_ridge: added for the same SOC major group (15)."))
+      .param(ParamSpec::number("soc_minor_kernel_weight")
+                 .def("0.1")
+                 .range(0, 100)
+                 .doc("kernel_ridge: added, on top, for the same minor group (15-1)."))
+      .param(ParamSpec::number("soc_broad_kernel_weight")
+                 .def("0.2")
+                 .range(0, 100)
+                 .doc("kernel_ridge: added, on top, for the same broad occupation (15-125)."))
+      .param(ParamSpec::number("zone_kernel_weight")
+                 .def("0.04")
+                 .range(0, 100)
+                 .doc("kernel_ridge: weight of the job-zone kernel (zone_a - 3)(zone_b - 3)."))
+      .param(ParamSpec::integer("rating_space_k")
+                 .def("10")
+                 .range(1, 200)
+                 .doc("kernel_ridge: rated occupations nearest to the estimate in rating space, averaged into it."))
+      .param(ParamSpec::number("rating_space_tau")
+                 .def("0.1")
+                 .range(1e-6, 100)
+                 .doc("kernel_ridge: their weights exp(-(d² - d²_min) / tau), d² the mean squared difference in column spreads."))
+      .param(ParamSpec::number("rating_space_share")
+                 .def("0.3")
+                 .range(0, 1)
+                 .doc("kernel_ridge: share of the rating-space mean in the final estimate (0: the ridge estimate alone)."))
       .param(ParamSpec::list("tables").def("[Skills, Knowledge]").doc("Rating tables whose values are estimated."))
       .param(weight("title_weight", "3", "the occupation's title"))
       .param(weight("description_weight", "1", "its description"))

@@ -1,6 +1,7 @@
 #pragma once
 // text_estimate: per occupation, the k most similar rated occupations by text, and estimates of
-// every rated element x scale from their O*NET values (estimator.hpp), validated leave-one-out.
+// every rated element x scale (kernel_ridge.hpp, or the neighbours' mean of estimator.hpp),
+// validated leave-one-out.
 #include <memory>
 
 #include "engine/node.hpp"

@@ -24,19 +24,25 @@ TextIndex::TextIndex(const std::vector<Document>& docs, const Tokenizer& tokeniz
   }
   vocabulary_ = ids.size();
 
-  std::vector<std::uint32_t> df(vocabulary_, 0);
+  df_.assign(vocabulary_, 0);
   for (const auto& doc : tf)
-    for (const auto& [t, _] : doc) ++df[t];
+    for (const auto& [t, _] : doc) ++df_[t];
+  tf_ = std::move(tf);
+  sim_ = cosine(1.0);
+}
 
+std::vector<float> TextIndex::cosine(double idf_power) const {
+  std::vector<float> sim(n_ * n_, 0.0f);
   // Weighted, normalized vectors, stored as posting lists: term -> (document, weight).
   std::vector<std::vector<std::pair<std::uint32_t, float>>> postings(vocabulary_);
   const double n = static_cast<double>(n_);
   for (std::size_t d = 0; d < n_; ++d) {
     double norm2 = 0;
     std::vector<std::pair<std::uint32_t, double>> w;
-    w.reserve(tf[d].size());
-    for (const auto& [t, f] : tf[d]) {
-      const double x = std::log1p(f) * std::log(n / df[t]);
+    w.reserve(tf_[d].size());
+    for (const auto& [t, f] : tf_[d]) {
+      const double idf = std::log(n / df_[t]);
+      const double x = std::log1p(f) * (idf_power == 1.0 ? idf : std::pow(idf, idf_power));
       if (x <= 0) continue;
       w.emplace_back(t, x);
       norm2 += x * x;
@@ -49,12 +55,13 @@ TextIndex::TextIndex(const std::vector<Document>& docs, const Tokenizer& tokeniz
   // Dot products: every posting list adds its pairwise products (both halves of the matrix).
   for (const auto& list : postings) {
     for (std::size_t i = 0; i < list.size(); ++i) {
-      float* r = sim_.data() + static_cast<std::size_t>(list[i].first) * n_;
+      float* r = sim.data() + static_cast<std::size_t>(list[i].first) * n_;
       const float wi = list[i].second;
       for (const auto& [d, wj] : list) r[d] += wi * wj;
     }
   }
-  for (auto& s : sim_) s = std::min(1.0f, s);  // rounding can push a self-similarity above 1
+  for (auto& s : sim) s = std::min(1.0f, s);  // rounding can push a self-similarity above 1
+  return sim;
 }
 
 }  // namespace estimate

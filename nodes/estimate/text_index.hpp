@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "nodes/estimate/tokenizer.hpp"
 
@@ -37,14 +38,21 @@ class TextIndex {
   // Cosine similarity of documents a and b, in [0, 1]; 1 on the diagonal for a non-empty one.
   float similarity(std::size_t a, std::size_t b) const { return sim_[a * n_ + b]; }
   const float* row(std::size_t a) const { return sim_.data() + a * n_; }
+  const std::vector<float>& matrix() const { return sim_; }  // n x n, row-major
   // Number of distinct terms of document a (0: nothing to compare it by).
   std::size_t document_terms(std::size_t a) const { return doc_terms_[a]; }
+  // The cosine of every pair (n x n, row-major) with the IDF raised to `idf_power`: 1 gives
+  // similarity(); below 1 flattens the IDF, so that common words count for more (the
+  // kernel-ridge estimator's LSA kernel uses 0.7).
+  std::vector<float> cosine(double idf_power) const;
 
  private:
   std::size_t n_ = 0;
   std::size_t vocabulary_ = 0;
   std::vector<std::uint32_t> doc_terms_;
-  std::vector<float> sim_;  // n x n, row-major
+  std::vector<std::vector<std::pair<std::uint32_t, double>>> tf_;  // per document: (term, weighted frequency)
+  std::vector<std::uint32_t> df_;                                  // per term: documents holding it
+  std::vector<float> sim_;                                         // n x n, row-major
 };
 
 }  // namespace estimate

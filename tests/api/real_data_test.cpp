@@ -143,7 +143,8 @@ TEST_CASE("real 29.2: Legislators and Software Developers have no O*NET skill ra
   CHECK(e["result"]["from_values_estimated"] == true);
   CHECK(e["result"]["to_value_source"] == "onet");
   const std::string note = e["result"]["note"];
-  CHECK(note.find("Software Developers has no O*NET ratings here; its levels are estimated from the 15 most similar") == 0);
+  CHECK(note.find("Software Developers has no O*NET ratings here; its levels are estimated from O*NET's own text, from "
+                  "the rated occupations it resembles most (the 15 most similar: ") == 0);
   // 15-1252.00 has an estimate (LV and IM) for every one of the 35 skills.
   auto p = real_app().cache().snapshot()->find("15-1252.00");
   REQUIRE(p);

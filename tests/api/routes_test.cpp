@@ -633,7 +633,7 @@ TEST_CASE("skill-gap: unrated occupations are answered from text estimates", "[a
   CHECK(res["to_values_estimated"] == true);
   CHECK(res["from_values_estimated"] == false);
   const std::string note = res["note"];
-  CHECK(note.find("Castle Moat Installers has no O*NET ratings here; its levels are estimated from the") == 0);
+  CHECK(note.find("Castle Moat Installers has no O*NET ratings here; its levels are estimated from O*NET's own text") == 0);
   REQUIRE(res["skill_gaps"].size() > 0);
   for (const auto& g : res["skill_gaps"]) {
     CHECK(g["to_value_source"] == "estimate");

