@@ -194,11 +194,8 @@ python3 - "$WORK/onet.db" "$WORK/queries.txt" <<'EOF'
 import random, re, sqlite3, sys, urllib.parse
 db = sqlite3.connect(sys.argv[1])
 titles = [r[0] for r in db.execute("SELECT title FROM occupations")]
-for table in ("alternate_titles", "reported_titles"):
-    try:
-        titles += [r[0] for r in db.execute(f"SELECT title FROM {table}")]
-    except sqlite3.Error:
-        pass
+for table, column in (("alternate_titles", "alternate_title"), ("reported_titles", "reported_title")):
+    titles += [r[0] for r in db.execute(f"SELECT {column} FROM {table}")]  # an error here fails the run
 random.seed(7)
 out = []
 for t in random.sample(titles, min(2000, len(titles))):

@@ -23,6 +23,17 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
   for (const auto& t : titles_) all.push_back(by_code_.at(t.summary.code));
   similarity_ = std::make_shared<const SimilarityView>(std::move(all), texts.get());
   title_index_ = std::make_shared<const TitleIndex>(texts ? texts->tables.get() : nullptr);
+  link_title_index();
+}
+
+void Snapshot::link_title_index() {
+  entry_title_.assign(title_index_->size(), kNoTitle);
+  for (std::uint32_t id = 0; id < entry_title_.size(); ++id) {
+    const std::string& code = title_index_->entry(id).code;
+    auto it = std::lower_bound(titles_.begin(), titles_.end(), code,
+                               [](const TitleEntry& t, const std::string& c) { return t.summary.code < c; });
+    if (it != titles_.end() && it->summary.code == code) entry_title_[id] = static_cast<std::uint32_t>(it - titles_.begin());
+  }
 }
 
 Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations, NoView)
@@ -65,12 +76,19 @@ std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_
 
 namespace {
 
-// `q` occurs in `text` where a word starts (at 0 or after a character other than a letter or digit).
-bool contains_at_word_start(const std::string& text, const std::string& q) {
-  for (auto at = text.find(q); at != std::string::npos; at = text.find(q, at + 1)) {
+// `q` occurs in `text` where a word starts (at 0 or after a character other than a letter or
+// digit); `at` is q's first occurrence in `text`.
+bool contains_at_word_start(const std::string& text, const std::string& q, std::size_t at) {
+  for (; at != std::string::npos; at = text.find(q, at + 1)) {
     if (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]))) return true;
   }
   return false;
+}
+
+// s.starts_with(p), with the first character compared inline: the title scan calls it twice
+// per occupation and query, and most titles differ from the query at once.
+bool begins_with(const std::string& s, const std::string& p) {
+  return p.empty() || (s.size() >= p.size() && s[0] == p[0] && s.compare(0, p.size(), p) == 0);
 }
 
 }  // namespace
@@ -91,29 +109,30 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
     Best& b = best[at];
     if (tier < b.tier || (tier == b.tier && weight > b.weight)) b = {tier, weight, field, text};
   };
+  const bool code_like = !raw.empty() && raw[0] >= '0' && raw[0] <= '9';  // codes start with a digit
   for (std::size_t i = 0; i < titles_.size(); ++i) {
     const TitleEntry& t = titles_[i];
     if (q.empty()) {
       offer(i, 4, 0, TitleField::Title, &t.summary.title);
     } else if (!norm.empty() && t.normalized == norm) {
       offer(i, 0, 0, TitleField::Title, &t.summary.title);
-    } else if ((!norm.empty() && t.normalized.starts_with(norm)) || t.lower_title.starts_with(raw)) {
+    } else if ((!norm.empty() && begins_with(t.normalized, norm)) || begins_with(t.lower_title, raw)) {
       offer(i, 1, 0, TitleField::Title, &t.summary.title);
-    } else if (contains_at_word_start(t.lower_title, raw)) {
-      offer(i, 4, 0, TitleField::Title, &t.summary.title);
-    } else if (t.summary.code.starts_with(raw)) {
-      offer(i, 4, 0, TitleField::Code, &t.summary.code);
-    } else if (!words.empty() && words_prefix_all(words, t.normalized)) {
-      offer(i, 7, 0, TitleField::Title, &t.summary.title);
-    } else if (t.lower_title.find(raw) != std::string::npos) {
-      offer(i, 10, 0, TitleField::Title, &t.summary.title);  // inside a word ("rn" in "Government"): last
+    } else {
+      const auto at = t.lower_title.find(raw);  // searched once, for tiers 4 and 10
+      if (at != std::string::npos && contains_at_word_start(t.lower_title, raw, at)) {
+        offer(i, 4, 0, TitleField::Title, &t.summary.title);
+      } else if (code_like && begins_with(t.summary.code, raw)) {
+        offer(i, 4, 0, TitleField::Code, &t.summary.code);
+      } else if (!words.empty() && words_prefix_all(words, t.normalized)) {
+        offer(i, 7, 0, TitleField::Title, &t.summary.title);
+      } else if (at != std::string::npos) {
+        offer(i, 10, 0, TitleField::Title, &t.summary.title);  // inside a word ("rn" in "Government"): last
+      }
     }
   }
-  title_index_->match(norm, words, [&](const TitleIndex::Entry& e, int tier) {
-    auto it = std::lower_bound(titles_.begin(), titles_.end(), e.code,
-                               [](const TitleEntry& t, const std::string& c) { return t.summary.code < c; });
-    if (it != titles_.end() && it->summary.code == e.code)
-      offer(static_cast<std::size_t>(it - titles_.begin()), tier, e.weight, e.field, &e.text);
+  title_index_->match(norm, words, [&](std::uint32_t id, const TitleIndex::Entry& e, int tier) {
+    if (const auto at = entry_title_[id]; at != kNoTitle) offer(at, tier, e.weight, e.field, &e.text);
   });
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < best.size(); ++i)
@@ -146,6 +165,7 @@ std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   out->loaded_at_ = loaded_at_;
   out->similarity_ = similarity_;
   out->title_index_ = title_index_;
+  out->link_title_index();
   return out;
 }
 

@@ -82,6 +82,11 @@ class Snapshot {
   ExplanationsPtr explanations_;
   std::shared_ptr<const SimilarityView> similarity_;
   std::shared_ptr<const TitleIndex> title_index_;  // never null
+  // Per title_index_ entry, its occupation's position in titles_ (kNoTitle: not in this
+  // snapshot), so that a hit costs no lookup by code.
+  static constexpr std::uint32_t kNoTitle = 0xffffffffu;
+  std::vector<std::uint32_t> entry_title_;
+  void link_title_index();
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

@@ -37,6 +37,7 @@ std::vector<std::string> split_words(std::string_view normalized) {
 
 bool words_prefix_all(const std::vector<std::string>& words, std::string_view normalized) {
   for (const auto& w : words) {
+    if (normalized.find(w) == std::string_view::npos) return false;  // most titles: one memchr-fast search
     bool found = false;
     for (std::size_t at = 0; at < normalized.size() && !found;) {
       auto end = normalized.find(' ', at);
@@ -106,19 +107,11 @@ TitleIndex::TitleIndex(const onet::TableBatch* tables) {
   for (const auto& w : vocabulary_) postings_.push_back(std::move(words[w]));
 }
 
-std::vector<std::uint32_t> TitleIndex::with_word_prefix(const std::string& w) const {
-  auto first = std::lower_bound(vocabulary_.begin(), vocabulary_.end(), w);
-  auto last = first;
-  while (last != vocabulary_.end() && last->starts_with(w)) ++last;
-  if (last - first == 1) return postings_[static_cast<std::size_t>(first - vocabulary_.begin())];
-  std::vector<std::uint32_t> out;
-  for (auto it = first; it != last; ++it) {
-    const auto& p = postings_[static_cast<std::size_t>(it - vocabulary_.begin())];
-    out.insert(out.end(), p.begin(), p.end());
+void TitleIndex::mark_word_prefix(const std::string& w, std::vector<std::uint64_t>& bits) const {
+  for (auto it = std::lower_bound(vocabulary_.begin(), vocabulary_.end(), w); it != vocabulary_.end() && it->starts_with(w);
+       ++it) {
+    for (auto id : postings_[static_cast<std::size_t>(it - vocabulary_.begin())]) bits[id / 64] |= std::uint64_t{1} << (id % 64);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 }  // namespace gap

@@ -17,6 +17,7 @@
 // An empty query lists every occupation by title. A query that normalizes to nothing ("%_%")
 // matches only by substring and code, as before.
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <iterator>
 #include <memory>
@@ -49,16 +50,21 @@ class TitleIndex {
   // From the load's alternate_titles and reported_titles rows (nullptr: an empty index).
   explicit TitleIndex(const onet::TableBatch* tables);
 
-  // Calls `hit(entry, tier)` for every entry matching the normalized query `q` at tiers 2, 3,
-  // 5, 6, 8 and 9 (see above); `words` are q's words. An entry may be offered at two tiers
-  // (exact or prefix, then words); the caller keeps the best.
+  // Calls `hit(id, entry, tier)` for every entry matching the normalized query `q` at tiers 2,
+  // 3, 5, 6, 8 and 9 (see above); `words` are q's words. An entry may be offered at two tiers
+  // (exact or prefix, then words); the caller keeps the best. Word matches come in ascending id
+  // order (the order of the load's rows).
   template <class Hit>
   void match(const std::string& q, const std::vector<std::string>& words, Hit&& hit) const;
 
   std::size_t size() const { return entries_.size(); }
+  const Entry& entry(std::uint32_t id) const { return entries_[id]; }
 
  private:
-  std::vector<std::uint32_t> with_word_prefix(const std::string& w) const;  // sorted entry ids
+  // Sets the bit of every entry with a word starting with `w` (bits: one per entry). A bit set
+  // per posting instead of merging and sorting the postings of every word with that prefix:
+  // "mana" reaches thousands of entries through "manager", "management", "manual", ...
+  void mark_word_prefix(const std::string& w, std::vector<std::uint64_t>& bits) const;
 
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> by_text_;                // entry ids sorted by normalized text
@@ -81,19 +87,23 @@ void TitleIndex::match(const std::string& q, const std::vector<std::string>& wor
     const Entry& e = entries_[*it];
     const bool exact = e.normalized.size() == q.size();
     const bool rep = e.field == TitleField::ReportedTitle;
-    hit(e, exact ? (rep ? 3 : 2) : (rep ? 6 : 5));
+    hit(*it, e, exact ? (rep ? 3 : 2) : (rep ? 6 : 5));
   }
   if (words.empty()) return;
-  std::vector<std::uint32_t> ids = with_word_prefix(words[0]);
-  for (std::size_t i = 1; i < words.size() && !ids.empty(); ++i) {
-    auto next = with_word_prefix(words[i]);
-    std::vector<std::uint32_t> both;
-    std::set_intersection(ids.begin(), ids.end(), next.begin(), next.end(), std::back_inserter(both));
-    ids = std::move(both);
+  const std::size_t blocks = (entries_.size() + 63) / 64;
+  std::vector<std::uint64_t> all(blocks, 0), one;
+  mark_word_prefix(words[0], all);
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    one.assign(blocks, 0);
+    mark_word_prefix(words[i], one);
+    for (std::size_t k = 0; k < blocks; ++k) all[k] &= one[k];
   }
-  for (auto id : ids) {
-    const Entry& e = entries_[id];
-    hit(e, e.field == TitleField::ReportedTitle ? 9 : 8);
+  for (std::size_t k = 0; k < blocks; ++k) {
+    for (std::uint64_t b = all[k]; b; b &= b - 1) {
+      const auto id = static_cast<std::uint32_t>(k * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      const Entry& e = entries_[id];
+      hit(id, e, e.field == TitleField::ReportedTitle ? 9 : 8);
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 // 29.2 files are not present.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -251,6 +253,78 @@ TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
     b->to = snap->find(q.substr(19, 10));
     b->result = gap::compute_gap(*b->from, *b->to, {});
     return api::skill_gap_success(*b).body.size();
+  });
+}
+
+// Hidden (not run by ctest): the in-process cost of /occupations?q= for what bench/api sends
+// (real titles, alternate and reported titles, their first two words, a word's first 4 letters).
+//   build/tests/api/test_api_real "[.bench]"
+TEST_CASE("real 29.2: in-process cost of /occupations?q=", "[.bench]") {
+  if (testing_support::onet_data_dir().empty()) return;
+  auto snap = real_app().cache().snapshot();
+  std::vector<std::string> titles;
+  {
+    auto url = sqldb::DatabaseUrl::parse(real_db_url());
+    auto s = sqldb::open_session(url);
+    for (const char* query : {"SELECT title FROM occupations", "SELECT alternate_title FROM alternate_titles",
+                              "SELECT reported_title FROM reported_titles"}) {
+      soci::rowset<std::string> rows = (s->prepare << query);
+      for (const auto& t : rows) titles.push_back(t);
+    }
+  }
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<std::size_t> pick(0, titles.size() - 1);
+  std::uniform_real_distribution<double> kind(0, 1);
+  std::vector<std::string> queries;
+  for (int i = 0; i < 20000; ++i) {
+    const auto& t = titles[pick(rng)];
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : t + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        w += c;
+      } else if (!w.empty()) {
+        words.push_back(w);
+        w.clear();
+      }
+    }
+    const double k = kind(rng);
+    std::string q = k < 0.4         ? t
+                    : k < 0.7       ? (words.size() > 1 ? words[0] + " " + words[1] : t)
+                    : words.empty() ? t
+                                    : words[0].substr(0, 4);
+    queries.push_back(q.substr(0, 100));
+  }
+  auto time = [&](const char* what, auto&& fn) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::size_t bytes = 0;
+    for (const auto& q : queries) bytes += fn(q);
+    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / queries.size();
+    WARN(what << ": " << us << " us/request, " << bytes / queries.size() << " bytes/hits");
+  };
+  // SEARCH_DUMP=file writes every answer (a before/after comparison when the search changes).
+  if (const char* dump = std::getenv("SEARCH_DUMP")) {
+    std::ofstream out(dump);
+    for (const auto& q : queries) {
+      out << q << "\t";
+      for (const auto& h : snap->find_titles(q, 12))
+        out << h.occupation.code << "|" << gap::to_string(h.field) << "|" << h.matched << "\t";
+      out << "\n";
+    }
+  }
+  time("find_titles only", [&](const std::string& q) { return snap->find_titles(q, 12).size(); });
+  time("handle()", [&](const std::string& q) {
+    std::string enc;
+    for (unsigned char c : q) {
+      if (std::isalnum(c)) {
+        enc += static_cast<char>(c);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        enc += buf;
+      }
+    }
+    return real_app().handle({"GET", "/occupations", "limit=12&q=" + enc}).body.size();
   });
 }
 
