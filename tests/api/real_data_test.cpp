@@ -221,6 +221,21 @@ TEST_CASE("real 29.2: source=estimate on rated occupations returns their stored 
   }
 }
 
+namespace {
+
+// The hidden benches' timer: runs `fn` over every query and prints microseconds per query and
+// the mean of what `fn` returns (`unit`).
+template <class Fn>
+void time_per_query(const char* what, const std::vector<std::string>& queries, Fn&& fn, const char* unit) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t sum = 0;
+  for (const auto& q : queries) sum += fn(q);
+  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / queries.size();
+  WARN(what << ": " << us << " us/request, " << sum / queries.size() << " " << unit);
+}
+
+}  // namespace
+
 // Hidden (not run by ctest): where the time of one /skill-gap goes, without HTTP.
 //   build/tests/api/test_api_real "[.bench]"
 TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
@@ -233,13 +248,7 @@ TEST_CASE("real 29.2: in-process cost of /skill-gap", "[.bench]") {
   std::uniform_int_distribution<std::size_t> pick(0, rated.size() - 1);
   std::vector<std::string> queries;
   for (int i = 0; i < 20000; ++i) queries.push_back("from=" + rated[pick(rng)] + "&to=" + rated[pick(rng)]);
-  auto time = [&](const char* what, auto&& fn) {
-    const auto t0 = std::chrono::steady_clock::now();
-    std::size_t bytes = 0;
-    for (const auto& q : queries) bytes += fn(q);
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / queries.size();
-    WARN(what << ": " << us << " us/request, " << bytes / queries.size() << " bytes");
-  };
+  auto time = [&](const char* what, auto&& fn) { time_per_query(what, queries, fn, "bytes"); };
   time("handle()", [&](const std::string& q) { return real_app().handle({"GET", "/skill-gap", q}).body.size(); });
   time("compute_gap only", [&](const std::string& q) {
     auto f = snap->find(q.substr(5, 10));
@@ -295,13 +304,7 @@ TEST_CASE("real 29.2: in-process cost of /occupations?q=", "[.bench]") {
                                     : words[0].substr(0, 4);
     queries.push_back(q.substr(0, 100));
   }
-  auto time = [&](const char* what, auto&& fn) {
-    const auto t0 = std::chrono::steady_clock::now();
-    std::size_t bytes = 0;
-    for (const auto& q : queries) bytes += fn(q);
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / queries.size();
-    WARN(what << ": " << us << " us/request, " << bytes / queries.size() << " bytes/hits");
-  };
+  auto time = [&](const char* what, auto&& fn) { time_per_query(what, queries, fn, "bytes/hits"); };
   // SEARCH_DUMP=file writes every answer (a before/after comparison when the search changes).
   if (const char* dump = std::getenv("SEARCH_DUMP")) {
     std::ofstream out(dump);
