@@ -120,12 +120,8 @@ std::vector<double> kernel_ridge_estimates(const KernelInputs& in, const RatingM
     return Zd;
   };
   const Mat Z1 = lsa_block(o.lsa_dims), Z2 = lsa_block(o.lsa_coarse_dims);
-  Mat Z1r(r, Z1.cols()), Z2r(r, Z2.cols());
-  for (Eigen::Index i = 0; i < r; ++i) {
-    Z1r.row(i) = Z1.row(rated[i]);
-    Z2r.row(i) = Z2.row(rated[i]);
-  }
-  Mat K = o.lsa_weight * (Z1 * Z1r.transpose()) + o.lsa_coarse_weight * (Z2 * Z2r.transpose());
+  Mat K =
+      o.lsa_weight * (Z1 * Z1(rated, Eigen::all).transpose()) + o.lsa_coarse_weight * (Z2 * Z2(rated, Eigen::all).transpose());
   const auto major = soc_groups(in.codes, 2), minor = soc_groups(in.codes, 4), broad = soc_groups(in.codes, 6);
   for (Eigen::Index i = 0; i < nn; ++i) {
     const auto a = static_cast<std::size_t>(i);
@@ -146,8 +142,7 @@ std::vector<double> kernel_ridge_estimates(const KernelInputs& in, const RatingM
   }
 
   // The fit: A = K_RR + λI = L Lᵀ; α = A⁻¹ Y; diag(A⁻¹) = the squared column norms of L⁻¹.
-  Mat A(r, r);
-  for (Eigen::Index i = 0; i < r; ++i) A.row(i) = K.row(rated[i]);
+  Mat A = K(rated, Eigen::all);
   A.diagonal().array() += o.lambda;
   Eigen::LLT<Mat> llt(A);
   if (llt.info() != Eigen::Success) throw std::runtime_error("kernel ridge: the kernel matrix is not positive definite");
