@@ -10,6 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "api/access_log.hpp"
 #include "api/app.hpp"
 #include "api/http_server.hpp"
 #include "common/defaults.hpp"
@@ -111,7 +112,9 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     // The process owns oneTBB's parallelism, once, sized for the request subgraph.
     dag::Parallelism parallelism(api::App::engine_threads(cfg));
-    api::App app(cfg, logger);
+    // The per-request lines go through a buffer of their own (api/access_log.hpp).
+    api::AccessLog access_log("skillgap-api", logger->level());
+    api::App app(cfg, access_log.logger());
     app.start();
     api::HttpServer server(
         server_opts, [&app](const api::Request& req, api::HttpServer::Responder respond) { app.serve(req, std::move(respond)); });

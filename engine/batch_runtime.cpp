@@ -54,7 +54,7 @@ class BatchRuntime::Emitter final : public dag::Emitter {
     st.sent[port].fetch_add(1);
     st.batches_out.fetch_add(1, std::memory_order_relaxed);
     st.rows_out.fetch_add(batch->rows(), std::memory_order_relaxed);
-    slot.out->try_put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), 0, 0,
+    slot.put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), 0, 0,
                                std::move(credit), nullptr});
   }
   std::uint64_t key() const override { return 0; }
@@ -187,7 +187,7 @@ void BatchRuntime::finish_node(std::size_t i) {
   st.status = NodeStatus::Ok;
   if (on_node_done_) on_node_done_(snapshot()[i]);  // before the end-of-stream, so reports come in data-flow order
   for (std::size_t port = 0; port < slot.def->spec->outputs.size(); ++port) {
-    slot.out->try_put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(),
+    slot.put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(),
                                nullptr, nullptr});
   }
 }

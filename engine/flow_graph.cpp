@@ -48,7 +48,7 @@ FlowGraph::~FlowGraph() {
     for (auto& n : slots_) {
       n->src.reset();
       n->fn.reset();
-      n->out.reset();
+      n->successors.clear();
     }
     graph_.reset();
   });
@@ -65,7 +65,6 @@ void FlowGraph::build(std::size_t threads, const Wiring& w, bool keep_alive) {
     drain_ = std::make_unique<flow::function_node<int>>(*graph_, flow::unlimited, [](int) {});
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       NodeSlot& s = *slots_[i];
-      s.out = std::make_unique<flow::broadcast_node<Envelope>>(*graph_);
       if (s.def->spec->is_source()) {
         if (w.produce) {
           s.src = std::make_unique<flow::input_node<int>>(*graph_, [produce = w.produce, i](tbb::flow_control& fc) -> int {
@@ -105,7 +104,7 @@ void FlowGraph::build(std::size_t threads, const Wiring& w, bool keep_alive) {
       std::vector<std::size_t> ups;
       for (const auto& b : slots_[i]->def->inputs)
         if (std::find(ups.begin(), ups.end(), b.from) == ups.end()) ups.push_back(b.from);
-      for (auto u : ups) flow::make_edge(*slots_[u]->out, *target);
+      for (auto u : ups) slots_[u]->successors.push_back(target);
     }
     if (keep_alive_) graph_->reserve_wait();
   });

@@ -4,8 +4,15 @@
 // share. The runtimes decide what a message does when it arrives (deliver) and how a source
 // takes a step (produce); the builder only makes the graph.
 //
-// Shape: every pipeline node becomes a function_node (its inputs) feeding a broadcast_node
-// (its outputs); sources are driven by an input_node that calls produce() step by step.
+// Shape: every pipeline node becomes a function_node (its inputs); its outputs go to the
+// function_nodes downstream through a fixed list of successors (NodeSlot::put); sources are
+// driven by an input_node that calls produce() step by step.
+//
+// Why not a broadcast_node per node: oneTBB 2021's broadcast_cache::try_put_task holds the
+// node's successor lock as a writer while it calls each successor, and a lightweight successor
+// runs its body right there. On the request path every node is inline, so the entry node's lock
+// was held for a whole request, reply included: two HTTP threads took turns (the other spun in
+// sched_yield). The edges of a built graph never change, so the list needs no lock.
 // Messages are Envelopes: a batch tagged with its producer, output port and correlation key.
 #include <cstdint>
 #include <functional>
@@ -41,12 +48,21 @@ struct NodeSlot {
   const ResolvedNode* def = nullptr;
   std::unique_ptr<Node> node;
   std::map<StreamKey, std::vector<InputRef>> bindings;  // where each upstream stream arrives here
-  std::unique_ptr<tbb::flow::broadcast_node<Envelope>> out;
+  // Downstream receivers (function_nodes or admission stages), one per downstream node; fixed
+  // once build() returns.
+  std::vector<tbb::flow::receiver<Envelope>*> successors;
   // A function_node, queueing or lightweight (two types): owned as a graph_node, fed through
   // its receiver side.
   std::unique_ptr<tbb::flow::graph_node> fn;
   tbb::flow::receiver<Envelope>* in = nullptr;
   std::unique_ptr<tbb::flow::input_node<int>> src;
+
+  // Sends one of this node's outputs to every downstream node (receiver::try_put: an inline
+  // body runs here, a task body is spawned into the graph's arena). Queueing function_nodes
+  // never reject a message.
+  void put(const Envelope& e) const {
+    for (auto* r : successors) r->try_put(e);
+  }
 
   // The inputs an envelope arrives on; null when it is another output of a shared upstream.
   const std::vector<InputRef>* refs_for(const Envelope& e) const {

@@ -115,6 +115,26 @@ class WhereNode final : public dag::Node {
   }
 };
 
+// Waits (up to 5 s) until `count` deliveries are inside it at once, then answers 1; 0 if they
+// never were. Declared quick although it waits: it is the instrument of the test that two
+// requests run the inline path at the same time.
+class RendezvousNode final : public dag::Node {
+ public:
+  RendezvousNode(std::shared_ptr<Recorder> rec, int count) : rec_(std::move(rec)), count_(count) {}
+  void consume(const dag::InputRef&, const dag::BatchPtr&, dag::Emitter& out) override {
+    std::unique_lock lock(rec_->mu);
+    ++rec_->inside;
+    rec_->inside_changed.notify_all();
+    const bool met = rec_->inside_changed.wait_for(lock, std::chrono::seconds(5), [&] { return rec_->inside >= count_; });
+    lock.unlock();
+    out.emit(std::make_shared<NumBatch>(nullptr, std::vector<long>{met ? 1 : 0}));
+  }
+
+ private:
+  std::shared_ptr<Recorder> rec_;
+  int count_;
+};
+
 }  // namespace
 
 long thread_number() { return static_cast<long>(std::hash<std::thread::id>{}(std::this_thread::get_id())); }
@@ -161,6 +181,15 @@ void register_test_nodes(dag::Registry& r) {
         [](const dag::NodeContext&) { return std::make_unique<WhereNode>(); });
   r.add(NodeSpec("t_where_task").describe("answers with its thread").input("in", "any").output("out", "num"),
         [](const dag::NodeContext&) { return std::make_unique<WhereNode>(); });
+  r.add(NodeSpec("t_rendezvous")
+            .describe("answers 1 once `count` deliveries are inside it at once (quick)")
+            .runs_quick()
+            .input("in", "any")
+            .output("out", "num")
+            .param(ParamSpec::integer("count").def("2").range(1, 64).doc("deliveries to wait for")),
+        [](const dag::NodeContext& c) {
+          return std::make_unique<RendezvousNode>(recorder(c), static_cast<int>(c.params.integer("count")));
+        });
   r.add(NodeSpec("t_split").describe("two outputs").input("in", "num").output("even", "num").output("odd", "num"),
         [](const dag::NodeContext&) { return std::make_unique<dag::Node>(); });
 }

@@ -3,6 +3,7 @@
 // throw, and a sink that records what it saw and whether it committed.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,6 +32,9 @@ struct Recorder {
     return static_cast<std::size_t>(-1);
   }
   bool has(const std::string& e) { return index_of(e) != static_cast<std::size_t>(-1); }
+  // t_rendezvous: how many deliveries are inside it now.
+  std::condition_variable inside_changed;
+  int inside = 0;
 };
 
 class NumBatch final : public dag::Batch {

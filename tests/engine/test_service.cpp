@@ -97,6 +97,37 @@ nodes:
   CHECK(where("t_where_task") != enginetest::thread_number());
 }
 
+// Regression: the request path ran one request at a time. oneTBB's broadcast_node holds its
+// successor lock while an inline successor runs, so the entry node's lock was held for a whole
+// request and a second HTTP thread waited (engine/flow_graph.hpp). Two requests must be able to
+// be inside the same quick node at once.
+TEST_CASE("two requests run through the inline nodes at the same time", "[service]") {
+  auto reg = enginetest::test_registry();
+  auto p = resolve_pipeline(parse_pipeline_doc(R"(name: both
+nodes:
+  - {id: request, type: request}
+  - {id: meet, type: t_rendezvous, inputs: [request], params: {count: 2}, concurrency: unlimited}
+  - {id: respond, type: respond, inputs: [meet], concurrency: unlimited}
+)",
+                                               "both.yaml"),
+                            reg);
+  auto rec = std::make_shared<Recorder>();
+  Resources res;
+  res.put("rec", rec);
+  Service svc(p, reg, res);
+  auto call = [&] {
+    return batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(20)))
+        ->values.at(0);
+  };
+  long a = -1, b = -1;
+  std::thread t1([&] { a = call(); });
+  std::thread t2([&] { b = call(); });
+  t1.join();
+  t2.join();
+  CHECK(a == 1);  // 0: the two requests were never inside `meet` together
+  CHECK(b == 1);
+}
+
 TEST_CASE("a service pipeline needs request and respond nodes", "[service]") {
   auto reg = enginetest::test_registry();
   auto p = resolve_pipeline(
