@@ -30,6 +30,22 @@ struct FakeOnetV2::Impl {
   int page_limit = 1000;
   std::chrono::milliseconds delay{0};
   std::condition_variable delay_changed;  // a held answer is released as soon as the delay drops to 0
+  // Handlers still running: the destructor waits for them. A held answer's client has usually
+  // given up, so cpprest already erased its connection and close() does not wait for it; the
+  // released handler then ran on into a destroyed Impl (a SIGSEGV seen once under ctest -j2).
+  int active = 0;
+  std::condition_variable idle;
+  struct Active {
+    Impl& impl;
+    explicit Active(Impl& i) : impl(i) {
+      std::lock_guard lock(impl.mu);
+      ++impl.active;
+    }
+    ~Active() {
+      std::lock_guard lock(impl.mu);
+      if (--impl.active == 0) impl.idle.notify_all();
+    }
+  };
   std::string next_base;
 
   // Every answer closes its connection: cpprest then closes it itself after the write instead of
@@ -47,6 +63,7 @@ struct FakeOnetV2::Impl {
   }
 
   void handle(http::http_request req) {
+    Active busy(*this);
     const std::string path = req.request_uri().path();
     const auto query = web::uri::split_query(req.request_uri().query());
     std::string key;
@@ -139,6 +156,10 @@ FakeOnetV2::FakeOnetV2(std::string api_key) : impl_(std::make_unique<Impl>()) {
 
 FakeOnetV2::~FakeOnetV2() {
   delay(std::chrono::milliseconds(0));  // answers still held are let go before the listener closes
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->idle.wait(lock, [&] { return impl_->active == 0; });
+  }
   try {
     impl_->listener->close().wait();
     common::drain_cpprest_pool();
