@@ -35,7 +35,7 @@ class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
   }
 
  private:
-  static constexpr std::size_t kCapacity = 64 * 1024;
+  static constexpr std::size_t kCapacity = std::size_t{64} * 1024;
   int fd_;
   spdlog::memory_buf_t buf_;
 };

@@ -54,8 +54,8 @@ class BatchRuntime::Emitter final : public dag::Emitter {
     st.sent[port].fetch_add(1);
     st.batches_out.fetch_add(1, std::memory_order_relaxed);
     st.rows_out.fetch_add(batch->rows(), std::memory_order_relaxed);
-    slot.put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), 0, 0,
-                               std::move(credit), nullptr});
+    slot.put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), 0, 0, std::move(credit),
+                      nullptr});
   }
   std::uint64_t key() const override { return 0; }
   bool cancelled() const override { return rt_.failed_.load(); }
@@ -187,8 +187,8 @@ void BatchRuntime::finish_node(std::size_t i) {
   st.status = NodeStatus::Ok;
   if (on_node_done_) on_node_done_(snapshot()[i]);  // before the end-of-stream, so reports come in data-flow order
   for (std::size_t port = 0; port < slot.def->spec->outputs.size(); ++port) {
-    slot.put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(),
-                               nullptr, nullptr});
+    slot.put(Envelope{nullptr, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(port), 0, st.sent[port].load(), nullptr,
+                      nullptr});
   }
 }
 

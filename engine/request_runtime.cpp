@@ -55,8 +55,8 @@ class RequestRuntime::Emitter final : public dag::Emitter {
       throw std::logic_error("emit on port " + std::to_string(port) + ": type has " +
                              std::to_string(slot.def->spec->outputs.size()) + " output(s)");
     if (!batch) throw std::logic_error("emit of a null batch");
-    slot.put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), in_.key, 0,
-                               nullptr, in_.request});
+    slot.put(Envelope{std::move(batch), static_cast<std::uint32_t>(i_), static_cast<std::uint32_t>(port), in_.key, 0, nullptr,
+                      in_.request});
   }
   std::uint64_t key() const override { return in_.key; }
   bool cancelled() const override { return in_.request && in_.request->over.load(); }
@@ -210,8 +210,7 @@ std::weak_ptr<RequestState> RequestRuntime::inject(BatchPtr batch, std::uint64_t
   // Put in from the caller's thread: quick nodes run right here (no hand-off, and requests
   // never queue behind each other); a task node's work goes to this runtime's arena, which
   // the graph was built in, whatever arena the caller is in.
-  graph_->at(entry_).put(
-      Envelope{std::move(batch), static_cast<std::uint32_t>(entry_), 0, key, 0, nullptr, std::move(state)});
+  graph_->at(entry_).put(Envelope{std::move(batch), static_cast<std::uint32_t>(entry_), 0, key, 0, nullptr, std::move(state)});
   return handle;
 }
 
