@@ -20,15 +20,26 @@ nodes:
   - {id: pair, type: join, inputs: [left, right]}
   - {id: respond, type: respond, inputs: [pair]}
 )";
-}
+
+// A service over a pipeline given as YAML text, with a Recorder lent as "rec". Members in
+// this order: the Service keeps references to the registry, the pipeline and the resources.
+struct ServiceUnderTest {
+  Registry reg = enginetest::test_registry();
+  ResolvedPipeline p;
+  std::shared_ptr<Recorder> rec = std::make_shared<Recorder>();
+  Resources res;
+  std::unique_ptr<Service> svc;
+  ServiceUnderTest(const std::string& yaml, const std::string& file) : p(resolve_pipeline(parse_pipeline_doc(yaml, file), reg)) {
+    res.put("rec", rec);
+    svc = std::make_unique<Service>(p, reg, res);
+  }
+};
+}  // namespace
 
 TEST_CASE("service answers concurrent requests, each with its own result", "[service]") {
-  auto reg = enginetest::test_registry();
-  auto p = resolve_pipeline(parse_pipeline_doc(kService, "svc.yaml"), reg);
-  auto rec = std::make_shared<Recorder>();
-  Resources res;
-  res.put("rec", rec);
-  Service svc(p, reg, res);
+  ServiceUnderTest t(kService, "svc.yaml");
+  Service& svc = *t.svc;
+  const auto& rec = t.rec;
 
   constexpr int kRequests = 200;
   std::vector<std::future<BatchPtr>> futures;
@@ -54,19 +65,14 @@ TEST_CASE("service answers concurrent requests, each with its own result", "[ser
 }
 
 TEST_CASE("service call times out and forgets the request", "[service]") {
-  auto reg = enginetest::test_registry();
-  auto p = resolve_pipeline(parse_pipeline_doc(R"(name: slow
+  ServiceUnderTest t(R"(name: slow
 nodes:
   - {id: request, type: request}
   - {id: m, type: t_map, inputs: [request], params: {sleep_ms: 300}}
   - {id: respond, type: respond, inputs: [m]}
 )",
-                                               "slow.yaml"),
-                            reg);
-  auto rec = std::make_shared<Recorder>();
-  Resources res;
-  res.put("rec", rec);
-  Service svc(p, reg, res);
+                     "slow.yaml");
+  Service& svc = *t.svc;
   CHECK_THROWS_WITH(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::milliseconds(20)),
                     "request timed out after 20 ms");
   // Typed: a host tells a deadline apart from the nodes' own errors without reading the clock.
@@ -102,19 +108,14 @@ nodes:
 // request and a second HTTP thread waited (engine/flow_graph.hpp). Two requests must be able to
 // be inside the same quick node at once.
 TEST_CASE("two requests run through the inline nodes at the same time", "[service]") {
-  auto reg = enginetest::test_registry();
-  auto p = resolve_pipeline(parse_pipeline_doc(R"(name: both
+  ServiceUnderTest t(R"(name: both
 nodes:
   - {id: request, type: request}
   - {id: meet, type: t_rendezvous, inputs: [request], params: {count: 2}, concurrency: unlimited}
   - {id: respond, type: respond, inputs: [meet], concurrency: unlimited}
 )",
-                                               "both.yaml"),
-                            reg);
-  auto rec = std::make_shared<Recorder>();
-  Resources res;
-  res.put("rec", rec);
-  Service svc(p, reg, res);
+                     "both.yaml");
+  Service& svc = *t.svc;
   auto call = [&] {
     return batch_cast<NumBatch>(svc.call(std::make_shared<NumBatch>(nullptr, std::vector<long>{1}), std::chrono::seconds(20)))
         ->values.at(0);
