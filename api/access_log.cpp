@@ -2,64 +2,108 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include <spdlog/sinks/base_sink.h>
 
 namespace api {
 
-namespace {
-
-// Formats into a buffer under base_sink's mutex; write(2) only when the buffer is full or on
-// flush(). A failed write drops the buffered lines (a log must never stop the server).
+// Request threads format into `buf_` under base_sink's mutex; only the writer thread calls
+// write(2), on a buffer it swapped out, outside that mutex.
 class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit BufferedFdSink(int fd) : fd_(fd) {}
+  BufferedFdSink(int fd, std::chrono::milliseconds interval) : fd_(fd) {
+    writer_ = std::thread([this, interval] { run(interval); });
+  }
+  ~BufferedFdSink() override { stop(); }
+
+  // Writes what is gathered, then ends the writer. Idempotent.
+  void stop() {
+    {
+      std::lock_guard lock(wake_mu_);
+      if (stop_) return;
+      stop_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+  }
+  std::uint64_t dropped() const { return dropped_.load(); }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    formatter_->format(msg, buf_);
-    if (buf_.size() >= kCapacity) flush_();
-  }
-  void flush_() override {
-    const char* p = buf_.data();
-    std::size_t left = buf_.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd_, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      p += n;
-      left -= static_cast<std::size_t>(n);
+    if (buf_.size() >= kLimit) {  // the writer is stuck on the descriptor: drop, never wait
+      dropped_.fetch_add(1);
+      return;
     }
-    buf_.clear();
+    formatter_->format(msg, buf_);
+    if (buf_.size() >= kCapacity) request_write();
   }
+  void flush_() override { request_write(); }  // flush_on(warn), and AccessLog's end
 
  private:
   static constexpr std::size_t kCapacity = std::size_t{64} * 1024;
+  static constexpr std::size_t kLimit = std::size_t{1024} * 1024;
+
+  void request_write() {
+    {
+      std::lock_guard lock(wake_mu_);
+      due_ = true;
+    }
+    wake_.notify_one();
+  }
+
+  void run(std::chrono::milliseconds interval) {
+    for (bool last = false; !last;) {
+      {
+        std::unique_lock lock(wake_mu_);
+        wake_.wait_for(lock, interval, [this] { return due_ || stop_; });
+        due_ = false;
+        last = stop_;
+      }
+      write_out();
+    }
+  }
+
+  void write_out() {
+    spdlog::memory_buf_t out;
+    {
+      std::lock_guard lock(mutex_);
+      std::swap(out, buf_);
+    }
+    const char* p = out.data();
+    std::size_t left = out.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd_, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // a log must never stop the server: these lines are lost
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+  }
+
   int fd_;
   spdlog::memory_buf_t buf_;
+  std::atomic<std::uint64_t> dropped_{0};
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+  bool due_ = false;
+  bool stop_ = false;
+  std::thread writer_;  // last: started once everything it uses exists
 };
 
-}  // namespace
-
 AccessLog::AccessLog(std::string name, spdlog::level::level_enum level, int fd, std::chrono::milliseconds flush_interval)
-    : logger_(std::make_shared<spdlog::logger>(std::move(name), std::make_shared<BufferedFdSink>(fd))) {
+    : sink_(std::make_shared<BufferedFdSink>(fd, flush_interval)),
+      logger_(std::make_shared<spdlog::logger>(std::move(name), sink_)) {
   logger_->set_level(level);
   logger_->flush_on(spdlog::level::warn);
-  flusher_ = std::thread([this, flush_interval] {
-    std::unique_lock lock(mu_);
-    while (!wake_.wait_for(lock, flush_interval, [this] { return stop_; })) logger_->flush();
-  });
 }
 
-AccessLog::~AccessLog() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  flusher_.join();
-  logger_->flush();
-}
+AccessLog::~AccessLog() { sink_->stop(); }
+
+std::uint64_t AccessLog::dropped() const { return sink_->dropped(); }
 
 }  // namespace api

@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
-  // Asynchronous logging: the per-request line must not make a request wait for the terminal.
+  // Asynchronous logging: a warning a request logs must not make it wait for the terminal (the
+  // per-request lines have a buffer and writer of their own: api/access_log.hpp).
   spdlog::init_thread_pool(16384, 1);
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto logger = std::make_shared<spdlog::async_logger>("skillgap-api", sink, spdlog::thread_pool(),
