@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 namespace api {
 
@@ -102,7 +103,11 @@ AccessLog::AccessLog(std::string name, spdlog::level::level_enum level, int fd, 
   logger_->flush_on(spdlog::level::warn);
 }
 
-AccessLog::~AccessLog() { sink_->stop(); }
+AccessLog::~AccessLog() {
+  sink_->stop();
+  // Said once, on the process's other logger: the lost lines are not silent.
+  if (const auto n = sink_->dropped()) spdlog::warn("access log: {} line(s) dropped while the descriptor took nothing", n);
+}
 
 std::uint64_t AccessLog::dropped() const { return sink_->dropped(); }
 
