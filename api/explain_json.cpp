@@ -42,8 +42,7 @@ void write_job_zone(common::JsonText& o, const gap::JobZone* z) {
     o.raw(z->json);
 }
 
-void write_education(common::JsonText& o, const gap::Explanations& e, const std::string& code) {
-  const auto* occ = e.occupation(code);
+void write_education(common::JsonText& o, const gap::OccupationExplanation* occ) {
   if (!occ)
     o.null();
   else
@@ -85,8 +84,7 @@ void append_result_explanation(common::JsonText& o, const gap::GapResultBatch& r
   const auto& e = explanations_of(r);
   const auto* from = e.occupation(r.from->code);
   const auto* to = e.occupation(r.to->code);
-  static const std::vector<gap::TechnologyCommodity> none;
-  const auto gaps = gap::technology_gaps(from ? from->technology : none, to ? to->technology : none);
+  const auto gaps = gap::technology_gaps(from, to);
   o.lit(",\"technology_gap_count\":");
   o.integer(static_cast<long long>(gaps.size()));
   o.lit(",\"technology_gaps\":[");
@@ -95,7 +93,7 @@ void append_result_explanation(common::JsonText& o, const gap::GapResultBatch& r
     o.raw(gaps[i]->json);
   }
   o.lit("],\"job_zone\":{\"from\":");
-  const auto zones = gap::job_zone_step(e, r.from->code, r.to->code);
+  const auto zones = gap::job_zone_step(e, from, to);
   write_job_zone(o, zones.from);
   o.lit(",\"to\":");
   write_job_zone(o, zones.to);
@@ -108,9 +106,9 @@ void append_result_explanation(common::JsonText& o, const gap::GapResultBatch& r
     o.lit("null,\"step_label\":null");
   }
   o.lit("},\"education\":{\"from\":");
-  write_education(o, e, r.from->code);
+  write_education(o, from);
   o.lit(",\"to\":");
-  write_education(o, e, r.to->code);
+  write_education(o, to);
   o.ch('}');
 }
 

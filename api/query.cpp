@@ -81,18 +81,19 @@ ParsedQuery parse_query(std::string_view raw, const QueryLimits& limits) {
     if (name->size() > limits.max_name_bytes) {
       return QueryProblem{"parameter_too_long", "", "Error: A query parameter name is too long."};
     }
-    const std::string shown = shorten(*name, 40);
+    // The name as error messages show it, made only for an error.
+    auto shown = [&name] { return shorten(*name, 40); };
     auto value = common::percent_decode(raw_value, true);
     if (!value) {
-      return QueryProblem{"bad_encoding", *name, "Error: Malformed percent-encoding in parameter '" + shown + "'."};
+      return QueryProblem{"bad_encoding", *name, "Error: Malformed percent-encoding in parameter '" + shown() + "'."};
     }
     if (!valid_utf8(*value) || has_control(*value)) {
-      return QueryProblem{"bad_encoding", *name, "Error: Parameter '" + shown + "' is not valid UTF-8 text."};
+      return QueryProblem{"bad_encoding", *name, "Error: Parameter '" + shown() + "' is not valid UTF-8 text."};
     }
     if (value->size() > limits.max_value_bytes) {
       return QueryProblem{
           "parameter_too_long", *name,
-          "Error: Parameter '" + shown + "' is too long (at most " + std::to_string(limits.max_value_bytes) + " bytes)."};
+          "Error: Parameter '" + shown() + "' is too long (at most " + std::to_string(limits.max_value_bytes) + " bytes)."};
     }
     if (out.size() == limits.max_params) {
       return QueryProblem{"too_many_parameters", "",

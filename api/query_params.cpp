@@ -123,18 +123,21 @@ void check_query(const Route& route, const std::string& raw, dag::Params& out) {
       throw ApiError::bad_request("repeated_parameter", "Error: Parameter '" + qp.name + "' is given more than once.");
     }
   }
-  // Required parameters, absent or empty, are named together.
-  std::vector<std::string> required;
+  // Required parameters, absent or empty, are named together (the list is made only then).
   bool missing = false;
-  const ValueFormat* shared_format = nullptr;
   for (const auto& p : route.query) {
     if (!p.spec.required) continue;
-    required.push_back("'" + p.spec.name + "'");
-    shared_format = required.size() == 1 || shared_format == p.format ? p.format : nullptr;
     auto it = given.find(p.spec.name);
     missing = missing || it == given.end() || it->second.empty();
   }
   if (missing) {
+    std::vector<std::string> required;
+    const ValueFormat* shared_format = nullptr;
+    for (const auto& p : route.query) {
+      if (!p.spec.required) continue;
+      required.push_back("'" + p.spec.name + "'");
+      shared_format = required.size() == 1 || shared_format == p.format ? p.format : nullptr;
+    }
     throw ApiError::bad_request("missing_parameter", "Error: Missing " + or_list(required) + " " +
                                                          (shared_format ? shared_format->noun + " " : "") + "parameter.");
   }

@@ -1,6 +1,7 @@
 #include "nodes/gap/explain.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 #include "nodes/gap/explain_json.hpp"
@@ -48,6 +49,24 @@ std::vector<const TechnologyCommodity*> technology_gaps(const std::vector<Techno
   }
   std::sort(out.begin(), out.end(),
             [](const TechnologyCommodity* a, const TechnologyCommodity* b) { return technology_rank_less(*a, *b); });
+  return out;
+}
+
+std::vector<const TechnologyCommodity*> technology_gaps(const OccupationExplanation* from, const OccupationExplanation* to) {
+  static const std::vector<TechnologyCommodity> none;
+  if (!to || to->technology.empty()) return {};
+  const auto& have = from ? from->technology : none;
+  const bool ranked = to->technology_by_rank.size() == to->technology.size() &&
+                      (!from || from->technology_codes.size() == from->technology.size());
+  if (!ranked) return technology_gaps(have, to->technology);
+  static const std::vector<std::int64_t> no_codes;
+  const auto& codes = from ? from->technology_codes : no_codes;
+  std::vector<const TechnologyCommodity*> out;
+  out.reserve(to->technology.size());
+  for (const std::uint32_t i : to->technology_by_rank) {
+    const TechnologyCommodity& t = to->technology[i];
+    if (!std::binary_search(codes.begin(), codes.end(), t.code)) out.push_back(&t);
+  }
   return out;
 }
 
@@ -100,6 +119,12 @@ Explanations::Explanations(Data d) : d_(std::move(d)) {
       sort_examples(c.examples);
       c.json = technology_json(c);
     }
+    occ.technology_codes.clear();
+    for (const auto& c : occ.technology) occ.technology_codes.push_back(c.code);
+    occ.technology_by_rank.resize(occ.technology.size());
+    std::iota(occ.technology_by_rank.begin(), occ.technology_by_rank.end(), 0U);
+    std::sort(occ.technology_by_rank.begin(), occ.technology_by_rank.end(),
+              [&occ](std::uint32_t a, std::uint32_t b) { return technology_rank_less(occ.technology[a], occ.technology[b]); });
     std::sort(occ.tasks.begin(), occ.tasks.end(), task_order_less);
     occ.education_json = education_json(most_common_education(occ.education));
   }
@@ -158,13 +183,16 @@ std::string compared_domains_noun(const OccupationProfile& to, const GapOptions&
 }
 
 JobZoneStep job_zone_step(const Explanations& e, const std::string& from_code, const std::string& to_code) {
+  return job_zone_step(e, e.occupation(from_code), e.occupation(to_code));
+}
+
+JobZoneStep job_zone_step(const Explanations& e, const OccupationExplanation* from, const OccupationExplanation* to) {
   JobZoneStep s;
-  auto zone_of = [&](const std::string& code) -> const JobZone* {
-    const auto* occ = e.occupation(code);
+  auto zone_of = [&](const OccupationExplanation* occ) -> const JobZone* {
     return occ && occ->job_zone ? e.job_zone(*occ->job_zone) : nullptr;
   };
-  s.from = zone_of(from_code);
-  s.to = zone_of(to_code);
+  s.from = zone_of(from);
+  s.to = zone_of(to);
   if (s.from && s.to) s.step = s.to->zone - s.from->zone;
   return s;
 }

@@ -64,6 +64,13 @@ bool technology_rank_less(const TechnologyCommodity& a, const TechnologyCommodit
 std::vector<const TechnologyCommodity*> technology_gaps(const std::vector<TechnologyCommodity>& from,
                                                         const std::vector<TechnologyCommodity>& to);
 
+struct OccupationExplanation;
+// The same list for two occupations of one Explanations (either may be null: no technology),
+// walking the target's rank order (OccupationExplanation::technology_by_rank) and searching the
+// source's codes, so nothing is sorted per answer. An occupation not passed through Explanations
+// (no rank order) falls back to the function above.
+std::vector<const TechnologyCommodity*> technology_gaps(const OccupationExplanation* from, const OccupationExplanation* to);
+
 // Sorts examples hot first, then in demand, then by name: the order they are stored in.
 void sort_examples(std::vector<TechnologyExample>& examples);
 
@@ -104,8 +111,12 @@ struct OccupationExplanation {
   std::optional<int> job_zone;
   std::vector<EducationLevel> education;        // RL distribution, by category
   std::vector<TechnologyCommodity> technology;  // by commodity code
-  std::vector<TaskStatement> tasks;             // in task_order_less order
-  std::string education_json;                   // the most common level as /skill-gap shows it, or null
+  // Indices into `technology` in technology_rank_less order, written once by Explanations so
+  // that an answer's technology gaps come out ranked without a sort per answer.
+  std::vector<std::uint32_t> technology_by_rank;
+  std::vector<std::int64_t> technology_codes;  // `technology`'s codes, in its order: searched compactly
+  std::vector<TaskStatement> tasks;            // in task_order_less order
+  std::string education_json;                  // the most common level as /skill-gap shows it, or null
 };
 
 class Explanations {
@@ -149,6 +160,8 @@ struct JobZoneStep {
   std::optional<int> step;  // to - from, when both are known
 };
 JobZoneStep job_zone_step(const Explanations& e, const std::string& from_code, const std::string& to_code);
+// The same for occupations already looked up (either may be null).
+JobZoneStep job_zone_step(const Explanations& e, const OccupationExplanation* from, const OccupationExplanation* to);
 
 // "+2", "0", "-1".
 std::string signed_step(int step);

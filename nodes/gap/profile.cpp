@@ -49,15 +49,25 @@ std::optional<Domain> parse_domain(std::string_view s) {
 }
 
 std::optional<Domain> domain_of(const Element& e) {
-  if (e.domain == "skills") return Domain::Skills;
-  if (e.domain == "knowledge") return Domain::Knowledge;
-  if (e.domain == "abilities") return Domain::Abilities;
-  if (!e.domain.empty()) return std::nullopt;
+  // Compared as string_views: the length first, then the bytes (std::string == const char*
+  // measures the literal and calls memcmp every time, and this runs for every element of every
+  // profile a /skill-gap answer walks).
+  using namespace std::string_view_literals;
+  const std::string_view domain = e.domain;
+  if (domain == "skills"sv) return Domain::Skills;
+  if (domain == "knowledge"sv) return Domain::Knowledge;
+  if (domain == "abilities"sv) return Domain::Abilities;
+  if (!domain.empty()) return std::nullopt;
   std::string_view id = e.id;
   if (id.starts_with("2.A.") || id.starts_with("2.B.")) return Domain::Skills;
   if (id.starts_with("2.C.")) return Domain::Knowledge;
   if (id.starts_with("1.A.")) return Domain::Abilities;
   return std::nullopt;
+}
+
+std::uint8_t domain_code(const Element& e) {
+  const auto d = domain_of(e);
+  return d ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*d) + 1) : 0;
 }
 
 bool in_domain(const Element& e, Domain d) {
@@ -164,8 +174,11 @@ const ElementRating* OccupationProfile::find(std::string_view element_id) const 
 }
 
 bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
-  for (const auto& r : ratings) {
-    if (!r.level || !in_domain(*r.element, d)) continue;
+  const bool coded = has_domain_codes();
+  for (std::size_t i = 0; i < ratings.size(); ++i) {
+    if (coded && !in_domain_code(domain_codes_[i], d)) continue;
+    const auto& r = ratings[i];
+    if (!r.level || (!coded && !in_domain(*r.element, d))) continue;
     if (!s) {
       if (r.level->data_value || r.level->llm_value || r.level->refined_value || r.level->estimate) return true;
     } else if (r.level->get(*s)) {
@@ -190,6 +203,9 @@ void OccupationProfile::finalize() {
     }
   }
   ratings = std::move(merged);
+  domain_codes_.clear();
+  domain_codes_.reserve(ratings.size());
+  for (const auto& r : ratings) domain_codes_.push_back(domain_code(*r.element));
   has_llm_ = false;
   for (const auto& r : ratings) {
     for (const auto* v : {&r.level, &r.importance}) {

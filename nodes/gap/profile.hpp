@@ -36,6 +36,11 @@ using ElementPtr = std::shared_ptr<const Element>;
 std::optional<Domain> domain_of(const Element& e);
 // True when the element is in `d` (for `All`: in any of skills, knowledge, abilities).
 bool in_domain(const Element& e, Domain d);
+// domain_of in one byte (0: none, else 1 + the Domain), and in_domain on that byte.
+std::uint8_t domain_code(const Element& e);
+inline bool in_domain_code(std::uint8_t code, Domain d) {
+  return code != 0 && (d == Domain::All || code == static_cast<std::uint8_t>(d) + 1);
+}
 
 // One occupation_ratings row (one scale of one element).
 struct ScaleValue {
@@ -90,12 +95,20 @@ struct OccupationProfile {
   // True when any row carries an LLM or refined value (enrichment ran for this occupation).
   // Known after finalize().
   bool has_llm_values() const { return has_llm_; }
+  // Per entry of `ratings`, in_domain's answer in one byte (see in_domain_code), written by
+  // finalize(); empty before, and ignored when its size no longer matches `ratings`. A walk over
+  // one domain skips the other entries without touching them: an entry is some 370 bytes, and a
+  // /skill-gap answer walks two profiles of about 120 (issue 10 §8).
+  const std::vector<std::uint8_t>& domain_codes() const { return domain_codes_; }
+  // True when domain_codes() describes `ratings` (finalize() ran since the last change of size).
+  bool has_domain_codes() const { return domain_codes_.size() == ratings.size(); }
   // Sorts `ratings`, merges duplicate elements and notes what the profile holds; call once
   // after filling (and again after changing `ratings`).
   void finalize();
 
  private:
   bool has_llm_ = false;
+  std::vector<std::uint8_t> domain_codes_;
 };
 using ProfilePtr = std::shared_ptr<const OccupationProfile>;
 

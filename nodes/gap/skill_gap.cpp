@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gap {
 
@@ -55,11 +56,19 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const std::size_t expect = std::min<std::size_t>(to.ratings.size(), 64);
   found.reserve(expect);
   out.gaps.reserve(expect);
-  auto src_it = from.ratings.begin();
-  const auto src_end = from.ratings.end();
+  // Entries outside the domain are skipped on the profiles' one-byte domain codes where they
+  // have them (OccupationProfile::domain_codes), without touching the entries themselves. A
+  // source entry outside the domain can never match a target (every target is in it), so the
+  // source walk steps over those too.
+  const bool to_coded = to.has_domain_codes(), from_coded = from.has_domain_codes();
+  const std::uint8_t* const from_codes = from.domain_codes().data();
+  const std::size_t src_end = from.ratings.size();
+  std::size_t src_i = 0;
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
-  for (const auto& target : to.ratings) {
-    if (!target.level || !in_domain(*target.element, opts.domain)) continue;
+  for (std::size_t ti = 0; ti < to.ratings.size(); ++ti) {
+    if (to_coded && !in_domain_code(to.domain_codes()[ti], opts.domain)) continue;
+    const ElementRating& target = to.ratings[ti];
+    if (!target.level || (!to_coded && !in_domain(*target.element, opts.domain))) continue;
     auto to_v = target.level->get(out.to_source);
     if (!to_v) continue;
     const bool not_relevant = target.level->not_relevant == 'Y';
@@ -69,12 +78,19 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     to_est += to_is_estimate ? 1 : 0;
 
     const std::int64_t to_h = hundredths(*to_v);
-    while (src_it != src_end && src_it->element != target.element && src_it->element->id != target.element->id &&
-           element_id_less(src_it->element->id, target.element->id))
-      ++src_it;
+    auto same = [&target](const ElementRating& r) { return r.element == target.element || r.element->id == target.element->id; };
+    while (src_i < src_end) {
+      if (from_coded && !in_domain_code(from_codes[src_i], opts.domain)) {
+        ++src_i;
+        continue;
+      }
+      const ElementRating& r = from.ratings[src_i];
+      if (same(r) || !element_id_less(r.element->id, target.element->id)) break;
+      ++src_i;
+    }
     const ElementRating* src = nullptr;
-    if (src_it != src_end && (src_it->element == target.element || src_it->element->id == target.element->id))
-      src = &*src_it++;  // one entry per element: the next target is past it
+    if (src_i < src_end && same(from.ratings[src_i]))
+      src = &from.ratings[src_i++];  // one entry per element: the next target is past it
     std::optional<std::int64_t> from_h;
     bool from_is_estimate = false;
     if (src && src->level) {
@@ -144,16 +160,36 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   // this function's cost). Compare hundredths (exact integers), not the doubles derived from them.
   // The small records are sorted, not the gaps; only the kept gaps get their id and name strings.
   std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.gap_h > b.gap_h; });
+  // The gaps are put in that order in place, one cycle of the permutation at a time (gap i
+  // becomes the one collected at found[i].at), instead of being moved into a second vector: one
+  // allocation of a domain's worth of records less per answer.
+  constexpr std::uint32_t kPlaced = std::numeric_limits<std::uint32_t>::max();
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i].at == kPlaced || found[i].at == i) {
+      found[i].at = kPlaced;
+      continue;
+    }
+    SkillGap first = std::move(out.gaps[i]);
+    std::size_t j = i;
+    for (;;) {
+      const std::size_t k = found[j].at;
+      found[j].at = kPlaced;
+      if (k == i) {
+        out.gaps[j] = std::move(first);
+        break;
+      }
+      out.gaps[j] = std::move(out.gaps[k]);
+      j = k;
+    }
+  }
   const std::size_t keep = opts.limit > 0 ? std::min(opts.limit, found.size()) : found.size();
-  std::vector<SkillGap> sorted;
-  sorted.reserve(keep);
+  out.gaps.erase(out.gaps.begin() + static_cast<std::ptrdiff_t>(keep), out.gaps.end());
   for (std::size_t i = 0; i < keep; ++i) {
-    SkillGap& g = sorted.emplace_back(std::move(out.gaps[found[i].at]));
+    SkillGap& g = out.gaps[i];
     g.element_id = found[i].element->id;
     g.element_name = found[i].element->name;
     g.element = found[i].element;
   }
-  out.gaps = std::move(sorted);
   return out;
 }
 

@@ -105,6 +105,30 @@ TEST_CASE("technology gaps: the target's commodities the source lacks, hot and i
   // The source lists everything: no gap; the source lists nothing: every commodity.
   CHECK(gap::technology_gaps(to, to).empty());
   CHECK(gap::technology_gaps({}, to).size() == to.size());
+
+  // The same lists from two occupations of an Explanations, which ranks each occupation's
+  // technology once (given here out of code order: Explanations sorts them by code first).
+  gap::Explanations::Data d;
+  d.occupations["11-1011.00"].technology = {from[1], from[0]};
+  d.occupations["15-1252.00"].technology = std::vector<TechnologyCommodity>(to.rbegin(), to.rend());
+  d.occupations["15-9901.00"].technology = {ties[0], ties[1]};
+  const gap::Explanations e(std::move(d));
+  const auto* f = e.occupation("11-1011.00");
+  const auto* t = e.occupation("15-1252.00");
+  REQUIRE(t->technology_by_rank.size() == to.size());
+  CHECK(codes(gap::technology_gaps(f, t)) ==
+        std::vector<std::int64_t>{43233501, 43232402, 43232604, 43232306, 43231601, 43233502});
+  CHECK(codes(gap::technology_gaps(nullptr, e.occupation("15-9901.00"))) == std::vector<std::int64_t>{1, 2});
+  CHECK(gap::technology_gaps(t, t).empty());
+  CHECK(codes(gap::technology_gaps(nullptr, t)) == codes(gap::technology_gaps({}, to)));
+  CHECK(gap::technology_gaps(t, nullptr).empty());
+  // An occupation made by hand (no rank order) is ranked the slow way, with the same answer.
+  gap::OccupationExplanation by_hand;
+  by_hand.technology = to;
+  CHECK(codes(gap::technology_gaps(f, &by_hand)) == codes(gap::technology_gaps(f, t)));
+  gap::OccupationExplanation from_by_hand;
+  from_by_hand.technology = from;
+  CHECK(codes(gap::technology_gaps(&from_by_hand, t)) == codes(gap::technology_gaps(f, t)));
 }
 
 TEST_CASE("technology: a commodity is hot or in demand when any example is; examples hot first", "[gap][explain]") {

@@ -218,6 +218,87 @@ TEST_CASE("domains: skills by default, knowledge on request, stored domain wins"
   CHECK(ids(compute_gap(from, to, k)) == std::vector<std::string>{"2.B.9.z", "2.C.1.a"});
 }
 
+TEST_CASE("the one-byte domain codes of finalize() give the answers of the element walk", "[gap]") {
+  // Every domain, an element outside all of them, stored domains contradicting the id, elements
+  // only one side has: compute_gap and has_level_ratings on finalized profiles (domain codes)
+  // against copies whose codes are gone (the walk that reads each element).
+  auto odd = [](gap::OccupationProfile& p, const std::string& id, const std::string& domain, double v) {
+    gap::ElementRating r;
+    r.element = gaptest::element(id, "Odd " + id, domain);
+    r.level = gap::ScaleValue{};
+    r.level->data_value = v;
+    r.level->not_relevant = 'N';
+    r.level->value_source = "file";
+    p.ratings.push_back(r);
+    p.finalize();
+  };
+  gap::OccupationProfile from = ProfileBuilder("a")
+                                    .lv("1.A.1.a.1", 2.0)
+                                    .lv("2.A.1.a", 1.0)
+                                    .lv("2.A.1.b", 5.0)
+                                    .lv("2.B.3.e", 2.5)
+                                    .lv("2.C.1.a", 1.0)
+                                    .lv("2.C.4.a", 3.0)
+                                    .lv("2.D.1", 4.0)
+                                    .im("2.A.1.a", 3.0)
+                                    .build();
+  gap::OccupationProfile to = ProfileBuilder("b")
+                                  .lv("1.A.1.a.1", 4.0)
+                                  .lv("1.A.1.b.2", 3.0)
+                                  .lv("2.A.1.a", 4.0)
+                                  .lv("2.A.1.b", 5.0)
+                                  .lv("2.B.3.e", 4.5)
+                                  .lv("2.B.3.k", 2.0, 'Y')
+                                  .lv("2.C.1.a", 3.0)
+                                  .lv("2.C.10", 2.0)
+                                  .lv("2.D.1", 6.0)
+                                  .im("2.A.1.a", 4.0)
+                                  .im("2.C.1.a", 2.0)
+                                  .build();
+  odd(to, "2.B.9.z", "knowledge", 5.0);
+  odd(to, "2.C.9.z", "other", 5.0);
+  odd(from, "2.B.9.z", "knowledge", 1.0);
+  REQUIRE(from.has_domain_codes());
+  REQUIRE(to.has_domain_codes());
+  auto uncoded = [](const gap::OccupationProfile& p) {
+    gap::OccupationProfile q;
+    q.code = p.code;
+    q.title = p.title;
+    q.ratings = p.ratings;  // same entries, no codes: finalize() never ran on q
+    return q;
+  };
+  const auto from_raw = uncoded(from), to_raw = uncoded(to);
+  REQUIRE_FALSE(to_raw.has_domain_codes());
+  auto flat = [](const gap::GapResult& r) {
+    std::vector<std::string> out{std::to_string(r.required)};
+    for (const auto& g : r.gaps)
+      out.push_back(g.element_id + " " + std::to_string(g.from_value) + " " + std::to_string(g.to_value) + " " +
+                    std::to_string(g.importance.value_or(-1)) + (g.from_missing ? " missing" : "") +
+                    (g.not_relevant ? " nr" : ""));
+    return out;
+  };
+  std::size_t gaps_seen = 0;
+  for (auto d : {gap::Domain::Skills, gap::Domain::Knowledge, gap::Domain::Abilities, gap::Domain::All}) {
+    for (bool nr : {false, true}) {
+      GapOptions o;
+      o.domain = d;
+      o.include_not_relevant = nr;
+      const auto coded = flat(compute_gap(from, to, o));
+      CHECK(coded == flat(compute_gap(from_raw, to_raw, o)));
+      CHECK(coded == flat(compute_gap(from, to_raw, o)));
+      CHECK(coded == flat(compute_gap(from_raw, to, o)));
+      gaps_seen += coded.size() - 1;
+      CHECK(flat(compute_gap(to, from, o)) == flat(compute_gap(to_raw, from_raw, o)));
+    }
+    CHECK(to.has_level_ratings(d) == to_raw.has_level_ratings(d));
+    CHECK(from.has_level_ratings(d, gap::ValueSource::Onet) == from_raw.has_level_ratings(d, gap::ValueSource::Onet));
+  }
+  CHECK(gaps_seen >= 20);  // the cases above do compare gaps
+  GapOptions k;
+  k.domain = gap::Domain::Knowledge;
+  CHECK(ids(compute_gap(from, to, k)) == std::vector<std::string>{"2.B.9.z", "2.C.1.a", "2.C.10"});
+}
+
 TEST_CASE("same occupation on both sides has no gaps", "[gap]") {
   auto p = ProfileBuilder("a").lv("2.A.1.a", 1.0).lv("2.A.1.b", 0, 'Y').im("2.A.1.a", 2).build();
   GapOptions o;
