@@ -11,7 +11,8 @@
 #
 # Also bench_floor_server (bench/api/floor_server.cpp): a bare cpprestsdk listener answering the
 # same bytes, the transport's floor for that response; target (issue 10 §8): /skill-gap >= 0.8x
-# of it, p99 <= 5 ms, 0 errors.
+# of it, p99 <= 5 ms, 0 errors. Also each server's CPU per request during its run (steadier than
+# requests/s here) and bench_serve (bench/api/serve_bench.cpp): App::serve alone, no HTTP.
 # Prints: requests/s of both and their ratio, p99 latency, errors, RSS growth over the soak,
 # start-up-to-ready time on the full dataset. Targets (issue 4): ratio >= 0.35, p99 <= 10 ms,
 # 0 errors, RSS growth < 10 MB, ready < 1 s. Then GET /transitions (random real sources of all
@@ -37,6 +38,8 @@ die() { echo "bench/api: $*" >&2; exit 1; }
 [[ -x $DAGRUN ]] || die "$DAGRUN not built (ninja -C $BUILD dagrun)"
 FLOOR_BIN=$ROOT/$BUILD/bench/api/bench_floor_server
 [[ -x $FLOOR_BIN ]] || die "$FLOOR_BIN not built (ninja -C $BUILD bench_floor_server)"
+SERVE_BIN=$ROOT/$BUILD/bench/api/bench_serve
+[[ -x $SERVE_BIN ]] || die "$SERVE_BIN not built (ninja -C $BUILD bench_serve)"
 [[ -d $DATA ]] || die "O*NET 29.2 files not found at $DATA (set ONET_DATA_DIR)"
 command -v wrk >/dev/null || die "wrk missing: scripts/deps.sh --test"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -64,6 +67,10 @@ wait_http() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU the process has used (user + system), in clock ticks; CPU per request is steadier than
+# requests/s on a shared machine (wrk and the server share the cores).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
 
 echo "== loading O*NET 29.2 into $WORK/onet.db"
 ONET_SOURCE=$DATA DATABASE_URL="sqlite:$WORK/onet.db" "$DAGRUN" run pipelines/full.yaml \
@@ -152,10 +159,14 @@ echo "== nginx, static file: $CONNECTIONS connections, ${DURATION} s"
 NG=$(run_wrk "$NGINX_PORT" "$DURATION"); echo "   $NG"
 echo "== bench_floor_server, the same bytes from a bare cpprestsdk listener: $CONNECTIONS connections, ${DURATION} s"
 run_wrk "$FLOOR_PORT" 3 >/dev/null
+C0=$(cpu_ticks "$FLOOR_PID")
 TF=$(run_wrk "$FLOOR_PORT" "$DURATION"); echo "   $TF"
+TF_CPU=$(( $(cpu_ticks "$FLOOR_PID") - C0 ))
 kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true; FLOOR_PID=""
 echo "== skillgap-api, random real pairs: $CONNECTIONS connections, ${DURATION} s"
+C0=$(cpu_ticks "$API_PID")
 API=$(run_wrk "$API_PORT" "$DURATION"); echo "   $API"
+API_CPU=$(( $(cpu_ticks "$API_PID") - C0 ))
 
 # A wrk script asking PATH_PREFIX + a random line of LINES (already URL-encoded), each wrk
 # thread with its own seed:  random_line_script LINES PATH_PREFIX OUT.lua
@@ -222,11 +233,21 @@ SO=$(run_wrk "$API_PORT" "$SOAK"); echo "   $SO"
 RSS1=$(rss_kb "$API_PID")
 kill -TERM "$API_PID"; wait "$API_PID" && EXIT=0 || EXIT=$?; API_PID=""
 
+# skillgap-api's own work per /skill-gap request without the transport (bench/api/serve_bench.cpp),
+# on the same database: what (api − floor) CPU per request above should come out near.
+echo "== bench_serve: App::serve alone on random real pairs, $THREADS threads"
+SV=$("$SERVE_BIN" --db "sqlite:$WORK/onet.db" --codes "$WORK/codes.txt" --threads "$THREADS" --requests 20000 | grep '^RESULT')
+echo "   $SV"
+
 errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
-python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" "$SE" "$(errors "$SE")" "$FLOOR_LINE" "$TF" "$(errors "$TF")" <<'EOF'
+python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" "$SE" "$(errors "$SE")" "$FLOOR_LINE" "$TF" "$(errors "$TF")" "$TF_CPU" "$API_CPU" "$CLK_TCK" "$SV" <<'EOF'
 import re, sys
 def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
-ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err, se, se_err, floor_line, tf, tf_err = sys.argv[1:]
+ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err, se, se_err, floor_line, tf, tf_err, tf_cpu, api_cpu, tck, sv = sys.argv[1:]
+# CPU microseconds per request of each server during its run.
+tf_us = int(tf_cpu) / int(tck) * 1e6 / f(tf, "requests")
+api_us = int(api_cpu) / int(tck) * 1e6 / f(api, "requests")
+sv_us = f(sv, "serve_cpu_us_per_req")
 tf_ratio = f(api, "rps") / f(tf, "rps")
 tr_ratio = f(tr, "rps") / f(api, "rps")
 ratio = f(api, "rps") / f(ng, "rps")
@@ -235,6 +256,8 @@ rows = [
   ("throughput ratio (api / nginx)", f"{ratio:.2f}  ({f(api,'rps'):.0f} / {f(ng,'rps'):.0f} req/s)", ratio >= 0.35, ">= 0.35"),
   ("api / transport floor (same bytes)", f"{tf_ratio:.2f}  ({f(api,'rps'):.0f} / {f(tf,'rps'):.0f} req/s)", tf_ratio >= 0.8, ">= 0.8"),
   ("transport floor / nginx", f"{f(tf,'rps')/f(ng,'rps'):.2f}  (floor p99 {f(tf,'p99_ms'):.2f} ms, {int(tf_err)} errors; context)", True, "-"),
+  ("- CPU per request: floor / api", f"{tf_us/api_us:.2f}  ({tf_us:.0f} / {api_us:.0f} us; the ratio above by CPU, steadier)", True, "-"),
+  ("- App::serve alone (bench_serve)", f"{sv_us:.1f} us CPU per request  (api − floor above: {api_us - tf_us:.0f} us)", True, "-"),
   ("p99 latency (api, issue 10 §8)", f"{f(api,'p99_ms'):.2f} ms", f(api,'p99_ms') <= 5, "<= 5 ms"),
   ("cpprest floor (/healthz / nginx)", f"{float(floor)/f(ng,'rps'):.2f}  ({float(floor):.0f} req/s; context for the ratio above)", True, "-"),
   ("p99 latency (api)", f"{f(api,'p99_ms'):.2f} ms  (p50 {f(api,'p50_ms'):.2f} ms; nginx p99 {f(ng,'p99_ms'):.2f} ms)", f(api,'p99_ms') <= 10, "<= 10 ms"),
