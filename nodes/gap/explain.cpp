@@ -123,8 +123,9 @@ Explanations::Explanations(Data d) : d_(std::move(d)) {
     for (const auto& c : occ.technology) occ.technology_codes.push_back(c.code);
     occ.technology_by_rank.resize(occ.technology.size());
     std::iota(occ.technology_by_rank.begin(), occ.technology_by_rank.end(), 0U);
+    const auto& tech = occ.technology;  // clang before 16 cannot capture a structured binding
     std::sort(occ.technology_by_rank.begin(), occ.technology_by_rank.end(),
-              [&occ](std::uint32_t a, std::uint32_t b) { return technology_rank_less(occ.technology[a], occ.technology[b]); });
+              [&tech](std::uint32_t a, std::uint32_t b) { return technology_rank_less(tech[a], tech[b]); });
     std::sort(occ.tasks.begin(), occ.tasks.end(), task_order_less);
     occ.education_json = education_json(most_common_education(occ.education));
   }
