@@ -70,10 +70,7 @@ std::uint8_t domain_code(const Element& e) {
   return d ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*d) + 1) : 0;
 }
 
-bool in_domain(const Element& e, Domain d) {
-  auto own = domain_of(e);
-  return own && (d == Domain::All || *own == d);
-}
+bool in_domain(const Element& e, Domain d) { return in_domain_code(domain_code(e), d); }
 
 std::optional<double> ScaleValue::get(ValueSource s) const {
   switch (s) {
@@ -174,11 +171,10 @@ const ElementRating* OccupationProfile::find(std::string_view element_id) const 
 }
 
 bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
-  const bool coded = has_domain_codes();
   for (std::size_t i = 0; i < ratings.size(); ++i) {
-    if (coded && !in_domain_code(domain_codes_[i], d)) continue;
+    if (!in_domain_at(i, d)) continue;
     const auto& r = ratings[i];
-    if (!r.level || (!coded && !in_domain(*r.element, d))) continue;
+    if (!r.level) continue;
     if (!s) {
       if (r.level->data_value || r.level->llm_value || r.level->refined_value || r.level->estimate) return true;
     } else if (r.level->get(*s)) {

@@ -95,12 +95,15 @@ struct OccupationProfile {
   // True when any row carries an LLM or refined value (enrichment ran for this occupation).
   // Known after finalize().
   bool has_llm_values() const { return has_llm_; }
-  // Per entry of `ratings`, in_domain's answer in one byte (see in_domain_code), written by
-  // finalize(); empty before, and ignored when its size no longer matches `ratings`. A walk over
-  // one domain skips the other entries without touching them: an entry is some 370 bytes, and a
-  // /skill-gap answer walks two profiles of about 120 (issue 10 §8).
-  const std::vector<std::uint8_t>& domain_codes() const { return domain_codes_; }
-  // True when domain_codes() describes `ratings` (finalize() ran since the last change of size).
+  // in_domain for entry i of `ratings`. From the entry's one-byte domain code when finalize()
+  // wrote them (see in_domain_code), so a walk over one domain skips the other entries without
+  // touching them: an entry is some 370 bytes, and a /skill-gap answer walks two profiles of
+  // about 120 (issue 10 §8). Without codes (never finalized, or `ratings` resized since), from
+  // the entry's element.
+  bool in_domain_at(std::size_t i, Domain d) const {
+    return has_domain_codes() ? in_domain_code(domain_codes_[i], d) : in_domain(*ratings[i].element, d);
+  }
+  // True when finalize() wrote the domain codes and `ratings` kept its size since.
   bool has_domain_codes() const { return domain_codes_.size() == ratings.size(); }
   // Sorts `ratings`, merges duplicate elements and notes what the profile holds; call once
   // after filling (and again after changing `ratings`).

@@ -56,19 +56,17 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const std::size_t expect = std::min<std::size_t>(to.ratings.size(), 64);
   found.reserve(expect);
   out.gaps.reserve(expect);
-  // Entries outside the domain are skipped on the profiles' one-byte domain codes where they
-  // have them (OccupationProfile::domain_codes), without touching the entries themselves. A
-  // source entry outside the domain can never match a target (every target is in it), so the
-  // source walk steps over those too.
-  const bool to_coded = to.has_domain_codes(), from_coded = from.has_domain_codes();
-  const std::uint8_t* const from_codes = from.domain_codes().data();
+  // Entries outside the domain are skipped by OccupationProfile::in_domain_at, without touching
+  // the entries themselves where the profile has its domain codes. A source entry outside the
+  // domain can never match a target (every target is in it), so the source walk steps over
+  // those too.
   const std::size_t src_end = from.ratings.size();
   std::size_t src_i = 0;
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
   for (std::size_t ti = 0; ti < to.ratings.size(); ++ti) {
-    if (to_coded && !in_domain_code(to.domain_codes()[ti], opts.domain)) continue;
+    if (!to.in_domain_at(ti, opts.domain)) continue;
     const ElementRating& target = to.ratings[ti];
-    if (!target.level || (!to_coded && !in_domain(*target.element, opts.domain))) continue;
+    if (!target.level) continue;
     auto to_v = target.level->get(out.to_source);
     if (!to_v) continue;
     const bool not_relevant = target.level->not_relevant == 'Y';
@@ -80,7 +78,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     const std::int64_t to_h = hundredths(*to_v);
     auto same = [&target](const ElementRating& r) { return r.element == target.element || r.element->id == target.element->id; };
     while (src_i < src_end) {
-      if (from_coded && !in_domain_code(from_codes[src_i], opts.domain)) {
+      if (!from.in_domain_at(src_i, opts.domain)) {
         ++src_i;
         continue;
       }
