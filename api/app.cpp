@@ -18,8 +18,10 @@ namespace api {
 
 extern const char* const kOpenApiDocument;  // generated from api/openapi.json
 
-App::App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log)
-    : cfg_(std::move(cfg)), log_(access_log ? std::move(access_log) : spdlog::default_logger()) {
+App::App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log, std::function<std::uint64_t()> access_log_dropped)
+    : cfg_(std::move(cfg)),
+      log_(access_log ? std::move(access_log) : spdlog::default_logger()),
+      metrics_(std::move(access_log_dropped)) {
   auto repo = cfg_.repository ? cfg_.repository : std::make_shared<gap::ProfileRepository>(cfg_.database_url);
   std::shared_ptr<gap::RemoteProfileSource> remote;
   if (cfg_.onet_api) remote = std::make_shared<gap::OnetWsClient>(*cfg_.onet_api, spdlog::default_logger());

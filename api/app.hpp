@@ -38,7 +38,10 @@ class App {
  public:
   // Builds everything; throws (std::invalid_argument, dag::PipelineError, ...) on bad config.
   // The database is not touched until start().
-  explicit App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log = nullptr);
+  // `access_log` gets one line per request (the default logger without one); `access_log_dropped`,
+  // the count of its lines dropped (api/access_log.hpp), is shown on /metrics.
+  explicit App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log = nullptr,
+               std::function<std::uint64_t()> access_log_dropped = {});
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     dag::Parallelism parallelism(api::App::engine_threads(cfg));
     // The per-request lines go through a buffer of their own (api/access_log.hpp).
     api::AccessLog access_log("skillgap-api", logger->level());
-    api::App app(cfg, access_log.logger());
+    api::App app(cfg, access_log.logger(), [&access_log] { return access_log.dropped(); });
     app.start();
     api::HttpServer server(
         server_opts, [&app](const api::Request& req, api::HttpServer::Responder respond) { app.serve(req, std::move(respond)); });

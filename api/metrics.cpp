@@ -79,6 +79,11 @@ std::string Metrics::render(const gap::CacheStatus& cache) const {
   counter("skillgap_onet_api_fetches_total", "Occupations requested from O*NET Web Services.", cache.remote_fetches);
   counter("skillgap_onet_api_not_found_total", "O*NET Web Services answers without the occupation or its ratings.",
           cache.remote_not_found);
+  // A line is dropped only when the log's descriptor (stderr) took nothing while 1 MiB waited:
+  // the requests were answered, but their log lines are not in the log.
+  counter("skillgap_access_log_dropped_lines_total",
+          "Access-log lines dropped because the log's descriptor took nothing (a terminal or pipe nobody reads).",
+          access_log_dropped_ ? access_log_dropped_() : 0);
   gauge("skillgap_profile_cache_occupations", "Occupations in the cache.", static_cast<double>(cache.profiles));
   gauge("skillgap_dataset_load_run_id", "Load run the cached dataset comes from (0: none).",
         static_cast<double>(cache.version.load_run_id));

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -15,6 +16,10 @@ namespace api {
 
 class Metrics {
  public:
+  // `access_log_dropped` reads how many access-log lines were dropped (api/access_log.hpp); a
+  // server without that log shows 0.
+  explicit Metrics(std::function<std::uint64_t()> access_log_dropped = {}) : access_log_dropped_(std::move(access_log_dropped)) {}
+
   // Upper bounds of the latency buckets, in seconds (+Inf is implicit).
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
 
@@ -35,6 +40,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
   std::atomic<std::int64_t> in_flight_{0};
+  const std::function<std::uint64_t()> access_log_dropped_;
 };
 
 }  // namespace api

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/access_log.hpp"
+#include "api/metrics.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -91,6 +92,10 @@ TEST_CASE("access log: a descriptor that takes nothing drops lines instead of bl
     for (int i = 0; i < 4000; ++i) log.logger()->info("GET /{} 200 1.0 ms", path);
     dropped = log.dropped();
     CHECK(dropped > 0);
+    // /metrics says so (the server wires its Metrics to this count the same way, api/main.cpp).
+    const api::Metrics metrics([&log] { return log.dropped(); });
+    const auto text = metrics.render(gap::CacheStatus{});
+    CHECK(text.find("\nskillgap_access_log_dropped_lines_total " + std::to_string(log.dropped()) + "\n") != std::string::npos);
     reader = std::thread([rfd = fds[0]] {  // unblocks the writer so the log can end; EOF once closed
       char buf[65536];
       while (::read(rfd, buf, sizeof buf) > 0) {

@@ -499,6 +499,7 @@ TEST_CASE("health, readiness, metrics", "[api][routes]") {
   CHECK(m.r.content_type.starts_with("text/plain; version=0.0.4"));
   CHECK(m.r.body.find("skillgap_http_requests_total{route=\"/skill-gap\",status=\"200\"}") != std::string::npos);
   CHECK(m.r.body.find("skillgap_http_requests_total{route=\"unmatched\",status=\"404\"}") != std::string::npos);
+  CHECK(m.r.body.find("\nskillgap_access_log_dropped_lines_total 0\n") != std::string::npos);  // no access log of its own
   CHECK(m.r.body.find("skillgap_http_request_duration_seconds_bucket{route=\"/skill-gap\",le=\"+Inf\"}") != std::string::npos);
   CHECK(m.r.body.find("# TYPE skillgap_http_request_duration_seconds histogram") != std::string::npos);
   CHECK(m.r.body.find("skillgap_profile_cache_hits_total ") != std::string::npos);
