@@ -4,33 +4,31 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "common/periodic.hpp"
+
 namespace api {
 
 // Request threads format into `buf_` under base_sink's mutex; only the writer thread calls
-// write(2), on a buffer it swapped out, outside that mutex.
+// write(2) (and stop(), once that thread has ended), on a buffer it swapped out, outside that
+// mutex.
 class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  BufferedFdSink(int fd, std::chrono::milliseconds interval) : fd_(fd) {
-    writer_ = std::thread([this, interval] { run(interval); });
-  }
+  BufferedFdSink(int fd, std::chrono::milliseconds interval)
+      : fd_(fd), writer_(interval, [this] {
+          write_out();
+          return true;
+        }) {}
   ~BufferedFdSink() override { stop(); }
 
-  // Writes what is gathered, then ends the writer. Idempotent.
+  // Ends the writer, then writes what is gathered. Idempotent.
   void stop() {
-    {
-      std::lock_guard lock(wake_mu_);
-      if (stop_) return;
-      stop_ = true;
-    }
-    wake_.notify_one();
-    writer_.join();
+    writer_.stop();
+    write_out();  // the writer thread is gone: this thread is the only writer now
   }
   std::uint64_t dropped() const { return dropped_.load(); }
 
@@ -49,25 +47,7 @@ class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
   static constexpr std::size_t kCapacity = std::size_t{64} * 1024;
   static constexpr std::size_t kLimit = std::size_t{1024} * 1024;
 
-  void request_write() {
-    {
-      std::lock_guard lock(wake_mu_);
-      due_ = true;
-    }
-    wake_.notify_one();
-  }
-
-  void run(std::chrono::milliseconds interval) {
-    for (bool last = false; !last;) {
-      {
-        std::unique_lock lock(wake_mu_);
-        wake_.wait_for(lock, interval, [this] { return due_ || stop_; });
-        due_ = false;
-        last = stop_;
-      }
-      write_out();
-    }
-  }
+  void request_write() { writer_.wake(); }
 
   void write_out() {
     spdlog::memory_buf_t out;
@@ -89,11 +69,7 @@ class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
   int fd_;
   spdlog::memory_buf_t buf_;
   std::atomic<std::uint64_t> dropped_{0};
-  std::mutex wake_mu_;
-  std::condition_variable wake_;
-  bool due_ = false;
-  bool stop_ = false;
-  std::thread writer_;  // last: started once everything it uses exists
+  common::Periodic writer_;  // last: started once everything it uses exists
 };
 
 AccessLog::AccessLog(std::string name, spdlog::level::level_enum level, int fd, std::chrono::milliseconds flush_interval)

@@ -1,8 +1,8 @@
 #include "engine/runner.hpp"
 
-#include <condition_variable>
-#include <thread>
+#include <optional>
 
+#include "common/periodic.hpp"
 #include "engine/batch_runtime.hpp"
 #include "engine/parallelism.hpp"
 
@@ -46,29 +46,15 @@ RunReport run_pipeline(const ResolvedPipeline& p, const Registry& registry, Reso
   }
 
   // Progress snapshots from a side thread, so a slow node cannot stall the display.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  std::thread progress;
+  std::optional<common::Periodic> progress;
   if (opts.on_progress) {
-    progress = std::thread([&] {
-      std::unique_lock lock(mu);
-      while (!cv.wait_for(lock, opts.progress_interval, [&] { return done; })) {
-        lock.unlock();
-        opts.on_progress(rt->snapshot());
-        lock.lock();
-      }
+    progress.emplace(opts.progress_interval, [&] {
+      opts.on_progress(rt->snapshot());
+      return true;
     });
   }
   rt->run();
-  if (progress.joinable()) {
-    {
-      std::lock_guard lock(mu);
-      done = true;
-    }
-    cv.notify_all();
-    progress.join();
-  }
+  progress.reset();  // stops and joins before the final snapshot below
   report.nodes = rt->snapshot();
   if (opts.on_progress) opts.on_progress(report.nodes);
   report.ok = !rt->failed();

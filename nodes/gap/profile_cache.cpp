@@ -230,37 +230,20 @@ bool ProfileCache::start() {
   } catch (const std::exception& e) {
     log_->warn("profile cache: initial load failed: {}", e.what());
   }
-  if (opts_.background_refresh && !refresher_.joinable()) {
-    {
-      std::lock_guard lock(stop_mu_);
-      stopping_ = false;
-    }
-    refresher_ = std::thread([this] { run_refresher(); });
+  if (opts_.background_refresh && !refresher_) {
+    refresher_.emplace(opts_.check_interval, [this] {
+      try {
+        refresh();
+      } catch (...) {
+        // Already recorded in the status; keep serving the snapshot we have.
+      }
+      return true;
+    });
   }
   return snapshot() != nullptr;
 }
 
-void ProfileCache::stop() {
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (refresher_.joinable()) refresher_.join();
-}
-
-void ProfileCache::run_refresher() {
-  std::unique_lock lock(stop_mu_);
-  while (!stop_cv_.wait_for(lock, opts_.check_interval, [this] { return stopping_; })) {
-    lock.unlock();
-    try {
-      refresh();
-    } catch (...) {
-      // Already recorded in the status; keep serving the snapshot we have.
-    }
-    lock.lock();
-  }
-}
+void ProfileCache::stop() { refresher_.reset(); }
 
 bool ProfileCache::refresh() {
   std::lock_guard wlock(write_mu_);

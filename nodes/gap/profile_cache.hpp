@@ -9,7 +9,6 @@
 // so the next request is served locally.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <future>
 #include <map>
@@ -17,10 +16,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/periodic.hpp"
 #include "nodes/gap/explain.hpp"
 #include "nodes/gap/profile.hpp"
 #include "nodes/gap/profile_repository.hpp"
@@ -177,7 +176,6 @@ class ProfileCache {
   ProfilePtr fetch_remote(const std::string& code, const ProfilePtr& local);
   void install(SnapshotPtr s);
   void record_check_ok();  // status: the check succeeded (logs when the database is back)
-  void run_refresher();
 
   std::shared_ptr<ProfileRepository> repo_;
   CacheOptions opts_;
@@ -198,10 +196,7 @@ class ProfileCache {
   std::map<std::string, std::shared_future<ProfilePtr>> in_flight_;
   std::map<std::string, std::chrono::steady_clock::time_point> not_found_until_;
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
-  std::thread refresher_;
+  std::optional<common::Periodic> refresher_;  // last: stopped before what refresh() uses goes
 };
 
 }  // namespace gap

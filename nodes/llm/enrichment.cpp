@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include <spdlog/logger.h>
 
+#include "common/periodic.hpp"
 #include "nodes/llm/answer_parser.hpp"
 #include "nodes/llm/journal_writer.hpp"
 #include "nodes/llm/rate_limiter.hpp"
@@ -248,9 +249,6 @@ std::vector<OccupationResult> Enricher::run(const std::vector<const onet::Occupa
     }
   };
 
-  std::mutex pmu;
-  std::condition_variable pcv;
-  bool finished = false;
   auto progress_line = [&](bool final) {
     if (!log_) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -267,39 +265,25 @@ std::vector<OccupationResult> Enricher::run(const std::vector<const onet::Occupa
                  cache, c_.calls.load(), c_.retries.load(), c_.failures.load(), eta);
     }
   };
-  std::thread progress([&] {
-    std::unique_lock lock(pmu);
-    while (!pcv.wait_for(lock, opts_.progress_every, [&] { return finished; })) {
-      lock.unlock();
-      progress_line(false);
-      lock.lock();
-    }
-  });
-  // Cancellation by the engine (another node failed) is seen by workers between calls.
-  std::thread watchdog;
-  if (cancelled_) {
-    watchdog = std::thread([&] {
-      std::unique_lock lock(pmu);
-      while (!pcv.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished; })) {
-        if (cancelled_()) {
-          sh.fail("the run was cancelled");
-          return;
-        }
-      }
-    });
-  }
-
-  const int n = std::max(1, std::min<int>(opts_.concurrency, static_cast<int>(targets.size())));
-  std::vector<std::thread> workers;
-  for (int i = 0; i < n; ++i) workers.emplace_back(worker);
-  for (auto& w : workers) w.join();
   {
-    std::lock_guard lock(pmu);
-    finished = true;
-  }
-  pcv.notify_all();
-  progress.join();
-  if (watchdog.joinable()) watchdog.join();
+    common::Periodic progress(opts_.progress_every, [&] {
+      progress_line(false);
+      return true;
+    });
+    // Cancellation by the engine (another node failed) is seen by workers between calls.
+    std::optional<common::Periodic> watchdog;
+    if (cancelled_) {
+      watchdog.emplace(std::chrono::milliseconds(100), [&] {
+        if (!cancelled_()) return true;
+        sh.fail("the run was cancelled");
+        return false;
+      });
+    }
+    const int n = std::max(1, std::min<int>(opts_.concurrency, static_cast<int>(targets.size())));
+    std::vector<std::thread> workers;
+    for (int i = 0; i < n; ++i) workers.emplace_back(worker);
+    for (auto& w : workers) w.join();
+  }  // the watchdog and the progress lines end here, before the final line
 
   if (sh.writer) {
     try {
