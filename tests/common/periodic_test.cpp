@@ -35,16 +35,20 @@ struct Ticks {
     std::lock_guard lock(mu);
     return n;
   }
+  // A tick that counts itself and then goes on (or ends the thread).
+  common::Periodic::Tick counter(bool go_on = true) {
+    return [this, go_on] {
+      add();
+      return go_on;
+    };
+  }
 };
 
 }  // namespace
 
 TEST_CASE("periodic: ticks after each interval until stopped, never at stop", "[common][periodic]") {
   Ticks t;
-  common::Periodic p(1ms, [&] {
-    t.add();
-    return true;
-  });
+  common::Periodic p(1ms, t.counter());
   REQUIRE(t.reach(3));
   p.stop();
   const int after_stop = t.count();
@@ -55,10 +59,7 @@ TEST_CASE("periodic: ticks after each interval until stopped, never at stop", "[
 
 TEST_CASE("periodic: stop() ends an hour-long wait at once and runs no tick", "[common][periodic]") {
   Ticks t;
-  common::Periodic p(1h, [&] {
-    t.add();
-    return true;
-  });
+  common::Periodic p(1h, t.counter());
   p.stop();  // would block for an hour if it did not wake the thread
   CHECK(t.count() == 0);
 }
@@ -87,10 +88,7 @@ TEST_CASE("periodic: wake() ticks without waiting out the interval, also during 
 
 TEST_CASE("periodic: a tick that returns false ends the thread", "[common][periodic]") {
   Ticks t;
-  common::Periodic p(1ms, [&] {
-    t.add();
-    return false;
-  });
+  common::Periodic p(1ms, t.counter(false));
   REQUIRE(t.reach(1));
   std::this_thread::sleep_for(20ms);  // twenty intervals: a thread still running would tick again
   p.wake();
