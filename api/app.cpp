@@ -32,6 +32,7 @@ App::App(AppConfig cfg, std::shared_ptr<spdlog::logger> access_log, std::functio
   resources_ = std::make_unique<dag::Resources>();
   resources_->put("profiles", cache_);
   pipeline_ = std::make_unique<dag::ResolvedPipeline>(dag::load_pipeline(cfg_.pipeline, *registry_));
+  for (const auto& w : pipeline_->warnings) spdlog::warn("{}", w.str());  // served all the same
   service_ = std::make_unique<dag::Service>(*pipeline_, *registry_, *resources_);
   context_ = std::make_unique<ApiContext>(cfg_, *cache_, *service_, metrics_);
   dispatcher_ = std::make_unique<Dispatcher>(api_routes(), *context_, cfg_.slow_lane_threads, cfg_.slow_lane_capacity);

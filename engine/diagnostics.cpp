@@ -14,7 +14,7 @@ std::string SourcePos::str() const {
 }
 
 std::string Diagnostic::str() const {
-  std::string s = pos.str() + ": error[" + code + "]: ";
+  std::string s = pos.str() + (warning ? ": warning[" : ": error[") + code + "]: ";
   if (!node_id.empty()) s += "node '" + node_id + "': ";
   return s + message;
 }

@@ -20,6 +20,9 @@ struct Diagnostic {
   std::string node_id;  // empty when the problem is not about one node
   std::string code;     // stable machine-readable tag, e.g. "unknown-type"
   std::string message;
+  // A warning does not make the pipeline invalid: it is reported beside a valid result
+  // (ResolvedPipeline::warnings) and printed as "warning[code]".
+  bool warning = false;
   std::string str() const;  // "file:3:7: error[unknown-type]: node 'x': ..."
 };
 

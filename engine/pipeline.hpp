@@ -50,6 +50,7 @@ struct ResolvedNode {
   const NodeSpec* spec = nullptr;
   Params params;
   int concurrency = 1;  // 0 = unlimited
+  bool concurrency_given = false;  // set in the file (or by --set), not the default
   // Request pipelines: how many requests may wait for this (non-quick) node beyond those it
   // is working on; one more fails with dag::QueueFull. 0 = unbounded. Batch runs bound their
   // in-flight work with credits instead and ignore it.
@@ -64,6 +65,9 @@ struct ResolvedPipeline {
   Settings settings;
   std::vector<ResolvedNode> nodes;  // in file order
   std::vector<std::size_t> order;   // topological order
+  // Valid but probably not meant, e.g. a request pipeline's node left serial by default; in
+  // file order. `dagrun` prints them on stderr, skillgap-api logs them at start-up.
+  std::vector<Diagnostic> warnings;
   const ResolvedNode* find(const std::string& id) const;
 };
 

@@ -227,6 +227,7 @@ struct Builder {
                     "'concurrency' is a positive integer or 'unlimited', got " + describe_yaml(c));
         else
           rn.concurrency = v;
+        rn.concurrency_given = v >= 0;
       }
       if (auto q = n["queue_limit"]) {
         long v = -1;
@@ -512,6 +513,24 @@ struct Builder {
   }
 };
 
+// In a request pipeline every request passes every node on its path, so a node left at the
+// default concurrency of 1 (right for batch steps) makes all requests wait for each other there.
+// Valid — a pipeline may mean it, and says so with `concurrency: 1` — so a warning, not an error.
+void warn_serial_request_nodes(ResolvedPipeline& p) {
+  const bool request_pipeline =
+      std::any_of(p.nodes.begin(), p.nodes.end(), [](const ResolvedNode& n) { return n.spec->role == NodeRole::Entry; });
+  if (!request_pipeline) return;
+  for (const auto& n : p.nodes) {
+    if (n.spec->role == NodeRole::Entry || n.concurrency_given || n.concurrency != 1) continue;
+    Diagnostic d{n.pos, n.id, "serial-request-node",
+                 "runs one request at a time: 'concurrency' defaults to 1, and in a request pipeline every request "
+                 "waits for the one before it here; set 'concurrency: unlimited' (or a limit), or 'concurrency: 1' "
+                 "to keep it serial",
+                 true};
+    p.warnings.push_back(std::move(d));
+  }
+}
+
 }  // namespace
 
 const ResolvedNode* ResolvedPipeline::find(const std::string& id) const {
@@ -526,6 +545,7 @@ ResolvedPipeline resolve_pipeline(const PipelineDoc& doc, const Registry& regist
   b.out.file = doc.file;
   if (doc.root.IsDefined() && !doc.root.IsNull() && !doc.diagnostics.has_code("yaml-syntax")) b.run();
   if (!b.diags.empty()) throw PipelineError(std::move(b.diags));
+  warn_serial_request_nodes(b.out);
   return std::move(b.out);
 }
 

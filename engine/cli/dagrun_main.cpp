@@ -151,6 +151,9 @@ int main(int argc, char** argv) {
   }
   if (*validate) {
     if (auto rc = load(val_c, reg, doc, p)) return *rc;
+    // Warnings leave the pipeline valid (exit 0); only validate prints them, so graph, config and
+    // run outputs stay as they are.
+    for (const auto& w : p.warnings) std::cerr << w.str() << "\n";
     std::cout << val_c.file << ": valid (" << p.nodes.size() << " nodes)\n";
     return kOk;
   }

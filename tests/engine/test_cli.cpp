@@ -36,6 +36,22 @@ TEST_CASE("validate exit codes: 0 valid, 2 invalid, 3 unreadable", "[cli]") {
   CHECK(out.find("validate") != std::string::npos);
 }
 
+TEST_CASE("validate prints a request pipeline's warnings and still exits 0", "[cli]") {
+  TempDir dir("cli");
+  write_file(dir / "serial.yaml",
+             "name: serial\nnodes:\n  - {id: request, type: request}\n  - {id: pair, type: join, inputs: [request]}\n"
+             "  - {id: respond, type: respond, inputs: [pair], concurrency: unlimited}\n");
+  std::string out;
+  CHECK(run_command(dagrun("validate " + (dir / "serial.yaml").string()), out) == 0);
+  CHECK(out.find("serial.yaml:4:10: warning[serial-request-node]: node 'pair': runs one request at a time") !=
+        std::string::npos);
+  CHECK(out.find("node 'respond'") == std::string::npos);  // its concurrency is set
+  CHECK(out.find("valid (3 nodes)") != std::string::npos);
+  // graph, config and run print no warnings: their outputs stay as they were.
+  REQUIRE(run_command(dagrun("graph " + (dir / "serial.yaml").string()), out) == 0);
+  CHECK(out.find("warning") == std::string::npos);
+}
+
 TEST_CASE("graph prints Mermaid and DOT", "[cli]") {
   TempDir dir("cli");
   write_file(dir / "good.yaml", kSmall);

@@ -2,7 +2,8 @@
 // tests/engine/validation_cases/NAME.yaml is a pipeline for the test registry (test_nodes.hpp,
 // with the on_error setting declared),
 // NAME.expected the diagnostics it must produce, one `file:line:col: error[code]: message` per
-// line in the order reported (empty: the pipeline is valid). A case may begin with comment lines
+// line in the order reported (empty: the pipeline is valid; a valid one's warnings, as
+// `warning[code]`, are listed the same way). A case may begin with comment lines
 //   # env: NAME=value NAME=value      the environment it is read with (nothing else is set)
 //   # set: path=value                 a --set override (one per line)
 // The same files seed the pipeline fuzzer (bench/fuzz/run.sh) and its replay in the suite.
@@ -61,7 +62,8 @@ std::string diagnose_case(const fs::path& file) {
   reg.add_setting(dag::on_error_setting());  // declared as the real node groups declare it
   std::string out;
   try {
-    dag::resolve_pipeline(dag::parse_pipeline_doc(text, file.filename().string(), opts), reg, opts);
+    const auto p = dag::resolve_pipeline(dag::parse_pipeline_doc(text, file.filename().string(), opts), reg, opts);
+    for (const auto& w : p.warnings) out += w.str() + "\n";
   } catch (const dag::PipelineError& e) {
     for (const auto& d : e.diagnostics().items()) out += d.str() + "\n";
   }
