@@ -49,7 +49,7 @@ struct ResolvedNode {
   std::string type;
   const NodeSpec* spec = nullptr;
   Params params;
-  int concurrency = 1;  // 0 = unlimited
+  int concurrency = 1;             // 0 = unlimited
   bool concurrency_given = false;  // set in the file (or by --set), not the default
   // Request pipelines: how many requests may wait for this (non-quick) node beyond those it
   // is working on; one more fails with dag::QueueFull. 0 = unbounded. Batch runs bound their

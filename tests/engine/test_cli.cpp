@@ -43,8 +43,7 @@ TEST_CASE("validate prints a request pipeline's warnings and still exits 0", "[c
              "  - {id: respond, type: respond, inputs: [pair], concurrency: unlimited}\n");
   std::string out;
   CHECK(run_command(dagrun("validate " + (dir / "serial.yaml").string()), out) == 0);
-  CHECK(out.find("serial.yaml:4:10: warning[serial-request-node]: node 'pair': runs one request at a time") !=
-        std::string::npos);
+  CHECK(out.find("serial.yaml:4:10: warning[serial-request-node]: node 'pair': runs one request at a time") != std::string::npos);
   CHECK(out.find("node 'respond'") == std::string::npos);  // its concurrency is set
   CHECK(out.find("valid (3 nodes)") != std::string::npos);
   // graph, config and run print no warnings: their outputs stay as they were.
