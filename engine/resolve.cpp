@@ -222,12 +222,13 @@ struct Builder {
           auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
           if (ec != std::errc() || p != s.data() + s.size() || v < 1) v = -1;
         }
-        if (v < 0)
+        if (v < 0) {
           diags.add(at(c), rn.id, "bad-concurrency",
                     "'concurrency' is a positive integer or 'unlimited', got " + describe_yaml(c));
-        else
+        } else {
           rn.concurrency = v;
-        rn.concurrency_given = v >= 0;
+          rn.concurrency_given = true;
+        }
       }
       if (auto q = n["queue_limit"]) {
         long v = -1;
@@ -521,7 +522,7 @@ void warn_serial_request_nodes(ResolvedPipeline& p) {
       std::any_of(p.nodes.begin(), p.nodes.end(), [](const ResolvedNode& n) { return n.spec->role == NodeRole::Entry; });
   if (!request_pipeline) return;
   for (const auto& n : p.nodes) {
-    if (n.spec->role == NodeRole::Entry || n.concurrency_given || n.concurrency != 1) continue;
+    if (n.spec->role == NodeRole::Entry || n.concurrency_given) continue;  // not given: the default, 1
     Diagnostic d{n.pos, n.id, "serial-request-node",
                  "runs one request at a time: 'concurrency' defaults to 1, and in a request pipeline every request "
                  "waits for the one before it here; set 'concurrency: unlimited' (or a limit), or 'concurrency: 1' "
