@@ -25,6 +25,11 @@ void Diagnostics::add(SourcePos pos, std::string node_id, std::string code, std:
   items_.push_back({std::move(pos), std::move(node_id), std::move(code), common::redact_urls_in(message)});
 }
 
+void Diagnostics::warn(SourcePos pos, std::string node_id, std::string code, std::string message) {
+  add(std::move(pos), std::move(node_id), std::move(code), std::move(message));
+  items_.back().warning = true;
+}
+
 bool Diagnostics::has_code(const std::string& code) const {
   return std::any_of(items_.begin(), items_.end(), [&](const Diagnostic& d) { return d.code == code; });
 }

@@ -29,9 +29,14 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void add(SourcePos pos, std::string node_id, std::string code, std::string message);
+  // The same, as a warning (Diagnostic::warning): redacted alike, so no message can quote a
+  // password whatever it reports.
+  void warn(SourcePos pos, std::string node_id, std::string code, std::string message);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
   bool has_code(const std::string& code) const;
   std::string str() const;  // one diagnostic per line
 

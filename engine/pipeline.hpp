@@ -67,7 +67,7 @@ struct ResolvedPipeline {
   std::vector<std::size_t> order;   // topological order
   // Valid but probably not meant, e.g. a request pipeline's node left serial by default; in
   // file order. `dagrun` prints them on stderr, skillgap-api logs them at start-up.
-  std::vector<Diagnostic> warnings;
+  Diagnostics warnings;  // each with Diagnostic::warning set
   const ResolvedNode* find(const std::string& id) const;
 };
 

@@ -523,12 +523,10 @@ void warn_serial_request_nodes(ResolvedPipeline& p) {
   if (!request_pipeline) return;
   for (const auto& n : p.nodes) {
     if (n.spec->role == NodeRole::Entry || n.concurrency_given) continue;  // not given: the default, 1
-    Diagnostic d{n.pos, n.id, "serial-request-node",
-                 "runs one request at a time: 'concurrency' defaults to 1, and in a request pipeline every request "
-                 "waits for the one before it here; set 'concurrency: unlimited' (or a limit), or 'concurrency: 1' "
-                 "to keep it serial",
-                 true};
-    p.warnings.push_back(std::move(d));
+    p.warnings.warn(n.pos, n.id, "serial-request-node",
+                    "runs one request at a time: 'concurrency' defaults to 1, and in a request pipeline every request "
+                    "waits for the one before it here; set 'concurrency: unlimited' (or a limit), or 'concurrency: 1' "
+                    "to keep it serial");
   }
 }
 

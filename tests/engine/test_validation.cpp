@@ -275,3 +275,15 @@ TEST_CASE("a range error prints its bounds as dagrun nodes does", "[validate]") 
   REQUIRE(x);
   CHECK(x->message == "parameter 'batches' value -1 is out of range [0, inf]");
 }
+
+TEST_CASE("a warning is redacted like an error and printed as one", "[validate]") {
+  Diagnostics d;
+  d.warn(SourcePos{"p.yaml", 4, 10}, "n", "some-warning", "would reach mysql://root:p@ss:w0rd@db/onet");
+  REQUIRE(d.size() == 1);
+  const Diagnostic& w = *d.begin();
+  CHECK(w.warning);
+  CHECK(w.message == "would reach mysql://root:***@db/onet");
+  CHECK(w.str() == "p.yaml:4:10: warning[some-warning]: node 'n': would reach mysql://root:***@db/onet");
+  d.add(SourcePos{"p.yaml", 5, 1}, "", "some-error", "x");
+  CHECK_FALSE(d.items().back().warning);
+}
