@@ -21,8 +21,10 @@ std::string Diagnostic::str() const {
 
 void Diagnostics::add(SourcePos pos, std::string node_id, std::string code, std::string message) {
   // Messages quote values from the file and the environment ("got '...'"); a URL among them
-  // keeps its password hidden.
-  items_.push_back({std::move(pos), std::move(node_id), std::move(code), common::redact_urls_in(message)});
+  // keeps its password hidden. So does the node id: an invalid one is quoted as written, and
+  // may hold an expanded ${DATABASE_URL} (a fuzz finding). A valid id holds no URL, so the
+  // ids that diagnostics are matched by are never changed.
+  items_.push_back({std::move(pos), common::redact_urls_in(node_id), std::move(code), common::redact_urls_in(message)});
 }
 
 void Diagnostics::warn(SourcePos pos, std::string node_id, std::string code, std::string message) {

@@ -287,3 +287,13 @@ TEST_CASE("a warning is redacted like an error and printed as one", "[validate]"
   d.add(SourcePos{"p.yaml", 5, 1}, "", "some-error", "x");
   CHECK_FALSE(d.items().back().warning);
 }
+
+TEST_CASE("an invalid node id quoting ${DATABASE_URL} is masked in its diagnostics (fuzz finding)", "[validate][secrets]") {
+  auto d = diagnose("name: x\nnodes:\n  - id: a ${DATABASE_URL}\n    type: t_source\n",
+                    env_opts({{"DATABASE_URL", "mysql://user:Tg5mR/Xp9qL@db:1/onet"}}));
+  REQUIRE(d.has_code("bad-id"));
+  const std::string all = d.str();
+  CHECK(all.find("Tg5mR") == std::string::npos);
+  CHECK(all.find("Xp9qL") == std::string::npos);
+  CHECK(all.find("node 'a mysql://user:***@db:1/onet'") != std::string::npos);
+}
