@@ -19,7 +19,7 @@ std::string Diagnostic::str() const {
   return s + message;
 }
 
-void Diagnostics::add(SourcePos pos, std::string node_id, std::string code, std::string message) {
+void Diagnostics::add(SourcePos pos, const std::string& node_id, std::string code, const std::string& message) {
   // Messages quote values from the file and the environment ("got '...'"); a URL among them
   // keeps its password hidden. So does the node id: an invalid one is quoted as written, and
   // may hold an expanded ${DATABASE_URL} (a fuzz finding). A valid id holds no URL, so the
@@ -27,8 +27,8 @@ void Diagnostics::add(SourcePos pos, std::string node_id, std::string code, std:
   items_.push_back({std::move(pos), common::redact_urls_in(node_id), std::move(code), common::redact_urls_in(message)});
 }
 
-void Diagnostics::warn(SourcePos pos, std::string node_id, std::string code, std::string message) {
-  add(std::move(pos), std::move(node_id), std::move(code), std::move(message));
+void Diagnostics::warn(SourcePos pos, const std::string& node_id, std::string code, const std::string& message) {
+  add(std::move(pos), node_id, std::move(code), message);
   items_.back().warning = true;
 }
 

@@ -28,10 +28,10 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
-  void add(SourcePos pos, std::string node_id, std::string code, std::string message);
+  void add(SourcePos pos, const std::string& node_id, std::string code, const std::string& message);
   // The same, as a warning (Diagnostic::warning): redacted alike, so no message can quote a
   // password whatever it reports.
-  void warn(SourcePos pos, std::string node_id, std::string code, std::string message);
+  void warn(SourcePos pos, const std::string& node_id, std::string code, const std::string& message);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
