@@ -6,8 +6,9 @@
 // picked by the input's size); everything else is unset.
 // Oracle beyond "no crash": only the documented exceptions escape (InputError for a file that
 // is not text, PipelineError for an invalid pipeline; dagrun lets anything else terminate
-// it), a valid pipeline renders as Mermaid, DOT and config, and neither the rendered config nor
-// the diagnostics show any piece of the database password (unless the input itself holds it).
+// it), a valid pipeline renders as Mermaid, DOT and config, and none of those renderings, its
+// warnings or the diagnostics show any piece of the database password (unless the input itself
+// holds it).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -70,10 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     auto resolved = dag::resolve_pipeline(doc, registry(), opts);
-    (void)dag::render_mermaid(resolved);
-    (void)dag::render_dot(resolved);
-    const std::string config = dag::render_config(doc, registry(), &resolved);
-    if (leaks(config, text, pw)) std::abort();
+    // Every output dagrun prints for a valid pipeline: graph (both formats), config, warnings.
+    std::string shown = dag::render_mermaid(resolved) + dag::render_dot(resolved) +
+                        dag::render_config(doc, registry(), &resolved) + resolved.warnings.str();
+    if (leaks(shown, text, pw)) std::abort();
   } catch (const dag::PipelineError& e) {
     if (e.diagnostics().empty()) std::abort();                 // "invalid" must always say why
     if (leaks(e.diagnostics().str(), text, pw)) std::abort();  // they quote values
