@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "nodes/estimate/batches.hpp"
 #include "nodes/estimate/estimator.hpp"
 #include "nodes/estimate/kernel_ridge.hpp"
+#include "nodes/estimate/median_calibration.hpp"
 #include "nodes/estimate/profile_text.hpp"
 #include "nodes/estimate/validation.hpp"
 #include "nodes/onet/batches.hpp"
@@ -100,6 +102,8 @@ class EstimateNode final : public dag::Node {
     ridge_.rating_space_k = static_cast<std::size_t>(p.integer("rating_space_k"));
     ridge_.rating_space_tau = p.number("rating_space_tau");
     ridge_.rating_space_share = p.number("rating_space_share");
+    median_.bins = static_cast<std::size_t>(p.integer("median_bins"));
+    median_.shrink = p.number("median_shrink");
     // The ridge's zone kernel takes the place of the neighbours' job-zone adjustment (whose
     // cross-fitted slopes cost most of the neighbours method's time).
     if (method_ == "kernel_ridge") opts_.job_zone_adjust = false;
@@ -127,6 +131,12 @@ class EstimateNode final : public dag::Node {
   void finish(dag::Emitter& out) override {
     std::lock_guard lock(mu_);
     const auto t0 = std::chrono::steady_clock::now();
+    // Chunks arrive in whatever order the graph's threads deliver them. Put them in file order
+    // first, so that every run sums the same numbers in the same order and gives bit-identical
+    // estimates (the median calibration's bins make a last-bit difference visible).
+    std::stable_sort(tables_.begin(), tables_.end(), [](const auto& a, const auto& b) {
+      return a->table != b->table ? a->table < b->table : a->first_line() < b->first_line();
+    });
     TextProfiles profiles = build_text_profiles(tables_, weights_);
     if (profiles.documents.empty()) {
       if (log_) log_->warn("{}: no Occupation Data rows arrived; no estimates", id_);
@@ -150,6 +160,8 @@ class EstimateNode final : public dag::Node {
     }
     std::vector<int> folds(index.size(), -1);
     for (std::size_t d = 0; d < index.size(); ++d) folds[d] = estimator.fold(d);
+    // The median shift comes before the intervals: they are calibrated around the final value.
+    calibrate_medians(ratings, all, folds, estimator.folds(), median_);
     const auto factors = calibrate_intervals(ratings, all, coverage_, folds, estimator.folds());
     auto metrics = validate(ratings, all);
 
@@ -270,6 +282,7 @@ class EstimateNode final : public dag::Node {
                            {"rating_space_tau", ridge_.rating_space_tau},
                            {"rating_space_share", ridge_.rating_space_share}};
     }
+    j["median_calibration"] = {{"bins", median_.bins}, {"shrink", median_.shrink}};
     j["k"] = opts_.k;
     j["power"] = opts_.power;
     j["job_zone_adjust"] = opts_.job_zone_adjust;
@@ -302,6 +315,7 @@ class EstimateNode final : public dag::Node {
   EstimateOptions opts_;
   std::string method_;
   KernelRidgeOptions ridge_;
+  MedianCalibrationOptions median_;
   FieldWeights weights_;
   double coverage_ = 0.8;
   std::set<std::string> tables_wanted_;
@@ -327,7 +341,8 @@ dag::NodeSpec estimate_spec() {
           "words), its k most similar rated occupations (never itself), and per element x scale an estimate "
           "(method kernel_ridge: kernel ridge regression on text, LSA, SOC and job-zone kernels, blended with "
           "the nearest rated occupations in rating space; method neighbours: the similarity-weighted mean of the "
-          "k neighbours' O*NET values, adjusted for the job-zone difference), with a standard deviation and an "
+          "k neighbours' O*NET values, adjusted for the job-zone difference), moved to the conditional median "
+          "(median_bins), with a standard deviation and an "
           "interval calibrated to interval_coverage. Rated occupations are estimated the same way without their "
           "own values, which gives the leave-one-out validation printed at the end and stored in load_runs. "
           "Passes every batch through and adds one onet.estimates batch.")
@@ -403,6 +418,16 @@ dag::NodeSpec estimate_spec() {
                  .def("0.3")
                  .range(0, 1)
                  .doc("kernel_ridge: share of the rating-space mean in the final estimate (0: the ridge estimate alone)."))
+      .param(ParamSpec::integer("median_bins")
+                 .def("10")
+                 .range(0, 100)
+                 .doc("Conditional-median calibration (either method): per element x scale, the leave-one-out estimates "
+                      "in this many equal-count bins, each moved by its bin's cross-fitted median error, as the "
+                      "targets are absolute errors (nodes/estimate/median_calibration.hpp). 0: off."))
+      .param(ParamSpec::number("median_shrink")
+                 .def("20")
+                 .range(0, 10000)
+                 .doc("Median calibration: a bin of n occupations moves by n / (n + median_shrink) of its median error."))
       .param(ParamSpec::list("tables").def("[Skills, Knowledge]").doc("Rating tables whose values are estimated."))
       .param(weight("title_weight", "3", "the occupation's title"))
       .param(weight("description_weight", "1", "its description"))

@@ -172,6 +172,16 @@ class TableBatch final : public dag::Batch {
   // rows the reader could not parse, when the reader runs with on_error=skip (never loaded).
   std::vector<RowProblem> rejects;
   std::string_view kind() const override { return "onet.table"; }
+  // The source line of the chunk's first row (0 for an empty chunk): with `table`, a key that
+  // puts chunks back in file order whatever order the graph delivered them in.
+  std::uint32_t first_line() const {
+    auto first = [](const auto& rows) { return rows.empty() ? std::uint32_t{0} : rows.front().line; };
+    for (std::uint32_t l : {first(occupations), first(elements), first(scales), first(ratings), first(tasks),
+                            first(alternate_titles), first(reported_titles), first(job_zones), first(job_zone_reference),
+                            first(anchors), first(technologies), first(ete), first(ete_categories)})
+      if (l) return l;
+    return 0;
+  }
   std::size_t rows() const override {
     return occupations.size() + elements.size() + scales.size() + ratings.size() + tasks.size() + alternate_titles.size() +
            reported_titles.size() + job_zones.size() + job_zone_reference.size() + anchors.size() + technologies.size() +
