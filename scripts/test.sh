@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command of the README (and of .ci/run): installs what is missing, builds, lints
 # (scripts/lint.sh: clang-format and clang-tidy, any finding fails), and runs every test through ctest; then the same suite again on an AddressSanitizer +
-# UndefinedBehaviorSanitizer build (build-asan). Servers the tests need (MariaDB, fake HTTP
+# UndefinedBehaviorSanitizer build (build-asan, clang, with the fuzz targets and their smoke runs). Servers the tests need (MariaDB, fake HTTP
 # endpoints, Chromium, a private dockerd) are started and stopped by the tests themselves.
 # Under CI=true every test must have run: a skipped one (no data, dockerd could not start, ...)
 # fails the command.
@@ -45,7 +45,14 @@ fi
 
 if [[ "${SKILLGAP_SKIP_SANITIZE:-0}" != 1 ]]; then
   SECONDS=0
-  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DSKILLGAP_SANITIZE=ON "${WERROR[@]}"
+  # The sanitizer build is the project's clang build: a second compiler over the whole tree, and
+  # with SKILLGAP_FUZZ=ON the libFuzzer targets too, each run for a few seconds as a test
+  # (fuzz/smoke.sh, label fuzz-smoke). The first build is GCC's, so CI compiles with both (a
+  # GCC-only flag once broke the clang fuzz build for five days unnoticed).
+  # (The compiler is named on the command line, not through CXX: a build-asan/ configured earlier
+  # with GCC is then reconfigured for clang instead of keeping its cached compiler.)
+  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DCMAKE_CXX_COMPILER=clang++ -DSKILLGAP_SANITIZE=ON \
+    -DSKILLGAP_FUZZ=ON "${WERROR[@]}"
   echo "== tests under ASan+UBSan (build: ${ASAN_BUILD_DIR:-build-asan}, built in ${SECONDS}s)"
   # Leaks are reported at exit of each test process and fail it; suppressions name only
   # third-party code (tests/sanitizers/lsan.supp).
