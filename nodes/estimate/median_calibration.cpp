@@ -31,21 +31,34 @@ MedianShift::MedianShift(std::vector<double> estimates, const std::vector<double
     const std::size_t j = std::clamp<std::size_t>((b * n + o.bins - 1) / o.bins, 1, n - 1);
     edges_.push_back((sorted[j - 1] + sorted[j]) / 2);
   }
-  std::vector<std::vector<double>> residuals(edges_.size() + 1);
+  std::vector<std::vector<double>> residuals(edges_.size() + 1), members(edges_.size() + 1);
   for (std::size_t i = 0; i < estimates.size(); ++i) {
     const auto b = static_cast<std::size_t>(std::upper_bound(edges_.begin(), edges_.end(), estimates[i]) - edges_.begin());
     residuals[b].push_back(values[i] - estimates[i]);
+    members[b].push_back(estimates[i]);
   }
-  shifts_.assign(residuals.size(), 0);
+  // One knot per bin that holds estimates (equal estimates can leave bins between equal edges
+  // empty): at its median estimate, the bin's shrunk median error. The knots rise strictly, as
+  // every estimate of a bin lies below every estimate of the next.
   for (std::size_t b = 0; b < residuals.size(); ++b) {
+    if (residuals[b].empty()) continue;
     const auto n = static_cast<double>(residuals[b].size());
-    if (n > 0) shifts_[b] = median(residuals[b]) * n / (n + o.shrink);
+    centres_.push_back(median(members[b]));
+    shifts_.push_back(median(residuals[b]) * n / (n + o.shrink));
   }
 }
 
 double MedianShift::apply(double x) const {
   if (shifts_.empty()) return x;
-  return x + shifts_[static_cast<std::size_t>(std::upper_bound(edges_.begin(), edges_.end(), x) - edges_.begin())];
+  // Linear between the knots, flat beyond the outer ones: an estimate that moves a little
+  // moves its shift a little (steps at the bin edges would make it jump, by 0.05 typically
+  // and up to 0.47 on O*NET 29.2), and the leave-one-out MAE is lower too (0.2912 vs 0.2919).
+  if (x <= centres_.front()) return x + shifts_.front();
+  if (x >= centres_.back()) return x + shifts_.back();
+  const auto k = static_cast<std::size_t>(std::upper_bound(centres_.begin(), centres_.end(), x) - centres_.begin());
+  const double x0 = centres_[k - 1], x1 = centres_[k];
+  const double t = x1 > x0 ? (x - x0) / (x1 - x0) : 0;
+  return x + shifts_[k - 1] + t * (shifts_[k] - shifts_[k - 1]);
 }
 
 void calibrate_medians(const RatingMatrix& ratings, std::vector<OccupationEstimate>& estimates, const std::vector<int>& fold_of,

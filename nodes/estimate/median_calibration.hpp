@@ -9,13 +9,16 @@
 //              (edge below bin b: halfway between the estimates of rank ceil(b n / bins) − 1
 //              and ceil(b n / bins), counting from 0)
 //   shift_b  = median(O*NET − estimate) over bin b · n_b / (n_b + shrink)
-//              (shrunk towards 0 where a bin holds few occupations)
-//   final    = clip(estimate + shift_{bin of the estimate}, to the scale)
+//              (shrunk towards 0 where a bin holds few occupations), placed at the bin's
+//              median estimate c_b
+//   final    = clip(estimate + shift(estimate), to the scale), shift linear between the
+//              (c_b, shift_b) and flat beyond the first and last: continuous, so that an
+//              estimate that moves a little never jumps by a whole step between two bins
 //
 // Cross-fitted like the interval calibration: a rated occupation of fold f is moved by the
 // shifts fitted on the other folds only, so its own value does not move its own estimate; an
 // unrated occupation by the shifts fitted on every rated one. On O*NET 29.2 (leave-one-out MAE)
-// it takes skills LV 0.297 → 0.292 and skills IM 0.213 → 0.209, knowledge ~0.002 each
+// it takes skills LV 0.297 → 0.291 and skills IM 0.213 → 0.209, knowledge ~0.003 each
 // (bench/estimate/research/median_calibration.py; a nested check that also leaves fold f out
 // of the ridge the shifts are fitted on gives the same figures, so the gain is not a leak).
 #include <cstddef>
@@ -30,19 +33,21 @@ struct MedianCalibrationOptions {
   double shrink = 20;     // occupations' worth of pull towards no shift, per bin
 };
 
-// The shift of one column, fitted on (estimate, O*NET value) pairs: apply(x) = x + shift of
-// x's bin. Exposed for the tests; calibrate_medians below is what the node uses.
+// The shift of one column, fitted on (estimate, O*NET value) pairs: apply(x) = x + the shift
+// interpolated at x. Exposed for the tests; calibrate_medians below is what the node uses.
 class MedianShift {
  public:
   MedianShift() = default;
   MedianShift(std::vector<double> estimates, const std::vector<double>& values, const MedianCalibrationOptions& o);
   double apply(double x) const;
   const std::vector<double>& edges() const { return edges_; }
+  const std::vector<double>& centres() const { return centres_; }  // one knot per non-empty bin
   const std::vector<double>& shifts() const { return shifts_; }
 
  private:
-  std::vector<double> edges_;   // bins - 1 interior edges, ascending (fewer with fewer estimates)
-  std::vector<double> shifts_;  // one per bin, edges_.size() + 1 (empty: no shift)
+  std::vector<double> edges_;    // bins - 1 interior edges, ascending (fewer with fewer estimates)
+  std::vector<double> centres_;  // per non-empty bin, its median estimate (strictly rising)
+  std::vector<double> shifts_;   // per non-empty bin, its shrunk median error (empty: no shift)
 };
 
 // Moves every valid estimate of `estimates` by its column's cross-fitted shift (see above) and

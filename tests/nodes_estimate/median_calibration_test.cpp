@@ -11,7 +11,8 @@
 using namespace estimate;
 using Catch::Detail::Approx;
 
-TEST_CASE("median shift: equal-count bins, the median error per bin, shrunk by n / (n + shrink)", "[estimate]") {
+TEST_CASE("median shift: equal-count bins, the median error per bin shrunk by n / (n + shrink), linear between bins",
+          "[estimate]") {
   // Estimates 0..9; errors (value - estimate) +1 on the lower half, -2 / -1 / -1 / -1 / +3 on the upper.
   const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   const std::vector<double> err = {1, 1, 1, 1, 1, -2, -1, -1, -1, 3};
@@ -19,14 +20,19 @@ TEST_CASE("median shift: equal-count bins, the median error per bin, shrunk by n
   for (std::size_t i = 0; i < x.size(); ++i) y.push_back(x[i] + err[i]);
   const MedianShift exact(x, y, {2, 0});
   REQUIRE(exact.edges().size() == 1);
-  CHECK(exact.edges()[0] == Approx(4.5));  // the interpolated median of the estimates
+  CHECK(exact.edges()[0] == Approx(4.5));  // halfway between the 5th and 6th estimates
   REQUIRE(exact.shifts().size() == 2);
+  CHECK(exact.centres() == std::vector<double>{2, 7});  // each bin's median estimate
   CHECK(exact.shifts()[0] == Approx(1));
   CHECK(exact.shifts()[1] == Approx(-1));  // the median, not the mean (-0.4)
-  CHECK(exact.apply(2.0) == Approx(3.0));
-  CHECK(exact.apply(4.5) == Approx(3.5));   // an edge belongs to the bin above it
-  CHECK(exact.apply(-100) == Approx(-99));  // beyond the data: the outer bins' shifts
+  CHECK(exact.apply(2.0) == Approx(3.0));  // on a knot: its shift
+  CHECK(exact.apply(7.0) == Approx(6.0));
+  CHECK(exact.apply(4.5) == Approx(4.5));   // halfway between the knots: halfway between +1 and -1
+  CHECK(exact.apply(3.0) == Approx(3.6));   // a fifth of the way: +1 - 0.4
+  CHECK(exact.apply(-100) == Approx(-99));  // beyond the outer knots: their shifts
   CHECK(exact.apply(100) == Approx(99));
+  // Continuous: no jump at the bin edge.
+  CHECK(exact.apply(4.5 + 1e-9) - exact.apply(4.5 - 1e-9) == Approx(2e-9 * 0.6).margin(1e-12));
 
   const MedianShift shrunk(x, y, {2, 5});  // 5 occupations per bin, shrink 5: half the median
   CHECK(shrunk.shifts()[0] == Approx(0.5));
@@ -35,7 +41,14 @@ TEST_CASE("median shift: equal-count bins, the median error per bin, shrunk by n
   const MedianShift even(std::vector<double>{0, 1, 2, 3}, std::vector<double>{1, 3, 2, 5}, {1, 0});
   CHECK(even.edges().empty());
   CHECK(even.shifts()[0] == Approx(1.5));  // errors 1, 2, 0, 2: an even count takes the middle two's mean
+  CHECK(even.apply(10) == Approx(11.5));   // one bin: the same shift everywhere
 
+  // Equal estimates: the edges between them coincide, the bins between them stay empty and get
+  // no knot.
+  const MedianShift ties(std::vector<double>{0, 0, 0, 0, 0, 0, 1, 2}, std::vector<double>{0, 0, 0, 0, 0, 0, 2, 4}, {4, 0});
+  CHECK(ties.centres() == std::vector<double>{0, 1.5});
+  CHECK(ties.apply(0) == Approx(0));
+  CHECK(ties.apply(1.5) == Approx(3));
   const MedianShift off(x, y, {0, 0});  // bins 0: no calibration
   CHECK(off.apply(2.0) == 2.0);
   CHECK_THROWS_AS(MedianShift(x, std::vector<double>{1, 2}, {2, 0}), std::invalid_argument);
