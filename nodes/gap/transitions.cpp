@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/sanitizers.hpp"
 #include "nodes/gap/errors.hpp"
 
 namespace gap {
@@ -131,7 +132,7 @@ struct DenseGap {
 // In 32-bit integers so that it vectorizes; a clone for AVX2 (8 lanes, with the 32-bit multiply
 // and max SSE2 lacks) is picked at load time where the CPU has it. Not under AddressSanitizer,
 // whose start-up runs after ifunc resolvers.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && !SKILLGAP_ASAN
 __attribute__((target_clones("avx2", "default")))
 #endif
 DenseGap

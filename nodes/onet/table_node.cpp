@@ -7,6 +7,7 @@
 #include <malloc.h>
 #endif
 
+#include "common/sanitizers.hpp"
 #include "nodes/onet/onet_nodes.hpp"
 #include "nodes/onet/table_parser.hpp"
 #include "nodes/onet/table_shapes.hpp"
@@ -22,7 +23,7 @@ namespace {
 // Not under AddressSanitizer: its allocator replaces glibc's, and glibc's malloc_trim then walks
 // arenas that other threads are changing (a SEGV in mtrim was seen in the ASan suite).
 void release_freed_memory() {
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GLIBC__) && !SKILLGAP_ASAN
   malloc_trim(0);
 #endif
 }
