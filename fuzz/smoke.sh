@@ -10,17 +10,16 @@
 set -euo pipefail
 exe=$1 target=$2 secs=${3:-${FUZZ_SMOKE_SECONDS:-15}}
 cd "$(dirname "$0")/.."
+source fuzz/corpus.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-smoke-$target.XXXXXX")
-mkdir -p "$work/corpus" "$work/artifacts"
-cp -r "fuzz/corpus/$target/." "$work/corpus/"
+mkdir -p "$work/artifacts"
+fuzz_seed_corpus "$target" "$work/corpus"
 [[ -d "fuzz/regressions/$target" ]] && cp -r "fuzz/regressions/$target/." "$work/corpus/"
-[[ $target == pipeline ]] && cp tests/engine/validation_cases/*.yaml "$work/corpus/"
-dict=()
-[[ -f "fuzz/$target.dict" ]] && dict=(-dict="fuzz/$target.dict")
+fuzz_dict_args "$target"
 echo "fuzz smoke: $target for ${secs}s from $(find "$work/corpus" -type f | wc -l) inputs in $work"
 set +e
 "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$work/artifacts/" "${dict[@]}" "$work/corpus" >"$work/fuzz.log" 2>&1
+  -artifact_prefix="$work/artifacts/" "${FUZZ_DICT[@]}" "$work/corpus" >"$work/fuzz.log" 2>&1
 rc=$?
 set -e
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec)|^#[0-9]+ +DONE' "$work/fuzz.log" || true

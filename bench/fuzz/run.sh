@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
+source fuzz/corpus.sh
 
 SECONDS_PER_TARGET=${1:-300}
 shift || true
@@ -49,11 +50,8 @@ for t in "${TARGETS[@]}"; do
   dir="$RUN/$t"
   rm -rf "$dir"
   mkdir -p "$dir/artifacts"
-  cp -r "fuzz/corpus/$t" "$dir/corpus"
-  # The engine's validation cases (tests/engine/validation_cases) are the pipeline fuzzer's seeds too.
-  [[ $t == pipeline ]] && cp tests/engine/validation_cases/*.yaml "$dir/corpus/"
-  dict=()
-  [[ -f "fuzz/$t.dict" ]] && dict=(-dict="fuzz/$t.dict")
+  fuzz_seed_corpus "$t" "$dir/corpus"
+  fuzz_dict_args "$t"
   echo "== fuzz_$t for ${SECONDS_PER_TARGET}s ($(ls "$dir/corpus" | wc -l) seeds)"
   start=$(date +%s)
   # Runs from the repository root (the query target reads pipelines/skill_gap.yaml by absolute
@@ -61,7 +59,7 @@ for t in "${TARGETS[@]}"; do
   set +e
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     "$BUILD/fuzz/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 -timeout=10 \
-    -rss_limit_mb=2048 -artifact_prefix="$dir/artifacts/" "${dict[@]}" ${FUZZ_ARGS:-} "$dir/corpus" \
+    -rss_limit_mb=2048 -artifact_prefix="$dir/artifacts/" "${FUZZ_DICT[@]}" ${FUZZ_ARGS:-} "$dir/corpus" \
     >"$dir/fuzz.log" 2>&1
   rc=$?
   set -e
