@@ -53,6 +53,37 @@ std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& bu
   return std::string::npos;
 }
 
+// An answer is an object holding an array of flat objects: three levels. Deeper JSON is not an
+// answer, and nlohmann's dump() (used on items for messages) recurses once per level: 30,000
+// nested arrays overflowed the stack (found by the fuzz smoke run of fuzz_llm_answer).
+constexpr std::size_t kMaxDepth = 64;
+
+// True when no bracket in `s` (outside strings) is nested deeper than kMaxDepth.
+bool shallow(const std::string& s) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : s) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return false;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// Usable as the answer's JSON: valid, and not nested beyond kMaxDepth.
+bool usable_json(const std::string& s) { return shallow(s) && json::accept(s); }
+
 std::optional<std::string> fenced(const std::string& text) {
   auto start = text.find("```");
   if (start == std::string::npos) return std::nullopt;
@@ -90,7 +121,7 @@ std::string shorten(std::string s, std::size_t n = 80) {
 
 std::string extract_json(const std::string& text) {
   // A fence may also hold prose; then the JSON is looked for in the whole text below.
-  if (auto f = fenced(text); f && json::accept(*f)) return *f;
+  if (auto f = fenced(text); f && usable_json(*f)) return *f;
   // Every '{' / '[' starts a scan that may run to the end of the text, and every balanced
   // candidate is parsed: garbage such as 50,000 unclosed or nested brackets would cost
   // quadratic time (seconds to minutes; found by fuzz/fuzz_llm_answer). The answer is
@@ -104,7 +135,7 @@ std::string extract_json(const std::string& text) {
     if (end - i > budget) break;
     budget -= end - i;
     std::string candidate = text.substr(i, end - i);
-    if (json::accept(candidate)) return candidate;
+    if (usable_json(candidate)) return candidate;
   }
   return {};
 }

@@ -150,3 +150,19 @@ TEST_CASE("extract_json takes linear time on bracket garbage (fuzz finding)", "[
   // Valid JSON after a little garbage is still found.
   CHECK(llm::extract_json(std::string(1000, '[') + " {\"ok\": 1}") == "{\"ok\": 1}");
 }
+
+TEST_CASE("extract_json refuses JSON nested deeper than an answer can be (fuzz finding)", "[llm][parser]") {
+  // 30,000 nested arrays are valid JSON; dumping an item of them for a message overflowed the
+  // stack (fuzz/regressions/llm_answer/deeply-nested-valid-arrays).
+  const std::string deep = std::string(30000, '[') + std::string(30000, ']');
+  CHECK(llm::extract_json(deep).empty());
+  CHECK(llm::extract_json("```json\n" + deep + "\n```").empty());
+  auto p = parse_answer(deep, "15-1252.00", kAsked, 0, 7);
+  CHECK_FALSE(p.json_found);
+  CHECK(p.missing.size() == kAsked.size());
+  // 64 levels are still JSON; brackets inside strings do not count.
+  const std::string ok = std::string(64, '[') + std::string(64, ']');
+  CHECK(llm::extract_json(ok) == ok);
+  const std::string strings = "{\"s\": \"" + std::string(100, '[') + "\"}";
+  CHECK(llm::extract_json(strings) == strings);
+}
