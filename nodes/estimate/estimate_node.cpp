@@ -422,8 +422,9 @@ dag::NodeSpec estimate_spec() {
                  .def("10")
                  .range(0, 100)
                  .doc("Conditional-median calibration (either method): per element x scale, the leave-one-out estimates "
-                      "in this many equal-count bins, each moved by its bin's cross-fitted median error, as the "
-                      "targets are absolute errors (nodes/estimate/median_calibration.hpp). 0: off."))
+                      "in this many equal-count bins; each estimate moves by the bins' cross-fitted median errors, "
+                      "interpolated between the bins' median estimates, as the targets are absolute errors "
+                      "(nodes/estimate/median_calibration.hpp). 0: off."))
       .param(ParamSpec::number("median_shrink")
                  .def("20")
                  .range(0, 10000)
