@@ -22,15 +22,12 @@ std::string trim(std::string s) {
   return s;
 }
 
-// End (exclusive) of the balanced bracket expression starting at `open`, honouring strings;
-// npos when unbalanced. Each character looked at costs one unit of `budget`; npos when spent.
-std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& budget) {
-  std::vector<char> stack;
+// Where a scan over JSON text stands with respect to strings: feed every character to
+// `quoted`, which says whether it belongs to a string (its quotes included), so that brackets
+// inside strings are not counted.
+struct StringState {
   bool in_string = false, escaped = false;
-  for (std::size_t i = open; i < s.size(); ++i) {
-    if (budget == 0) return std::string::npos;
-    --budget;
-    char c = s[i];
+  bool quoted(char c) {
     if (in_string) {
       if (escaped)
         escaped = false;
@@ -38,11 +35,24 @@ std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& bu
         escaped = true;
       else if (c == '"')
         in_string = false;
-      continue;
+      return true;
     }
-    if (c == '"')
-      in_string = true;
-    else if (c == '{' || c == '[')
+    if (c == '"') in_string = true;
+    return in_string;
+  }
+};
+
+// End (exclusive) of the balanced bracket expression starting at `open`, honouring strings;
+// npos when unbalanced. Each character looked at costs one unit of `budget`; npos when spent.
+std::size_t balanced_end(const std::string& s, std::size_t open, std::size_t& budget) {
+  std::vector<char> stack;
+  StringState str;
+  for (std::size_t i = open; i < s.size(); ++i) {
+    if (budget == 0) return std::string::npos;
+    --budget;
+    char c = s[i];
+    if (str.quoted(c)) continue;
+    if (c == '{' || c == '[')
       stack.push_back(c == '{' ? '}' : ']');
     else if (c == '}' || c == ']') {
       if (stack.empty() || stack.back() != c) return std::string::npos;
@@ -61,18 +71,10 @@ constexpr std::size_t kMaxDepth = 64;
 // True when no bracket in `s` (outside strings) is nested deeper than kMaxDepth.
 bool shallow(const std::string& s) {
   std::size_t depth = 0;
-  bool in_string = false, escaped = false;
+  StringState str;
   for (char c : s) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
+    if (str.quoted(c)) continue;
+    if (c == '{' || c == '[') {
       if (++depth > kMaxDepth) return false;
     } else if ((c == '}' || c == ']') && depth > 0) {
       --depth;
