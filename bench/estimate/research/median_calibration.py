@@ -85,16 +85,21 @@ def crossfit(FR, fold, bins, shrink, fitted_on=None):
     return clip(full(out))[R]
 
 
-Kf = shipped_kernel()
-FR = ridge_blend(Kf, np.arange(len(R)))
-fold = FOLD[R]
-report(full(FR), 'shipped (ridge + rating-space blend)')
-report(full(crossfit(FR, fold, 10, 20)), 'median calibration, 10 bins, shrink 20 (shipped)')
-for bins in (6, 8, 12, 16):
-    for shrink in (0, 20, 40):
-        report(full(crossfit(FR, fold, bins, shrink)), f'  bins {bins} shrink {shrink}')
-rng = np.random.default_rng(1)
-for s in range(4):
-    report(full(crossfit(FR, rng.permutation(len(R)) % FOLDS, 10, 20)), f'  random folds {s}')
-nested = {f: ridge_blend(Kf, np.where(fold != f)[0]) for f in range(FOLDS)}
-report(full(crossfit(FR, fold, 10, 20, nested)), 'nested: shifts from a ridge without the fold')
+def main():
+    Kf = shipped_kernel()
+    FR = ridge_blend(Kf, np.arange(len(R)))
+    fold = FOLD[R]
+    report(full(FR), 'shipped (ridge + rating-space blend)')
+    report(full(crossfit(FR, fold, 10, 20)), 'median calibration, 10 bins, shrink 20 (shipped)')
+    for bins in (6, 8, 12, 16):
+        for shrink in (0, 20, 40):
+            report(full(crossfit(FR, fold, bins, shrink)), f'  bins {bins} shrink {shrink}')
+    rng = np.random.default_rng(1)
+    for s in range(4):
+        report(full(crossfit(FR, rng.permutation(len(R)) % FOLDS, 10, 20)), f'  random folds {s}')
+    nested = {f: ridge_blend(Kf, np.where(fold != f)[0]) for f in range(FOLDS)}
+    report(full(crossfit(FR, fold, 10, 20, nested)), 'nested: shifts from a ridge without the fold')
+
+
+if __name__ == "__main__":
+    main()
