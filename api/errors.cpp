@@ -60,7 +60,7 @@ ApiError ApiError::internal() { return ApiError(500, "internal_error", "Error: I
 
 ApiError error_for(std::exception_ptr e, const std::string& route) {
   try {
-    std::rethrow_exception(e);
+    std::rethrow_exception(std::move(e));
   } catch (const ApiError& a) {
     return a;
   } catch (const gap::UnknownOccupation& u) {

@@ -13,7 +13,7 @@
 #include <stdexcept>
 
 // cpprest's U() macro would break fmt (spdlog) templates; the macro is not used here.
-#define _TURN_OFF_PLATFORM_STRING
+#define _TURN_OFF_PLATFORM_STRING  // NOLINT(bugprone-reserved-identifier): cpprestsdk's own switch
 #include <cpprest/http_listener.h>
 #include <pplx/threadpool.h>
 #include <spdlog/spdlog.h>
@@ -47,12 +47,12 @@ std::uint16_t free_port(const std::string& host) {
 // Replies and calls `done` once the response is written (or failed): until then the request
 // counts as in flight, so stop() does not close its connection under it. The body is moved into
 // cpprestsdk's message (a /skill-gap answer is ~16 KB; set_body(const&) would copy it).
-void send(http::http_request req, Response resp, bool close, std::function<void()> done) {
+void send(const http::http_request& req, Response resp, bool close, std::function<void()> done) {
   http::http_response out(static_cast<http::status_code>(resp.status));
   for (const auto& [k, v] : resp.headers) out.headers().add(k, v);
   if (close) out.headers().add(http::header_names::connection, "close");
   out.set_body(std::move(resp.body), resp.content_type);
-  req.reply(out).then([done = std::move(done)](pplx::task<void> t) {
+  req.reply(out).then([done = std::move(done)](const pplx::task<void>& t) {
     try {
       t.get();
     } catch (const std::exception& e) {
@@ -86,7 +86,7 @@ struct HttpServer::Impl {
     }
   }
 
-  void on_request(http::http_request req) {
+  void on_request(const http::http_request& req) {
     in_flight.fetch_add(1);
     touch();
     if (draining.load()) {
@@ -147,7 +147,7 @@ void HttpServer::start() {
     try {
       impl_->listener = std::make_unique<http_listener>(url);
       Impl* impl = impl_.get();
-      impl_->listener->support([impl](http::http_request req) { impl->on_request(std::move(req)); });
+      impl_->listener->support([impl](const http::http_request& req) { impl->on_request(req); });
       impl_->listener->open().wait();
       return;
     } catch (const std::exception& e) {

@@ -15,6 +15,7 @@
 #include "api/http_server.hpp"
 #include "common/defaults.hpp"
 #include "common/env.hpp"
+#include "common/main_guard.hpp"
 #include "common/redact.hpp"
 #include "engine/diagnostics.hpp"
 #include "engine/parallelism.hpp"
@@ -40,9 +41,8 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& s) {
   return {host, static_cast<std::uint16_t>(port)};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// main()'s body; main() adds the last catch (common/main_guard.hpp).
+int run(int argc, char** argv) {
   // SIGINT/SIGTERM are taken synchronously by the main thread (sigwait); blocking them before any
   // thread starts makes every later thread inherit the mask.
   sigset_t stop_signals;
@@ -143,4 +143,10 @@ int main(int argc, char** argv) {
   }
   spdlog::shutdown();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return common::guarded_main("skillgap-api", 1, [&] { return run(argc, argv); });
 }

@@ -30,7 +30,7 @@ void skill_gap(ApiContext& c, const Call& call, const Reply& reply) {
   }
   // The subgraph owns the rest: a lookup from the cache answers before submit() returns; one
   // that needs O*NET Web Services answers later, from the engine's threads.
-  c.service().submit(g, c.skill_gap_deadline(), [reply](dag::BatchPtr out, std::exception_ptr error) {
+  c.service().submit(g, c.skill_gap_deadline(), [reply](const dag::BatchPtr& out, const std::exception_ptr& error) {
     if (error) return reply.fail(error);
     try {
       reply.send(skill_gap_success(*dag::batch_cast<gap::GapResultBatch>(out)));

@@ -29,7 +29,7 @@ struct CreditToken {
 
 std::string what_of(std::exception_ptr ex) {
   try {
-    std::rethrow_exception(ex);
+    std::rethrow_exception(std::move(ex));
   } catch (const std::exception& e) {
     return e.what();
   } catch (...) {
@@ -195,7 +195,7 @@ void BatchRuntime::finish_node(std::size_t i) {
 void BatchRuntime::fail(std::size_t i, std::exception_ptr ex) {
   NodeSlot& slot = graph_->at(i);
   NodeState& st = *state_[i];
-  const std::string cause = what_of(ex);
+  const std::string cause = what_of(std::move(ex));
   {
     std::lock_guard lock(fail_mu_);
     if (!failed_.load()) {

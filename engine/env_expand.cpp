@@ -41,12 +41,10 @@ std::string expand_env(const std::string& in, const EnvLookup& env, std::string&
       return in;
     }
     auto v = env(name);
-    if (v && !v->empty()) {
-      out += *v;
+    if (v && (!v->empty() || !fallback)) {
+      out += *v;  // set; set but empty and without a default is empty, as the user asked
     } else if (fallback) {
       out += *fallback;
-    } else if (v) {
-      out += *v;  // set but empty, no default: empty is what the user asked for
     } else {
       err = "environment variable " + name + " is not set (write ${" + name + ":-default} to give a default)";
       return in;

@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/main_guard.hpp"
 #include "engine/parallelism.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
@@ -71,9 +72,8 @@ void add_common(CLI::App* app, Common& c) {
       ->type_name("KEY=VALUE");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// main()'s body; main() adds the last catch (common/main_guard.hpp).
+int run(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("dagrun");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] [%n] %v");
@@ -208,4 +208,10 @@ int main(int argc, char** argv) {
     return kRunFailed;
   }
   return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return common::guarded_main("dagrun", kRunFailed, [&] { return run(argc, argv); });
 }

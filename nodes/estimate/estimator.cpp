@@ -144,7 +144,7 @@ OccupationEstimate Estimator::estimate(std::size_t doc) const {
     if (std::isnan(b.mean)) continue;
     double value = b.mean;
     if (!slopes_.empty() && zones_[doc] > 0 && b.zbar > 0) {
-      const auto& slope = slopes_[static_cast<std::size_t>(fold_[doc] + 1)];  // without the target's fold
+      const auto& slope = slopes_[fold_slot(fold_[doc])];  // without the target's fold
       value += slope[c] * (zones_[doc] - b.zbar);
     }
     const auto& col = ratings_.columns[c];

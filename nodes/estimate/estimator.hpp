@@ -38,6 +38,10 @@ namespace estimate {
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kZ80 = 1.2815515655446004;  // normal quantile of 0.90
 
+// Cross-fitted figures are kept per fold slot: slot 0 fitted on every rated occupation (for the
+// unrated ones, fold -1), slot f + 1 fitted without fold f (for the rated occupations of fold f).
+inline std::size_t fold_slot(int fold) { return fold < 0 ? 0 : static_cast<std::size_t>(fold) + 1; }
+
 struct Column {
   std::string element_id;
   std::string scale_id;             // "LV" | "IM"

@@ -97,7 +97,7 @@ void calibrate_medians(const RatingMatrix& ratings, std::vector<OccupationEstima
       auto& v = e.values[c];
       if (!v.valid()) continue;
       const int f = fold(e.doc);
-      const auto& s = shift[f < 0 ? 0 : static_cast<std::size_t>(f % static_cast<int>(folds)) + 1];
+      const auto& s = shift[f < 0 ? 0 : fold_slot(f % static_cast<int>(folds))];
       v.value = std::clamp(s.apply(v.value), col.minimum, col.maximum);
     }
   }

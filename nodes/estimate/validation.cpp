@@ -130,7 +130,7 @@ std::map<std::string, double> calibrate_intervals(const RatingMatrix& ratings, s
       auto& v = e.values[c];
       auto it = factor.find(group(c));
       if (!v.valid() || it == factor.end()) continue;
-      v.sd *= it->second[static_cast<std::size_t>(f + 1)];
+      v.sd *= it->second[fold_slot(f)];
       v.lower = std::max(ratings.columns[c].minimum, v.value - z * v.sd);
       v.upper = std::min(ratings.columns[c].maximum, v.value + z * v.sd);
     }

@@ -14,7 +14,7 @@ namespace gap {
 
 namespace {
 
-constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
+constexpr std::size_t kMaxBody = std::size_t{16} * 1024 * 1024;
 
 void global_init() {
   static std::once_flag once;

@@ -16,7 +16,7 @@ namespace gap {
 // ---- Snapshot ---------------------------------------------------------------------------------
 
 Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations,
-                   std::shared_ptr<const OccupationTexts> texts)
+                   const std::shared_ptr<const OccupationTexts>& texts)
     : Snapshot(std::move(version), std::move(profiles), std::move(explanations), NoView{}) {
   std::vector<ProfilePtr> all;
   all.reserve(titles_.size());
@@ -256,8 +256,7 @@ bool ProfileCache::refresh() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto [set, explanations] = load_explained(*repo_);  // profiles and explanations of one load run
-    auto snap =
-        std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations), std::move(set.texts));
+    auto snap = std::make_shared<const Snapshot>(set.version, std::move(set.profiles), std::move(explanations), set.texts);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     install(snap);
     record_check_ok();

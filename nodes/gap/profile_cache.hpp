@@ -46,7 +46,7 @@ class Snapshot {
   // (similarity_view.hpp: ~0.5 s on O*NET 29.2, once per load run); `texts` nullptr: titles and
   // descriptions only.
   Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, ExplanationsPtr explanations = nullptr,
-           std::shared_ptr<const OccupationTexts> texts = nullptr);
+           const std::shared_ptr<const OccupationTexts>& texts = nullptr);
   const DatasetVersion& version() const { return version_; }
   std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
   std::size_t size() const { return by_code_.size(); }

@@ -125,6 +125,7 @@ Calibration calibrate(const std::vector<Pair>& pairs, int folds, std::size_t min
   {
     // Hash order, then dealt round-robin: folds of equal size, independent of input order.
     std::vector<std::pair<std::uint32_t, std::string>> order;
+    order.reserve(codes.size());
     for (const auto& code : codes) order.emplace_back(fnv1a(code), code);
     std::sort(order.begin(), order.end());
     for (std::size_t i = 0; i < order.size(); ++i) fold_of[order[i].second] = static_cast<int>(i % k);

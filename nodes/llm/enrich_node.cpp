@@ -213,7 +213,7 @@ class EnrichNode final : public dag::Node {
     auto extra = llm_only_rows(d, v);
     std::shared_ptr<const onet::ReleaseBatch> release;
     bool extra_sent = false;
-    auto send_extra = [&](std::string file_name) {
+    auto send_extra = [&](const std::string& file_name) {
       for (std::size_t i = 0; i < extra.size(); i += kChunkRows) {
         auto chunk = std::make_shared<onet::TableBatch>();
         chunk->table = target;

@@ -281,6 +281,7 @@ std::vector<OccupationResult> Enricher::run(const std::vector<const onet::Occupa
     }
     const int n = std::max(1, std::min<int>(opts_.concurrency, static_cast<int>(targets.size())));
     std::vector<std::thread> workers;
+    workers.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) workers.emplace_back(worker);
     for (auto& w : workers) w.join();
   }  // the watchdog and the progress lines end here, before the final line

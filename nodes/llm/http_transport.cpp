@@ -3,7 +3,8 @@
 #include <stdexcept>
 #include <system_error>
 
-#define _TURN_OFF_PLATFORM_STRING
+// No U() macro from cpprestsdk: a one-letter macro breaks any template that names a parameter U.
+#define _TURN_OFF_PLATFORM_STRING  // NOLINT(bugprone-reserved-identifier): cpprestsdk's own switch
 #include <cpprest/http_client.h>
 
 #include "common/redact.hpp"

@@ -13,6 +13,9 @@ namespace llm {
 // of prompt.cpp must change this, so that old answers are not reused for a new question.
 inline constexpr const char* kPromptVersion = "lv-grounded-v2";
 
+// clang-tidy 14 flags the implicit move constructor, though every member's move (strings,
+// vector, nlohmann::json) is noexcept.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct Request {
   std::string occupation_code;
   std::vector<std::string> element_ids;  // the elements asked, in prompt order

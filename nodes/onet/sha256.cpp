@@ -33,7 +33,7 @@ std::string Sha256::hex() {
   if (EVP_DigestFinal_ex(ctx_->md, digest, &len) != 1) throw std::runtime_error("OpenSSL: SHA-256 final failed");
   static const char* digits = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(std::size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out += digits[digest[i] >> 4];
     out += digits[digest[i] & 15];

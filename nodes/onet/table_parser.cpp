@@ -197,27 +197,25 @@ TableParser::TableParser(std::string content, std::string table, Shape shape, On
 
 bool TableParser::next_line(Line& out) {
   if (pos_ >= content_.size()) return false;
-  const char* base = content_.data();
-  const char* start = base + pos_;
-  const std::size_t left = content_.size() - pos_;
+  const std::string_view content(content_);
+  const std::size_t nl = content.find('\n', pos_);  // memchr underneath
   ++line_no_;
-  const char* nl = static_cast<const char*>(std::memchr(start, '\n', left));
-  if (!nl) {
-    std::string_view text(start, left);
+  if (nl == std::string_view::npos) {
+    std::string_view text = content.substr(pos_);
     // Cut between CR and LF: the CR is still this line's ending, not data.
     if (crlf_ && !text.empty() && text.back() == '\r') text.remove_suffix(1);
     out = {text, false};
     pos_ = content_.size();
     return true;
   }
-  const bool has_cr = nl > start && nl[-1] == '\r';
+  const bool has_cr = nl > pos_ && content[nl - 1] == '\r';
   if (has_cr != crlf_) {
     throw ParseError(file_, line_no_,
                      std::string("mixed line endings: this line ends with ") + (has_cr ? "CRLF" : "LF") + ", line 1 with " +
                          (crlf_ ? "CRLF" : "LF"));
   }
-  out = {std::string_view(start, static_cast<std::size_t>(nl - start) - (has_cr ? 1 : 0)), true};
-  pos_ = static_cast<std::size_t>(nl - base) + 1;
+  out = {content.substr(pos_, nl - pos_ - (has_cr ? 1 : 0)), true};
+  pos_ = nl + 1;
   return true;
 }
 
