@@ -43,7 +43,11 @@ def ridge_blend(Kf, idx):
     Ys = YR[idx]
     Ai = np.linalg.inv(Ks + 1.2 * np.eye(len(idx)))
     al = Ai @ Ys
-    P = clip(Ys - al / np.diag(Ai)[:, None])
+    return rating_space_blend(clip(Ys - al / np.diag(Ai)[:, None]), Ys)
+
+
+def rating_space_blend(P, Ys):
+    """0.7 P + 0.3 the mean of the 10 rated rows of Ys nearest P's rows in rating space (tau 0.1), never itself."""
     sc = Ys.std(0)
     D2 = ((P / sc) ** 2).sum(1)[:, None] + ((Ys / sc) ** 2).sum(1)[None, :] - 2 * (P / sc) @ (Ys / sc).T
     D2 /= Y.shape[1]

@@ -5,8 +5,8 @@ shipped rating-space blend and median calibration. None beat the shipped (NOTES.
     OMP_NUM_THREADS=1 /usr/bin/python3 bench/estimate/research/target_transform.py   # ~10 s
 """
 import numpy as np
-from common import CMIN, FOLD, Y, report, clip
-from median_calibration import R, YR, shipped_kernel, crossfit, full
+from common import CMIN, FOLD, report, clip
+from median_calibration import R, YR, shipped_kernel, crossfit, full, rating_space_blend
 
 Kf = shipped_kernel()
 ev, U = np.linalg.eigh(Kf[np.ix_(R, R)])
@@ -22,22 +22,9 @@ def loo(Yt):
     return (Yh - Hd[:, None] * Yt) / (1 - Hd)[:, None]
 
 
-def blend(P):
-    """The shipped 0.7 ridge + 0.3 rating-space 10-NN (tau 0.1)."""
-    sc = YR.std(0)
-    D2 = ((P / sc) ** 2).sum(1)[:, None] + ((YR / sc) ** 2).sum(1)[None, :] - 2 * (P / sc) @ (YR / sc).T
-    D2 /= Y.shape[1]
-    np.fill_diagonal(D2, np.inf)
-    nb = np.argsort(D2, 1)[:, :10]
-    dd = np.take_along_axis(D2, nb, 1)
-    w = np.exp(-(dd - dd[:, :1]) / 0.1)
-    Er = np.einsum('ik,ikc->ic', w, YR[nb]) / w.sum(1)[:, None]
-    return clip(full(0.7 * P + 0.3 * Er))[R]
-
-
 def show(P, name):
     report(full(P), name)
-    B = blend(P)
+    B = rating_space_blend(P, YR)
     report(full(B), '   + blend')
     report(full(crossfit(B, fold, 10, 20)), '   + median calibration')
 
