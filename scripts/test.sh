@@ -14,8 +14,12 @@ BUILD_DIR=${BUILD_DIR:-build}
 # CI builds treat warnings as errors (SKILLGAP_WERROR); a local run keeps the developer's choice.
 WERROR=()
 [[ "${CI:-}" == true ]] && WERROR=(-DSKILLGAP_WERROR=ON)
+# Tests on, said every time: a build folder configured with them off (bench/fuzz/run.sh does so
+# for its own) keeps the test lists of its last build with tests, and ctest would run those stale
+# binaries without a word.
+TESTS_ON=(-DSKILLGAP_BUILD_TESTS=ON)
 SECONDS=0
-BUILD_DIR=$BUILD_DIR scripts/build.sh "${WERROR[@]}"
+BUILD_DIR=$BUILD_DIR scripts/build.sh "${TESTS_ON[@]}" "${WERROR[@]}"
 echo "== lint (clang-format, clang-tidy: scripts/lint.sh)"
 status=0
 scripts/lint.sh "$BUILD_DIR" || status=1
@@ -52,7 +56,7 @@ if [[ "${SKILLGAP_SKIP_SANITIZE:-0}" != 1 ]]; then
   # (The compiler is named on the command line, not through CXX: a build-asan/ configured earlier
   # with GCC is then reconfigured for clang instead of keeping its cached compiler.)
   BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} scripts/build.sh -DCMAKE_CXX_COMPILER=clang++ -DSKILLGAP_SANITIZE=ON \
-    -DSKILLGAP_FUZZ=ON "${WERROR[@]}"
+    -DSKILLGAP_FUZZ=ON "${TESTS_ON[@]}" "${WERROR[@]}"
   echo "== tests under ASan+UBSan (build: ${ASAN_BUILD_DIR:-build-asan}, built in ${SECONDS}s)"
   # Leaks are reported at exit of each test process and fail it; suppressions name only
   # third-party code (tests/sanitizers/lsan.supp).
