@@ -13,8 +13,9 @@
 # that target (libFuzzer's default) and is reported in the table. Turn each crash into
 # fuzz/regressions/<target>/<name> plus a fix; tests/fuzz replays those in the normal build.
 #
-# Environment: JOBS (ninja -j, default 2), BUILD_DIR (default build-fuzz; configured with the tests off, so not a folder the test command uses), FUZZ_ARGS (extra
-# libFuzzer flags, e.g. "-max_len=8192").
+# Environment: JOBS (ninja -j, default 2), BUILD_DIR (default build-fuzz; configured with the
+# tests off, so not a folder the test command uses), FUZZ_ARGS (extra libFuzzer flags, e.g.
+# "-max_len=8192").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
