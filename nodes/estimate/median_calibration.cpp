@@ -97,7 +97,7 @@ void calibrate_medians(const RatingMatrix& ratings, std::vector<OccupationEstima
       auto& v = e.values[c];
       if (!v.valid()) continue;
       const int f = fold(e.doc);
-      const auto& s = shift[f < 0 ? 0 : fold_slot(f % static_cast<int>(folds))];
+      const auto& s = shift[fold_slot(f % static_cast<int>(folds))];  // -1 % folds is -1: slot 0
       v.value = std::clamp(s.apply(v.value), col.minimum, col.maximum);
     }
   }
