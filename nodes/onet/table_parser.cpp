@@ -188,8 +188,9 @@ TableParser::TableParser(std::string content, std::string table, Shape shape, On
     throw ParseError(file_, 0, "file is empty (expected the header line " + header_text(columns(shape_)) + ")");
   }
   // The header's ending sets the convention for the whole file.
-  const char* nl = static_cast<const char*>(std::memchr(content_.data() + pos_, '\n', content_.size() - pos_));
-  crlf_ = nl && nl > content_.data() + pos_ && nl[-1] == '\r';
+  const std::string_view text(content_);
+  const std::size_t nl = text.find('\n', pos_);
+  crlf_ = nl != std::string_view::npos && nl > pos_ && text[nl - 1] == '\r';
   Line header;
   next_line(header);
   check_header(header.text);
