@@ -48,7 +48,9 @@ std::vector<std::string> Tokenizer::terms(std::string_view text) const {
   auto flush = [&] {
     if (word.size() >= 2 && !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         !is_stopword(word)) {
-      out.push_back(stem(word));
+      auto it = stems_.find(word);
+      if (it == stems_.end()) it = stems_.emplace(word, stem(word)).first;
+      out.push_back(it->second);
     }
     word.clear();
   };

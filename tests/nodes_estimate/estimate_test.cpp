@@ -40,6 +40,32 @@ TEST_CASE("tokenizer: lower-cases, splits on punctuation, drops stop words and n
   CHECK_FALSE(Tokenizer::is_stopword("nurse"));
 }
 
+TEST_CASE("tokenizer: a remembered stem is the stemmer's, whatever came before it", "[estimate]") {
+  // terms() keeps each word's stem: a word seen again (in the same text or a later one), and
+  // words stemmed in another order, give what a fresh stemmer gives.
+  Tokenizer memo;
+  const std::vector<std::string> texts = {"nursing nurses nurse", "Developers develop development", "nurses developing",
+                                          "analysis analyses analyst", "development nursing"};
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& text : texts) {
+      Tokenizer fresh;
+      std::vector<std::string> direct;
+      std::string word;
+      for (char c : text + " ") {
+        if (c == ' ') {
+          std::string lower;
+          for (char w : word) lower.push_back(static_cast<char>(w >= 'A' && w <= 'Z' ? w - 'A' + 'a' : w));
+          direct.push_back(fresh.stem(lower));
+          word.clear();
+        } else {
+          word.push_back(c);
+        }
+      }
+      CHECK(memo.terms(text) == direct);
+    }
+  }
+}
+
 TEST_CASE("text index: cosine of TF-IDF vectors, symmetric, 1 for the same text, 0 for nothing shared", "[estimate]") {
   Tokenizer t;
   auto d = docs({{"11-0000.00", "software developers write programs"},
