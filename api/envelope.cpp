@@ -145,10 +145,15 @@ Response skill_gap_success(const gap::GapResultBatch& r) {
   for (const auto& g : r.result.gaps) {
     if (!first) o.ch(',');
     first = false;
-    o.lit("{\"element_id\":");
-    o.string(g.element_id);
-    o.lit(",\"element_name\":");
-    o.string(g.element_name);
+    o.ch('{');
+    if (g.element && !g.element->json.empty() && g.element->id == g.element_id && g.element->name == g.element_name) {
+      o.raw(g.element->json);  // written once per element (gap::make_element)
+    } else {
+      o.key("element_id");
+      o.string(g.element_id);
+      o.lit(",\"element_name\":");
+      o.string(g.element_name);
+    }
     o.lit(",\"scale_id\":");
     o.string(g.scale_id);
     o.lit(",\"from_data_value\":");

@@ -8,7 +8,10 @@
 #   ONET_DATA_DIR   the O*NET 29.2 text files (default ../shared/onet/db_29_2_text)
 #   DURATION=20     seconds of each wrk run;  CONNECTIONS=64;  WRK_THREADS=2
 #   SOAK=60         seconds of the RSS soak;  THREADS=<cores>  skillgap-api --threads
-#   ROUNDS=3        floor/API rounds, interleaved (order alternating); the median round is reported
+#   ROUNDS=10       floor/API rounds, interleaved (order alternating); the median round is reported
+#   ROUND_SECONDS=4 seconds of each wrk run of a round. This VM's speed jumps between two levels
+#                   (the bare floor at ~12 k or ~19 k req/s, minutes apart or within seconds), so
+#                   many short pairs estimate the ratio better than a few long ones
 #
 # Also bench_floor_server (bench/api/floor_server.cpp): a bare cpprestsdk listener answering the
 # same bytes, the transport's floor for that response; target (issue 10 §8): /skill-gap >= 0.8x
@@ -32,7 +35,8 @@ DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 SOAK=${SOAK:-60}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-10}
+ROUND_SECONDS=${ROUND_SECONDS:-4}
 THREADS=${THREADS:-$(nproc)}
 
 die() { echo "bench/api: $*" >&2; exit 1; }
@@ -166,13 +170,13 @@ run_wrk "$FLOOR_PORT" 3 >/dev/null
 measure() {  # name pid port -> "RESULT line|CPU ticks"
   local c0 line
   c0=$(cpu_ticks "$2")
-  line=$(run_wrk "$3" "$DURATION")
+  line=$(run_wrk "$3" "$ROUND_SECONDS")
   echo "$line|$(( $(cpu_ticks "$2") - c0 ))"
   echo "   $1: $line" >&2
 }
 ROUND_DATA=""
 for ((r = 1; r <= ROUNDS; r++)); do
-  echo "== round $r/$ROUNDS: bench_floor_server (the same bytes from a bare cpprestsdk listener) and skillgap-api (random real pairs), $CONNECTIONS connections, ${DURATION} s each"
+  echo "== round $r/$ROUNDS: bench_floor_server (the same bytes from a bare cpprestsdk listener) and skillgap-api (random real pairs), $CONNECTIONS connections, ${ROUND_SECONDS} s each"
   if ((r % 2)); then
     F=$(measure floor "$FLOOR_PID" "$FLOOR_PORT"); A=$(measure api "$API_PID" "$API_PORT")
   else
@@ -182,17 +186,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true; FLOOR_PID=""
 # The median round (by api / floor requests/s): its lines feed every figure below.
-read -r MEDIAN_ROUND ROUND_RATIOS < <(python3 - "$ROUND_DATA" <<'EOF'
-import re, sys
+# Also the quartiles of the rounds' ratios, and of their CPU-per-request ratios (floor / api).
+read -r MEDIAN_ROUND ROUND_RATIOS ROUND_SPREAD < <(python3 - "$ROUND_DATA" <<'EOF'
+import re, statistics, sys
 rounds = [r.split("|") for r in sys.argv[1].split(";") if r]
-rps = lambda line: float(re.search(r"\brps=([0-9.]+)", line).group(1))
-ratios = [rps(a) / rps(f) for f, _, a, _ in rounds]
+num = lambda line, k: float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
+ratios = [num(a, "rps") / num(f, "rps") for f, _, a, _ in rounds]
+cpu = [(int(fc) / num(f, "requests")) / (int(ac) / num(a, "requests")) for f, fc, a, ac in rounds]
 order = sorted(range(len(ratios)), key=ratios.__getitem__)
-print(order[len(order) // 2], ",".join(f"{x:.2f}" for x in ratios))
+q = lambda xs: statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+(r1, r2, r3), (c1, c2, c3) = q(ratios), q(cpu)
+print(order[len(order) // 2], ",".join(f"{x:.2f}" for x in ratios),
+      f"quartiles_{r1:.2f}/{r2:.2f}/{r3:.2f};_CPU_per_request_floor/api_quartiles_{c1:.2f}/{c2:.2f}/{c3:.2f}")
 EOF
 )
 IFS='|' read -r TF TF_CPU API API_CPU < <(tr ';' '\n' <<<"$ROUND_DATA" | sed -n "$((MEDIAN_ROUND + 1))p")
-echo "   api / floor per round: $ROUND_RATIOS; the median is round $((MEDIAN_ROUND + 1))"
+echo "   api / floor per round: $ROUND_RATIOS; the median is round $((MEDIAN_ROUND + 1)); ${ROUND_SPREAD//_/ }"
 
 # A wrk script asking PATH_PREFIX + a random line of LINES (already URL-encoded), each wrk
 # thread with its own seed:  random_line_script LINES PATH_PREFIX OUT.lua
@@ -266,7 +275,7 @@ SV=$("$SERVE_BIN" --db "sqlite:$WORK/onet.db" --codes "$WORK/codes.txt" --thread
 echo "   $SV"
 
 errors() { local l=$1; echo $(( $(field non2xx "$l") + $(field connect "$l") + $(field read "$l") + $(field write "$l") + $(field timeout "$l") )); }
-DURATION="$DURATION" ROUND_RATIOS="$ROUND_RATIOS" CONNECTIONS="$CONNECTIONS" python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" "$SE" "$(errors "$SE")" "$FLOOR_LINE" "$TF" "$(errors "$TF")" "$TF_CPU" "$API_CPU" "$CLK_TCK" "$SV" <<'EOF'
+ROUND_SECONDS="$ROUND_SECONDS" ROUND_RATIOS="$ROUND_RATIOS" ROUND_SPREAD="${ROUND_SPREAD//_/ }" CONNECTIONS="$CONNECTIONS" python3 - "$NG" "$API" "$SO" "$RSS0" "$RSS1" "$READY_MS" "$(errors "$API")" "$(errors "$SO")" "$EXIT" "$FLOOR" "$TR" "$(errors "$TR")" "$SE" "$(errors "$SE")" "$FLOOR_LINE" "$TF" "$(errors "$TF")" "$TF_CPU" "$API_CPU" "$CLK_TCK" "$SV" <<'EOF'
 import os, re, sys
 def f(line, k): return float(re.search(rf"\b{k}=([0-9.]+)", line).group(1))
 ng, api, soak, rss0, rss1, ready, err, soak_err, ex, floor, tr, tr_err, se, se_err, floor_line, tf, tf_err, tf_cpu, api_cpu, tck, sv = sys.argv[1:]
@@ -282,7 +291,8 @@ growth = (int(rss1) - int(rss0)) / 1024
 rows = [
   ("throughput ratio (api / nginx)", f"{ratio:.2f}  ({f(api,'rps'):.0f} / {f(ng,'rps'):.0f} req/s)", ratio >= 0.35, ">= 0.35"),
   ("api / transport floor (same bytes)", f"{tf_ratio:.2f}  ({f(api,'rps'):.0f} / {f(tf,'rps'):.0f} req/s)", tf_ratio >= 0.8, ">= 0.8"),
-  ("- api / floor, each round", f"{os.environ['ROUND_RATIOS']}  (interleaved rounds of {os.environ['DURATION']} s; the median is shown above)", True, "-"),
+  ("- api / floor, each round", f"{os.environ['ROUND_RATIOS']}  (interleaved rounds of {os.environ['ROUND_SECONDS']} s; the median is shown above)", True, "-"),
+  ("- spread over the rounds", os.environ["ROUND_SPREAD"], True, "-"),
   ("transport floor / nginx", f"{f(tf,'rps')/f(ng,'rps'):.2f}  (floor p99 {f(tf,'p99_ms'):.2f} ms, {int(tf_err)} errors; context)", True, "-"),
   ("- CPU per request: floor / api", f"{tf_us/api_us:.2f}  ({tf_us:.0f} / {api_us:.0f} us; the ratio above by CPU, steadier)", True, "-"),
   ("- App::serve alone (bench_serve)", f"{sv_us:.1f} us CPU per request  (api − floor above: {api_us - tf_us:.0f} us)", True, "-"),

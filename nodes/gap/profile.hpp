@@ -28,8 +28,15 @@ struct Element {
   std::string id;      // "2.B.3.e"
   std::string name;    // "Programming"
   std::string domain;  // "skills" | "knowledge" | "abilities" | "other" | "" (unknown)
+  // `"element_id":"2.B.3.e","element_name":"Programming"` as a /skill-gap gap row starts, written
+  // once by make_element (an answer lists ~16 gaps, and escaping the two strings again for each
+  // was a twentieth of the answer's cost). Empty for an element made otherwise: the writer then
+  // escapes them per answer.
+  std::string json;
 };
 using ElementPtr = std::shared_ptr<const Element>;
+// An element with its `json` written.
+ElementPtr make_element(std::string id, std::string name, std::string domain);
 
 // The domain an element belongs to: its stored domain when known, else O*NET's id scheme
 // (2.A / 2.B skills, 2.C knowledge, 1.A abilities). nullopt for anything else (work styles...).

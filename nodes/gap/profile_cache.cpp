@@ -193,7 +193,7 @@ OccupationProfile profile_from_fetched(const FetchedOccupation& f, const Profile
     if (r.scale_id != "LV" && r.scale_id != "IM") continue;
     auto& e = elements[r.element_id];
     if (!e)
-      e = std::make_shared<const Element>(Element{r.element_id, r.element_name.empty() ? r.element_id : r.element_name, ""});
+      e = make_element(r.element_id, r.element_name.empty() ? r.element_id : r.element_name, "");
     ScaleValue v;
     v.data_value = r.data_value;
     v.not_relevant = r.not_relevant.value_or(0);

@@ -53,10 +53,7 @@ Elements read_elements(soci::session& s) {
   Elements out;
   soci::rowset<soci::row> rs = (s.prepare << "SELECT element_id, element_name, domain FROM content_elements");
   for (const auto& r : rs) {
-    auto e = std::make_shared<Element>();
-    e->id = r.get<std::string>(0);
-    e->name = r.get<std::string>(1);
-    e->domain = r.get<std::string>(2);
+    auto e = make_element(r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2));
     out.emplace(e->id, std::move(e));
   }
   return out;
@@ -66,7 +63,7 @@ ElementPtr element_for(Elements& elements, const std::string& id) {
   auto it = elements.find(id);
   if (it != elements.end()) return it->second;
   // Foreign keys make this rare (SQLite with foreign_keys off); keep the row, name it by id.
-  auto e = std::make_shared<const Element>(Element{id, id, ""});
+  auto e = make_element(id, id, "");
   elements.emplace(id, e);
   return e;
 }
@@ -438,7 +435,7 @@ void ProfileRepository::store_fetched(const FetchedOccupation& occ) {
     std::map<std::string, std::string> names;
     for (const auto& r : occ.ratings) names.emplace(r.element_id, r.element_name);
     for (const auto& [id, name] : names) {
-      Element probe{id, name, ""};
+      Element probe{id, name, "", {}};
       auto d = domain_of(probe);
       std::string domain = d ? std::string(to_string(*d)) : "other";
       std::string eid = id, ename = name.empty() ? id : name, empty;

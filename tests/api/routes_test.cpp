@@ -7,6 +7,7 @@
 
 #include "api/app.hpp"
 #include "api/envelope.hpp"
+#include "nodes/gap/batches.hpp"
 #include "api_test_support.hpp"
 #include "failing_repository.hpp"
 #include "gap_test_db.hpp"
@@ -673,4 +674,51 @@ TEST_CASE("skill-gap: source=estimate on rated occupations gives their leave-one
   for (const auto& g : onet.body["result"]["skill_gaps"]) marked += g["significant"] == true;
   CHECK(sig.body["result"]["skill_gaps"].size() == marked);
   for (const auto& g : sig.body["result"]["skill_gaps"]) CHECK(g["significant"] == true);
+}
+
+TEST_CASE("a gap row's pre-written element JSON gives the bytes the writer escapes per answer", "[api]") {
+  // Elements from gap::make_element carry their `"element_id":…,"element_name":…` JSON; elements
+  // made without it are escaped per answer. Both must write the same answer, names needing
+  // escapes (a quote, a backslash, non-ASCII) included.
+  auto build = [](bool prewritten) {
+    auto el = [&](const std::string& id, const std::string& name) {
+      return prewritten ? gap::make_element(id, name, "") : std::make_shared<const gap::Element>(gap::Element{id, name, "", {}});
+    };
+    auto profile = [&](const std::string& code, std::vector<std::pair<gap::ElementPtr, double>> values) {
+      gap::OccupationProfile p;
+      p.code = code;
+      p.title = "Title " + code;
+      for (auto& [e, v] : values) {
+        gap::ElementRating r;
+        r.element = e;
+        r.level = gap::ScaleValue{};
+        r.level->data_value = v;
+        r.level->not_relevant = 'N';
+        r.level->value_source = "file";
+        r.importance = gap::ScaleValue{};
+        r.importance->data_value = 3.0;
+        p.ratings.push_back(r);
+      }
+      p.finalize();
+      return std::make_shared<const gap::OccupationProfile>(std::move(p));
+    };
+    auto a = el("2.A.1.a", "Reading \"Comprehension\"");
+    auto b = el("2.A.1.b", "Active \\ Listening");
+    auto c = el("2.B.3.e", "Programmation avancée");
+    auto batch = std::make_shared<gap::GapResultBatch>();
+    batch->request = std::make_shared<gap::GapRequest>();
+    batch->from = profile("11-1011.00", {{a, 1.0}, {b, 2.0}, {c, 0.5}});
+    batch->to = profile("15-1252.00", {{a, 3.0}, {b, 4.25}, {c, 5.0}});
+    batch->result = gap::compute_gap(*batch->from, *batch->to, {});
+    REQUIRE(batch->result.gaps.size() == 3);
+    REQUIRE(batch->result.gaps[0].element != nullptr);
+    CHECK(batch->result.gaps[0].element->json.empty() == !prewritten);
+    return api::skill_gap_success(*batch).body;
+  };
+  const std::string with = build(true), without = build(false);
+  CHECK(with == without);
+  const auto body = json::parse(with);
+  std::set<std::string> names;
+  for (const auto& g : body["result"]["skill_gaps"]) names.insert(g["element_name"].get<std::string>());
+  CHECK(names == std::set<std::string>{"Reading \"Comprehension\"", "Active \\ Listening", "Programmation avancée"});
 }

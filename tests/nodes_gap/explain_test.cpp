@@ -260,8 +260,8 @@ TEST_CASE("domain=all: skills, knowledge and abilities together, ordered as for 
   CHECK(to.has_level_ratings(gap::Domain::All));
   CHECK_FALSE(ProfileBuilder("c").lv("4.A.1.a.1", 1.0).build().has_level_ratings(gap::Domain::All));
   // A stored domain wins over the id.
-  CHECK(gap::in_domain(gap::Element{"9.Z", "x", "knowledge"}, gap::Domain::All));
-  CHECK_FALSE(gap::in_domain(gap::Element{"2.A.1.a", "x", "other"}, gap::Domain::All));
+  CHECK(gap::in_domain(gap::Element{"9.Z", "x", "knowledge", {}}, gap::Domain::All));
+  CHECK_FALSE(gap::in_domain(gap::Element{"2.A.1.a", "x", "other", {}}, gap::Domain::All));
 }
 
 TEST_CASE("the message names the domains actually compared", "[gap][explain]") {

@@ -9,7 +9,7 @@
 namespace gaptest {
 
 inline gap::ElementPtr element(const std::string& id, const std::string& name = "", const std::string& domain = "") {
-  return std::make_shared<const gap::Element>(gap::Element{id, name.empty() ? "El " + id : name, domain});
+  return gap::make_element(id, name.empty() ? "El " + id : name, domain);
 }
 
 class ProfileBuilder {

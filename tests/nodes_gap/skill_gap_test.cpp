@@ -1,6 +1,10 @@
 // The gap semantics, case by case, on hand-made profiles (no database, no server).
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
 #include "nodes/gap/occupation_code.hpp"
 #include "nodes/gap/skill_gap.hpp"
 #include "profile_builder.hpp"
@@ -412,4 +416,35 @@ TEST_CASE("estimates: significance is unknown when an uncertainty is missing", "
   GapOptions sig;
   sig.significant_only = true;
   CHECK(compute_gap(from, to, sig).gaps.empty());
+}
+
+TEST_CASE("hundredths rounds as llround on the nudged value, halves away from zero", "[gap]") {
+  // hundredths() rounds inline instead of calling llround: the two must agree everywhere,
+  // including exact halves of the nudged value, negative values and magnitudes near the limit.
+  auto reference = [](double v) {
+    const double scaled = v * 100.0;
+    return static_cast<std::int64_t>(std::llround(scaled + (scaled >= 0 ? 1e-7 : -1e-7)));
+  };
+  std::vector<double> values = {0.0, -0.0, 0.005, -0.005, 4.125, -4.125, 0.004999999, 2.675, 1e-9, -1e-9,
+                                0.5e-2 - 1e-7 / 100, 1e15, -1e15, 4.5e16, -4.5e16, 4.7e16, 1e300, -1e300};
+  // Values whose nudged, scaled form is an exact half (n + 0.5), and their neighbours.
+  for (double n : {0.0, 1.0, 2.0, 41.0, 250.0, 699.0, -1.0, -3.0, -700.0}) {
+    const double half = n + (n < 0 ? -0.5 : 0.5);
+    const double v = (half - (half >= 0 ? 1e-7 : -1e-7)) / 100.0;
+    values.insert(values.end(), {v, std::nextafter(v, 10.0), std::nextafter(v, -10.0)});
+  }
+  for (int k = -200000; k <= 200000; ++k) values.push_back(k / 1000.0);
+  std::uint64_t state = 88172645463325252ULL;  // xorshift: the same values every run
+  for (int i = 0; i < 200000; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    values.push_back((static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 20.0);
+  }
+  std::size_t differ = 0;
+  for (double v : values) differ += gap::hundredths(v) == reference(v) ? 0 : 1;
+  CHECK(differ == 0);
+  CHECK(gap::hundredths(4.125) == 413);
+  CHECK(gap::hundredths(-4.125) == -413);
+  CHECK(gap::hundredths(2.675) == 268);
 }
