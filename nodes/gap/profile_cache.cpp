@@ -192,8 +192,7 @@ OccupationProfile profile_from_fetched(const FetchedOccupation& f, const Profile
   for (const auto& r : f.ratings) {
     if (r.scale_id != "LV" && r.scale_id != "IM") continue;
     auto& e = elements[r.element_id];
-    if (!e)
-      e = make_element(r.element_id, r.element_name.empty() ? r.element_id : r.element_name, "");
+    if (!e) e = make_element(r.element_id, r.element_name.empty() ? r.element_id : r.element_name, "");
     ScaleValue v;
     v.data_value = r.data_value;
     v.not_relevant = r.not_relevant.value_or(0);

@@ -425,8 +425,9 @@ TEST_CASE("hundredths rounds as llround on the nudged value, halves away from ze
     const double scaled = v * 100.0;
     return static_cast<std::int64_t>(std::llround(scaled + (scaled >= 0 ? 1e-7 : -1e-7)));
   };
-  std::vector<double> values = {0.0, -0.0, 0.005, -0.005, 4.125, -4.125, 0.004999999, 2.675, 1e-9, -1e-9,
-                                0.5e-2 - 1e-7 / 100, 1e15, -1e15, 4.5e16, -4.5e16, 4.7e16, 1e300, -1e300};
+  std::vector<double> values = {
+      0.0,  -0.0,  0.005,  -0.005,  4.125,  -4.125, 0.004999999, 2.675, 1e-9, -1e-9, 0.5e-2 - 1e-7 / 100,
+      1e15, -1e15, 4.5e16, -4.5e16, 4.7e16, 1e300,  -1e300};
   // Values whose nudged, scaled form is an exact half (n + 0.5), and their neighbours.
   for (double n : {0.0, 1.0, 2.0, 41.0, 250.0, 699.0, -1.0, -3.0, -700.0}) {
     const double half = n + (n < 0 ? -0.5 : 0.5);
