@@ -3,11 +3,7 @@
 
 #include <atomic>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
-#include "common/sanitizers.hpp"
+#include "common/memory.hpp"
 #include "nodes/onet/onet_nodes.hpp"
 #include "nodes/onet/table_parser.hpp"
 #include "nodes/onet/table_shapes.hpp"
@@ -15,18 +11,6 @@
 namespace onet {
 
 namespace {
-
-// The file's content (up to 5.5 MB) was just freed. Allocated on whichever TBB thread ran this
-// node, it leaves a hole in that thread's malloc arena that glibc keeps; over 15 tables read in
-// parallel that retained memory was ~40 MB of the full load's peak RSS (measured: 146 MB read +
-// validate, 102 MB with trimming). Returning it costs well under a millisecond per table.
-// Not under AddressSanitizer: its allocator replaces glibc's, and glibc's malloc_trim then walks
-// arenas that other threads are changing (a SEGV in mtrim was seen in the ASan suite).
-void release_freed_memory() {
-#if defined(__GLIBC__) && !SKILLGAP_ASAN
-  malloc_trim(0);
-#endif
-}
 
 class TableNode final : public dag::Node {
  public:
@@ -62,7 +46,9 @@ class TableNode final : public dag::Node {
       rejected_ += static_cast<std::int64_t>(parser.rows_rejected());
     }  // the parser and the file's content are gone here
     content.reset();
-    release_freed_memory();
+    // Parsed on whichever TBB thread ran this node: over 15 tables read in parallel, the freed
+    // contents (up to 5.5 MB each) held ~40 MB of the full load's peak RSS in those threads' arenas.
+    common::release_freed_memory();
   }
 
   std::map<std::string, std::int64_t> counters() const override { return {{"unparsable_rows", rejected_.load()}}; }
