@@ -86,6 +86,19 @@ class Snapshot {
   static constexpr std::uint32_t kNoTitle = 0xffffffffu;
   std::vector<std::uint32_t> entry_title_;
   void link_title_index();
+  // Every lower_title, each followed by '\n', in titles_ order, and where each one starts (one
+  // more entry: the end). find_titles searches a query in this one text instead of in 1,016
+  // strings one by one: a search per title was most of a query's cost (a memchr and a memcmp
+  // per occurrence of the query's first letter, in every title).
+  std::string lower_all_;
+  std::vector<std::uint32_t> lower_start_;
+  struct Occurrence {
+    std::uint32_t first = kNoTitle;  // q's first position in the title; kNoTitle: none
+    bool at_word_start = false;      // some occurrence starts a word (contains_at_word_start)
+  };
+  // Per title, where `q` occurs in its lower_title; false (nothing written) when q holds the
+  // separator and cannot be searched this way.
+  bool occurrences(const std::string& q, std::vector<Occurrence>& out) const;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
