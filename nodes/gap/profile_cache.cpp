@@ -63,13 +63,14 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
   lower_start_.push_back(static_cast<std::uint32_t>(lower_all_.size()));
 }
 
-bool Snapshot::occurrences(const std::string& q, std::vector<Occurrence>& out) const {
-  if (q.empty() || q.find('\n') != std::string::npos) return false;
+void Snapshot::occurrences(const std::string& q, std::vector<Occurrence>& out) const {
   out.assign(titles_.size(), Occurrence{});
+  if (q.empty()) return;
   // glibc's memmem (a two-way search with a hash of byte pairs for short needles): on the API
   // bench's queries find_titles took 37 us with it, 63 us with a search per title and 63 us with
   // std's Boyer-Moore-Horspool over this text. Occurrences come in text order, so the title they
-  // fall in only moves forward; an occurrence never spans two titles, as q holds no separator.
+  // fall in only moves forward; one that runs past its title's end (into the separator and the
+  // next title) is no occurrence in that title.
   const char* const base = lower_all_.data();
   const char* const end = base + lower_all_.size();
   std::size_t title = 0;
@@ -79,12 +80,12 @@ bool Snapshot::occurrences(const std::string& q, std::vector<Occurrence>& out) c
     const auto pos = static_cast<std::uint32_t>(static_cast<const char*>(hit) - base);
     p = static_cast<const char*>(hit) + 1;
     while (lower_start_[title + 1] <= pos) ++title;
+    if (pos + q.size() > lower_start_[title + 1] - 1) continue;  // the title's end is before its '\n'
     Occurrence& o = out[title];
-    const std::uint32_t at = pos - lower_start_[title];
-    if (o.first == kNoTitle) o.first = at;
-    if (at == 0 || !std::isalnum(static_cast<unsigned char>(lower_all_[pos - 1]))) o.at_word_start = true;
+    o.found = true;
+    // At a word start: at the title's start or after a character other than a letter or digit.
+    if (pos == lower_start_[title] || !std::isalnum(static_cast<unsigned char>(lower_all_[pos - 1]))) o.at_word_start = true;
   }
-  return true;
 }
 
 ProfilePtr Snapshot::find(const std::string& code) const {
@@ -111,15 +112,6 @@ std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_
 }
 
 namespace {
-
-// `q` occurs in `text` where a word starts (at 0 or after a character other than a letter or
-// digit); `at` is q's first occurrence in `text`.
-bool contains_at_word_start(const std::string& text, const std::string& q, std::size_t at) {
-  for (; at != std::string::npos; at = text.find(q, at + 1)) {
-    if (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]))) return true;
-  }
-  return false;
-}
 
 // s.starts_with(p), with the first character compared inline: the title scan calls it twice
 // per occupation and query, and most titles differ from the query at once.
@@ -151,9 +143,10 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
   // `normalized` occurs in `lower_title` too (the letters and digits are the same bytes), so
   // only those titles can pass words_prefix_all.
   std::vector<Occurrence> in_title, first_word;
-  const bool scanned = occurrences(raw, in_title);
-  const bool word_scanned = !words.empty() && (words[0] == raw ? scanned : occurrences(words[0], first_word));
-  const auto& word_hits = words.empty() || words[0] != raw ? first_word : in_title;
+  occurrences(raw, in_title);
+  const bool own_word_scan = !words.empty() && words[0] != raw;
+  if (own_word_scan) occurrences(words[0], first_word);
+  const auto& word_hits = own_word_scan ? first_word : in_title;
   for (std::size_t i = 0; i < titles_.size(); ++i) {
     const TitleEntry& t = titles_[i];
     if (q.empty()) {
@@ -163,18 +156,13 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
     } else if ((!norm.empty() && begins_with(t.normalized, norm)) || begins_with(t.lower_title, raw)) {
       offer(i, 1, 0, TitleField::Title, &t.summary.title);
     } else {
-      // Searched once, for tiers 4 and 10.
-      const auto at = scanned ? (in_title[i].first == kNoTitle ? std::string::npos : std::size_t{in_title[i].first})
-                              : t.lower_title.find(raw);
-      const bool word_start =
-          at != std::string::npos && (scanned ? in_title[i].at_word_start : contains_at_word_start(t.lower_title, raw, at));
-      if (word_start) {
+      if (in_title[i].at_word_start) {
         offer(i, 4, 0, TitleField::Title, &t.summary.title);
       } else if (code_like && begins_with(t.summary.code, raw)) {
         offer(i, 4, 0, TitleField::Code, &t.summary.code);
-      } else if (!words.empty() && (!word_scanned || word_hits[i].first != kNoTitle) && words_prefix_all(words, t.normalized)) {
+      } else if (!words.empty() && word_hits[i].found && words_prefix_all(words, t.normalized)) {
         offer(i, 7, 0, TitleField::Title, &t.summary.title);
-      } else if (at != std::string::npos) {
+      } else if (in_title[i].found) {
         offer(i, 10, 0, TitleField::Title, &t.summary.title);  // inside a word ("rn" in "Government"): last
       }
     }

@@ -93,12 +93,11 @@ class Snapshot {
   std::string lower_all_;
   std::vector<std::uint32_t> lower_start_;
   struct Occurrence {
-    std::uint32_t first = kNoTitle;  // q's first position in the title; kNoTitle: none
-    bool at_word_start = false;      // some occurrence starts a word (contains_at_word_start)
+    bool found = false;          // q occurs in the title's lower_title (tier 10)
+    bool at_word_start = false;  // one of those occurrences starts a word (tier 4)
   };
-  // Per title, where `q` occurs in its lower_title; false (nothing written) when q holds the
-  // separator and cannot be searched this way.
-  bool occurrences(const std::string& q, std::vector<Occurrence>& out) const;
+  // Per title of titles_, whether and how `q` occurs in its lower_title (nothing for an empty q).
+  void occurrences(const std::string& q, std::vector<Occurrence>& out) const;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

@@ -109,3 +109,19 @@ TEST_CASE("title search: empty lists all by title, limit, one hit per occupation
   // The legacy title-only search is unchanged: no alternate titles.
   CHECK(snap->search("software engineer", 100).empty());
 }
+
+TEST_CASE("title search: a query never matches across two titles", "[gap][search]") {
+  // The titles are searched as one text, each followed by '\n' ("...registered nurses\nnurse
+  // practitioners\n..." in code order). A query holding that separator must not match where one
+  // title ends and the next begins. Neither query's words start a word of any title here, so a
+  // hit on a title (not an alternate or reported one) could only come from such a match.
+  const auto snap = snapshot();
+  for (const std::string q : {"es\nnu", "ses\n", "ers\nli"}) {
+    INFO(q);
+    for (const auto& h : snap->find_titles(q, 100)) CHECK(h.field != gap::TitleField::Title);
+  }
+  // The same letters inside one title still match it.
+  auto within = snap->find_titles("ses", 100);
+  CHECK(std::any_of(within.begin(), within.end(),
+                    [](const auto& h) { return h.occupation.code == "29-1141.00" && h.field == gap::TitleField::Title; }));
+}
