@@ -44,6 +44,19 @@ std::uint16_t free_port(const std::string& host) {
   return ntohs(a.sin_port);
 }
 
+// Runs a continuation on the thread that completed its task. pplx's default scheduler posts
+// each one to cpprestsdk's thread pool: a task object, a queue entry and often a futex wake-up
+// of another I/O thread per answer, for `done` below, which only counts the request out (issue
+// 10 §8). Stateless, so one instance serves every server.
+struct InlineScheduler final : pplx::scheduler_interface {
+  void schedule(pplx::TaskProc_t proc, void* param) override { proc(param); }
+};
+
+pplx::task_options inline_continuation() {
+  static InlineScheduler scheduler;
+  return pplx::task_options(pplx::scheduler_ptr(&scheduler));
+}
+
 // Replies and calls `done` once the response is written (or failed): until then the request
 // counts as in flight, so stop() does not close its connection under it. The body is moved into
 // cpprestsdk's message (a /skill-gap answer is ~16 KB; set_body(const&) would copy it).
@@ -52,14 +65,16 @@ void send(const http::http_request& req, Response resp, bool close, std::functio
   for (const auto& [k, v] : resp.headers) out.headers().add(k, v);
   if (close) out.headers().add(http::header_names::connection, "close");
   out.set_body(std::move(resp.body), resp.content_type);
-  req.reply(out).then([done = std::move(done)](const pplx::task<void>& t) {
-    try {
-      t.get();
-    } catch (const std::exception& e) {
-      spdlog::debug("http: reply not delivered: {}", e.what());
-    }
-    done();
-  });
+  req.reply(out).then(
+      [done = std::move(done)](const pplx::task<void>& t) {
+        try {
+          t.get();
+        } catch (const std::exception& e) {
+          spdlog::debug("http: reply not delivered: {}", e.what());
+        }
+        done();
+      },
+      inline_continuation());
 }
 
 }  // namespace

@@ -57,15 +57,17 @@ std::vector<const TechnologyCommodity*> technology_gaps(const OccupationExplanat
   if (!to || to->technology.empty()) return {};
   const auto& have = from ? from->technology : none;
   const bool ranked = to->technology_by_rank.size() == to->technology.size() &&
+                      to->technology_codes.size() == to->technology.size() &&
                       (!from || from->technology_codes.size() == from->technology.size());
   if (!ranked) return technology_gaps(have, to->technology);
   static const std::vector<std::int64_t> no_codes;
   const auto& codes = from ? from->technology_codes : no_codes;
   std::vector<const TechnologyCommodity*> out;
   out.reserve(to->technology.size());
+  // Codes from the compact array, not from the commodities: those (title, examples, JSON) are
+  // cold in a random pair's answer, and only the few that are shown get read.
   for (const std::uint32_t i : to->technology_by_rank) {
-    const TechnologyCommodity& t = to->technology[i];
-    if (!std::binary_search(codes.begin(), codes.end(), t.code)) out.push_back(&t);
+    if (!std::binary_search(codes.begin(), codes.end(), to->technology_codes[i])) out.push_back(&to->technology[i]);
   }
   return out;
 }
@@ -133,6 +135,10 @@ Explanations::Explanations(Data d) : d_(std::move(d)) {
     for (auto& a : list) a.json = anchor_json(a);
   std::sort(d_.job_zones.begin(), d_.job_zones.end(), [](const JobZone& a, const JobZone& b) { return a.zone < b.zone; });
   for (auto& z : d_.job_zones) z.json = job_zone_json(z);
+  std::vector<std::pair<std::string, const OccupationExplanation*>> index;
+  index.reserve(d_.occupations.size());
+  for (const auto& [code, occ] : d_.occupations) index.emplace_back(code, &occ);
+  occupation_index_ = CodeMap<const OccupationExplanation*>(std::move(index));
 }
 
 const std::vector<Anchor>* Explanations::anchors(std::string_view element_id) const {
@@ -141,8 +147,8 @@ const std::vector<Anchor>* Explanations::anchors(std::string_view element_id) co
 }
 
 const OccupationExplanation* Explanations::occupation(const std::string& code) const {
-  auto it = d_.occupations.find(code);
-  return it == d_.occupations.end() ? nullptr : &it->second;
+  const auto* found = occupation_index_.find(code);
+  return found ? *found : nullptr;
 }
 
 const JobZone* Explanations::job_zone(int zone) const {

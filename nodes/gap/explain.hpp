@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nodes/gap/code_map.hpp"
 #include "nodes/gap/profile.hpp"
 #include "nodes/gap/skill_gap.hpp"
 
@@ -132,6 +133,9 @@ class Explanations {
   // writes each part's JSON once (the `json` members): every /skill-gap answer of the snapshot
   // copies those bytes instead of escaping the same descriptions again (issue 10 §8).
   explicit Explanations(Data d);
+  // occupation_index_ points into d_.occupations: a copy would point into the original's.
+  Explanations(const Explanations&) = delete;
+  Explanations& operator=(const Explanations&) = delete;
 
   std::int64_t load_run_id() const { return d_.load_run_id; }
   // An element's LV anchors, by value; null when it has none.
@@ -144,6 +148,7 @@ class Explanations {
 
  private:
   Data d_;
+  CodeMap<const OccupationExplanation*> occupation_index_;  // d_.occupations by code (code_map.hpp)
 };
 using ExplanationsPtr = std::shared_ptr<const Explanations>;
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace gap {
 
@@ -193,18 +194,85 @@ const ElementRating* OccupationProfile::find(std::string_view element_id) const 
   return &*it;
 }
 
-bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
-  for (std::size_t i = 0; i < ratings.size(); ++i) {
-    if (!in_domain_at(i, d)) continue;
-    const auto& r = ratings[i];
-    if (!r.level) continue;
-    if (!s) {
-      if (r.level->data_value || r.level->llm_value || r.level->refined_value || r.level->estimate) return true;
-    } else if (r.level->get(*s)) {
-      return true;
-    }
+std::optional<double> importance_of(const ElementRating& r, ValueSource s) {
+  if (!r.importance) return std::nullopt;
+  const auto& im = *r.importance;
+  if (im.data_value) return im.data_value;
+  if (s == ValueSource::Estimate && im.estimate) return im.estimate;
+  if (im.refined_value) return im.refined_value;
+  if (im.llm_value) return im.llm_value;
+  return im.estimate;
+}
+
+namespace {
+
+std::int32_t to_i32(std::int64_t v) {
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(v, GapCell::kNone + 1, std::numeric_limits<std::int32_t>::max()));
+}
+std::int32_t cell_h(const std::optional<double>& v) { return v ? to_i32(hundredths(*v)) : GapCell::kNone; }
+std::int32_t cell_e4(const std::optional<double>& v) {
+  if (!v) return GapCell::kNone;
+  const double e4 = std::round(*v * 10000.0);
+  return to_i32(std::isfinite(e4) && std::fabs(e4) < 4.6e18 ? static_cast<std::int64_t>(e4) : 0);
+}
+
+}  // namespace
+
+GapCell make_gap_cell(const ElementRating& r) {
+  GapCell c;
+  c.element = r.element.get();
+  constexpr ValueSource kAll[] = {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined};
+  if (r.importance) {
+    for (ValueSource s : kAll) c.importance_h[static_cast<int>(s)] = cell_h(importance_of(r, s));
   }
-  return false;
+  if (!r.level) return c;
+  const ScaleValue& lv = *r.level;
+  for (ValueSource s : kAll) {
+    const int i = static_cast<int>(s);
+    c.level_h[i] = cell_h(lv.get(s));
+    c.sd_e4[i] = cell_e4(lv.uncertainty(s));
+    if (lv.estimated(s)) c.estimated = static_cast<std::uint8_t>(c.estimated | (1U << i));
+  }
+  c.lower_h = cell_h(lv.estimate_lower);
+  c.upper_h = cell_h(lv.estimate_upper);
+  c.not_relevant = lv.not_relevant == 'Y';
+  c.llm_level = lv.llm_value.has_value() || lv.refined_value.has_value();
+  return c;
+}
+
+const GapCell* OccupationProfile::gap_cells(std::vector<GapCell>& scratch) const {
+  if (cells_.size() == ratings.size() && has_domain_codes()) return cells_.data();
+  scratch.clear();
+  scratch.reserve(ratings.size());
+  for (const auto& r : ratings) scratch.push_back(make_gap_cell(r));
+  return scratch.data();
+}
+
+namespace {
+
+std::uint8_t level_mask_of(const OccupationProfile& p, const GapCell* cells, Domain d) {
+  std::uint8_t mask = 0;
+  for (std::size_t i = 0; i < p.ratings.size(); ++i) {
+    if (!p.in_domain_at(i, d)) continue;
+    const GapCell& c = cells[i];
+    for (int s = 0; s < 4; ++s)
+      if (c.level_h[s] != GapCell::kNone) mask = static_cast<std::uint8_t>(mask | (1U << s));
+    if (c.llm_level) mask |= OccupationProfile::kLlmLevel;
+  }
+  return mask;
+}
+
+}  // namespace
+
+std::uint8_t OccupationProfile::level_mask(Domain d) const {
+  if (cells_.size() == ratings.size() && has_domain_codes()) return level_masks_[static_cast<int>(d)];
+  std::vector<GapCell> scratch;
+  return level_mask_of(*this, gap_cells(scratch), d);
+}
+
+bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
+  const std::uint8_t mask = level_mask(d);
+  return s ? (mask >> static_cast<int>(*s)) & 1U : (mask & 0xFU) != 0;
 }
 
 void OccupationProfile::finalize() {
@@ -225,6 +293,11 @@ void OccupationProfile::finalize() {
   domain_codes_.clear();
   domain_codes_.reserve(ratings.size());
   for (const auto& r : ratings) domain_codes_.push_back(domain_code(*r.element));
+  cells_.clear();
+  cells_.reserve(ratings.size());
+  for (const auto& r : ratings) cells_.push_back(make_gap_cell(r));
+  for (Domain d : {Domain::Skills, Domain::Knowledge, Domain::Abilities, Domain::All})
+    level_masks_[static_cast<int>(d)] = level_mask_of(*this, cells_.data(), d);
   has_llm_ = false;
   for (const auto& r : ratings) {
     for (const auto* v : {&r.level, &r.importance}) {

@@ -22,7 +22,7 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
     : Snapshot(std::move(version), std::move(profiles), std::move(explanations), NoView{}) {
   std::vector<ProfilePtr> all;
   all.reserve(titles_.size());
-  for (const auto& t : titles_) all.push_back(by_code_.at(t.summary.code));
+  for (const auto& t : titles_) all.push_back(*by_code_.find(t.summary.code));
   similarity_ = std::make_shared<const SimilarityView>(std::move(all), texts.get());
   title_index_ = std::make_shared<const TitleIndex>(texts ? texts->tables.get() : nullptr);
   link_title_index();
@@ -43,14 +43,16 @@ Snapshot::Snapshot(DatasetVersion version, std::vector<ProfilePtr> profiles, Exp
       loaded_at_(std::chrono::system_clock::now()),
       explanations_(explanations ? std::move(explanations) : std::make_shared<const Explanations>()),
       title_index_(std::make_shared<const TitleIndex>(nullptr)) {
-  by_code_.reserve(profiles.size());
   std::sort(profiles.begin(), profiles.end(), [](const ProfilePtr& a, const ProfilePtr& b) { return a->code < b->code; });
   titles_.reserve(profiles.size());
+  std::vector<std::pair<std::string, ProfilePtr>> by_code;
+  by_code.reserve(profiles.size());
   for (auto& p : profiles) {
     if (!has_knowledge_ && p->has_level_ratings(Domain::Knowledge)) has_knowledge_ = true;
     titles_.push_back({{p->code, p->title}, common::ascii_lower(p->title), normalize_title(p->title)});
-    by_code_[p->code] = std::move(p);
+    by_code.emplace_back(p->code, std::move(p));
   }
+  by_code_ = CodeMap<ProfilePtr>(std::move(by_code));
   std::size_t bytes = 0;
   for (const auto& t : titles_) bytes += t.lower_title.size() + 1;
   lower_all_.reserve(bytes);
@@ -89,8 +91,8 @@ void Snapshot::occurrences(const std::string& q, std::vector<Occurrence>& out) c
 }
 
 ProfilePtr Snapshot::find(const std::string& code) const {
-  auto it = by_code_.find(code);
-  return it == by_code_.end() ? nullptr : it->second;
+  const ProfilePtr* p = by_code_.find(code);
+  return p ? *p : nullptr;
 }
 
 std::vector<OccupationSummary> Snapshot::search(const std::string& q, std::size_t limit) const {
@@ -194,8 +196,9 @@ std::vector<TitleHit> Snapshot::find_titles(const std::string& q, std::size_t li
 std::shared_ptr<const Snapshot> Snapshot::with(ProfilePtr p) const {
   std::vector<ProfilePtr> all;
   all.reserve(by_code_.size() + 1);
-  for (const auto& [code, existing] : by_code_)
+  by_code_.for_each([&](const std::string& code, const ProfilePtr& existing) {
     if (code != p->code) all.push_back(existing);
+  });
   all.push_back(std::move(p));
   std::shared_ptr<Snapshot> out(new Snapshot(version_, std::move(all), explanations_, NoView{}));
   out->loaded_at_ = loaded_at_;

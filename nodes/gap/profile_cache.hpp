@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/periodic.hpp"
+#include "nodes/gap/code_map.hpp"
 #include "nodes/gap/explain.hpp"
 #include "nodes/gap/profile.hpp"
 #include "nodes/gap/profile_repository.hpp"
@@ -75,7 +76,7 @@ class Snapshot {
   };
   DatasetVersion version_;
   std::chrono::system_clock::time_point loaded_at_;
-  std::unordered_map<std::string, ProfilePtr> by_code_;
+  CodeMap<ProfilePtr> by_code_;
   std::vector<TitleEntry> titles_;  // by code
   bool has_knowledge_ = false;
   ExplanationsPtr explanations_;

@@ -235,10 +235,10 @@ void attach_extras(OccupationProfile& p, Extras& x, Elements& elements) {
     slot->estimate_lower = e.lower;
     slot->estimate_upper = e.upper;
   }
-  if (!added.empty()) {
-    for (auto& a : added) p.ratings.push_back(std::move(a));
-    p.finalize();  // sorts and folds an estimate-only element's LV and IM entries together
-  }
+  for (auto& a : added) p.ratings.push_back(std::move(a));
+  // Sorts and folds an estimate-only element's LV and IM entries together, and writes the gap
+  // cells again: they hold the estimates just set.
+  p.finalize();
 }
 
 struct OccupationRow {

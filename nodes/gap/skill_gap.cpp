@@ -8,36 +8,31 @@ namespace gap {
 
 ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<ValueSource> requested) {
   if (requested) return *requested;
-  if (p.has_level_ratings(d, ValueSource::Onet)) return ValueSource::Onet;
-  for (const auto& r : p.ratings) {
-    if (r.level && in_domain(*r.element, d) && (r.level->refined_value || r.level->llm_value)) return ValueSource::Refined;
-  }
-  if (p.has_level_ratings(d, ValueSource::Estimate)) return ValueSource::Estimate;
+  const std::uint8_t mask = p.level_mask(d);
+  auto has = [mask](ValueSource s) { return (mask >> static_cast<int>(s)) & 1U; };
+  if (has(ValueSource::Onet)) return ValueSource::Onet;
+  if (mask & OccupationProfile::kLlmLevel) return ValueSource::Refined;
+  if (has(ValueSource::Estimate)) return ValueSource::Estimate;
   return ValueSource::Onet;
 }
 
 bool has_values(const OccupationProfile& p, Domain d) { return p.has_level_ratings(d); }
-
-// Importance is rated by O*NET; where it has none, the estimate under the side's source
-// (text estimate, refined or LLM value), in that order of preference for that source.
-std::optional<double> importance_of(const ElementRating& r, ValueSource s) {
-  if (!r.importance) return std::nullopt;
-  const auto& im = *r.importance;
-  if (im.data_value) return im.data_value;
-  if (s == ValueSource::Estimate && im.estimate) return im.estimate;
-  if (im.refined_value) return im.refined_value;
-  if (im.llm_value) return im.llm_value;
-  return im.estimate;
-}
 
 GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts) {
   GapResult out;
   out.from_source = side_source(from, opts.domain, opts.source);
   out.to_source = side_source(to, opts.domain, opts.source);
   out.source = out.to_source;
+  const int to_s = static_cast<int>(out.to_source), from_s = static_cast<int>(out.from_source);
   const std::int64_t min_gap = std::max<std::int64_t>(0, hundredths(opts.min_gap));
   const bool filter_im = opts.min_importance.has_value();
   const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
+
+  // Each side is read from its gap cells (OccupationProfile::gap_cells), not from the entries:
+  // the values there are already rounded as the answer gives them.
+  std::vector<GapCell> to_scratch, from_scratch;
+  const GapCell* to_cells = to.gap_cells(to_scratch);
+  const GapCell* from_cells = from.gap_cells(from_scratch);
 
   // Both rating lists are in element order: walk the source alongside the target instead of
   // searching it. Equal elements often share one Element object (a pointer compare); where they
@@ -63,47 +58,48 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   const std::size_t src_end = from.ratings.size();
   std::size_t src_i = 0;
   std::size_t to_est = 0, from_seen = 0, from_est = 0;
+  // Uncertainties at 4 decimals (O*NET's Standard Error precision), intervals at 2 (the values').
+  auto sd4 = [](std::int32_t e4) {
+    return e4 == GapCell::kNone ? std::nullopt : std::optional(static_cast<double>(e4) / 10000.0);
+  };
+  auto at2 = [](std::int32_t h) { return h == GapCell::kNone ? std::nullopt : std::optional(static_cast<double>(h) / 100.0); };
   for (std::size_t ti = 0; ti < to.ratings.size(); ++ti) {
     if (!to.in_domain_at(ti, opts.domain)) continue;
-    const ElementRating& target = to.ratings[ti];
-    if (!target.level) continue;
-    auto to_v = target.level->get(out.to_source);
-    if (!to_v) continue;
-    const bool not_relevant = target.level->not_relevant == 'Y';
+    const GapCell& target = to_cells[ti];
+    if (!target.has_level(out.to_source)) continue;
+    const bool not_relevant = target.not_relevant;
     if (not_relevant && !opts.include_not_relevant) continue;
     ++out.required;
-    const bool to_is_estimate = target.level->estimated(out.to_source);
+    const bool to_is_estimate = target.estimated_under(out.to_source);
     to_est += to_is_estimate ? 1 : 0;
 
-    const std::int64_t to_h = hundredths(*to_v);
-    auto same = [&target](const ElementRating& r) { return r.element == target.element || r.element->id == target.element->id; };
+    const std::int64_t to_h = target.level_h[to_s];
+    auto same = [&target](const GapCell& c) { return c.element == target.element || c.element->id == target.element->id; };
     while (src_i < src_end) {
       if (!from.in_domain_at(src_i, opts.domain)) {
         ++src_i;
         continue;
       }
-      const ElementRating& r = from.ratings[src_i];
-      if (same(r) || !element_id_less(r.element->id, target.element->id)) break;
+      const GapCell& c = from_cells[src_i];
+      if (same(c) || !element_id_less(c.element->id, target.element->id)) break;
       ++src_i;
     }
-    const ElementRating* src = nullptr;
-    if (src_i < src_end && same(from.ratings[src_i]))
-      src = &from.ratings[src_i++];  // one entry per element: the next target is past it
+    const GapCell* src = nullptr;
+    if (src_i < src_end && same(from_cells[src_i]))
+      src = &from_cells[src_i++];  // one entry per element: the next target is past it
     std::optional<std::int64_t> from_h;
     bool from_is_estimate = false;
-    if (src && src->level) {
-      if (auto v = src->level->get(out.from_source)) {
-        from_h = hundredths(*v);
-        from_is_estimate = src->level->estimated(out.from_source);
-        ++from_seen;
-        from_est += from_is_estimate ? 1 : 0;
-      }
+    if (src && src->has_level(out.from_source)) {
+      from_h = src->level_h[from_s];
+      from_is_estimate = src->estimated_under(out.from_source);
+      ++from_seen;
+      from_est += from_is_estimate ? 1 : 0;
     }
     const std::int64_t gap_h = to_h - from_h.value_or(0);
     if (gap_h <= 0 || gap_h < min_gap) continue;
 
-    auto im = importance_of(target, out.to_source);
-    std::optional<std::int64_t> im_h = im ? std::optional(hundredths(*im)) : std::nullopt;
+    const std::int32_t im = target.importance_h[to_s];
+    std::optional<std::int64_t> im_h = im == GapCell::kNone ? std::nullopt : std::optional<std::int64_t>(im);
     if (filter_im && (!im_h || *im_h < min_im)) continue;
 
     SkillGap g;  // id and name are copied below, for the gaps that are kept
@@ -118,25 +114,16 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     g.to_source = out.to_source;
     g.from_estimated = from_is_estimate;
     g.to_estimated = to_is_estimate;
-    // Uncertainties at 4 decimals (O*NET's Standard Error precision), intervals at 2 (the values').
-    auto sd4 = [](std::optional<double> v) -> std::optional<double> {
-      if (!v) return v;
-      return std::round(*v * 10000.0) / 10000.0;
-    };
-    auto at2 = [](std::optional<double> v) -> std::optional<double> {
-      if (!v) return v;
-      return static_cast<double>(hundredths(*v)) / 100.0;
-    };
-    g.to_sd = sd4(target.level->uncertainty(out.to_source));
+    g.to_sd = sd4(target.sd_e4[to_s]);
     if (out.to_source == ValueSource::Estimate) {
-      g.to_lower = at2(target.level->estimate_lower);
-      g.to_upper = at2(target.level->estimate_upper);
+      g.to_lower = at2(target.lower_h);
+      g.to_upper = at2(target.upper_h);
     }
     if (from_h) {
-      g.from_sd = sd4(src->level->uncertainty(out.from_source));
+      g.from_sd = sd4(src->sd_e4[from_s]);
       if (out.from_source == ValueSource::Estimate) {
-        g.from_lower = at2(src->level->estimate_lower);
-        g.from_upper = at2(src->level->estimate_upper);
+        g.from_lower = at2(src->lower_h);
+        g.from_upper = at2(src->upper_h);
       }
     }
     if (g.from_sd && g.to_sd) {
@@ -145,7 +132,7 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
       g.significant = se > 0 ? g.gap > 1.959963984540054 * se : true;
     }
     if (opts.significant_only && g.significant != true) continue;
-    found.push_back({gap_h, static_cast<std::uint32_t>(out.gaps.size()), target.element.get()});
+    found.push_back({gap_h, static_cast<std::uint32_t>(out.gaps.size()), target.element});
     out.gaps.push_back(std::move(g));
   }
 

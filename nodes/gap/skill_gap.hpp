@@ -72,10 +72,7 @@ struct GapResult {
 ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<ValueSource> requested);
 // True when the profile has values of the domain under some source (else: no ratings at all).
 bool has_values(const OccupationProfile& p, Domain d);
-// The importance (IM) compute_gap reports for a target element read under source `s`: O*NET's
-// where it rated the element, else the text estimate (under Estimate), the refined or the LLM
-// value, in that order. Shared with the transitions ranking, which weights gaps by it.
-std::optional<double> importance_of(const ElementRating& r, ValueSource s);
+// importance_of (the IM a gap reports): nodes/gap/profile.hpp.
 
 GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to, const GapOptions& opts);
 

@@ -1,10 +1,12 @@
 // The gap semantics, case by case, on hand-made profiles (no database, no server).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "nodes/gap/code_map.hpp"
 #include "nodes/gap/occupation_code.hpp"
 #include "nodes/gap/skill_gap.hpp"
 #include "profile_builder.hpp"
@@ -448,4 +450,131 @@ TEST_CASE("hundredths rounds as llround on the nudged value, halves away from ze
   CHECK(gap::hundredths(4.125) == 413);
   CHECK(gap::hundredths(-4.125) == -413);
   CHECK(gap::hundredths(2.675) == 268);
+}
+
+TEST_CASE("gap cells hold what the rows say, rounded as an answer gives it", "[gap][model]") {
+  // Every combination of present and missing values under each source: the cell must agree with
+  // ScaleValue::get / estimated / uncertainty and importance_of, which compute_gap read before
+  // the cells existed (issue 10 §8).
+  using gap::GapCell;
+  using gap::ValueSource;
+  const ValueSource all[] = {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined};
+  auto opt = [](int mask, int bit, double v) { return (mask >> bit) & 1 ? std::optional<double>(v) : std::nullopt; };
+  std::size_t checked = 0;
+  for (int mask = 0; mask < 64; ++mask) {
+    gap::ElementRating r;
+    r.element = gaptest::element("2.A.1.a");
+    gap::ScaleValue lv;
+    lv.data_value = opt(mask, 0, 4.125);  // a decimal half stored below it in binary
+    lv.estimate = opt(mask, 1, 3.33333);
+    lv.llm_value = opt(mask, 2, 2.005);
+    lv.refined_value = opt(mask, 3, 5.994999);
+    lv.standard_error = opt(mask, 4, 0.123456);
+    lv.estimate_sd = opt(mask, 1, 0.41235);
+    lv.estimate_lower = opt(mask, 1, 2.875);
+    lv.estimate_upper = opt(mask, 1, 3.7912);
+    lv.not_relevant = (mask & 32) ? 'Y' : 'N';
+    r.level = lv;
+    gap::ScaleValue im;
+    im.data_value = opt(mask, 5, 3.5);
+    im.estimate = opt(mask, 1, 2.25);
+    im.llm_value = opt(mask, 2, 4.015);
+    im.refined_value = opt(mask, 3, 1.995);
+    r.importance = im;
+    const GapCell c = gap::make_gap_cell(r);
+    CHECK(c.element == r.element.get());
+    CHECK(c.not_relevant == (lv.not_relevant == 'Y'));
+    CHECK(c.llm_level == (lv.llm_value || lv.refined_value));
+    for (ValueSource s : all) {
+      INFO("mask " << mask << " source " << gap::to_string(s));
+      const int i = static_cast<int>(s);
+      const auto v = lv.get(s);
+      CHECK(c.has_level(s) == v.has_value());
+      if (v) CHECK(c.level_h[i] == gap::hundredths(*v));
+      CHECK(c.estimated_under(s) == lv.estimated(s));
+      const auto sd = lv.uncertainty(s);
+      CHECK((c.sd_e4[i] != GapCell::kNone) == sd.has_value());
+      if (sd) CHECK(static_cast<double>(c.sd_e4[i]) / 10000.0 == std::round(*sd * 10000.0) / 10000.0);
+      const auto iv = gap::importance_of(r, s);
+      CHECK((c.importance_h[i] != GapCell::kNone) == iv.has_value());
+      if (iv) CHECK(c.importance_h[i] == gap::hundredths(*iv));
+      ++checked;
+    }
+    CHECK((c.lower_h != GapCell::kNone) == lv.estimate_lower.has_value());
+    if (lv.estimate_lower) CHECK(c.lower_h == 288);
+    if (lv.estimate_upper) CHECK(c.upper_h == 379);
+  }
+  CHECK(checked == 256);
+  // An entry without an LV row has no level under any source; without an IM row, no importance.
+  gap::ElementRating bare;
+  bare.element = gaptest::element("2.A.1.b");
+  const GapCell c = gap::make_gap_cell(bare);
+  for (ValueSource s : all) {
+    CHECK_FALSE(c.has_level(s));
+    CHECK(c.importance_h[static_cast<int>(s)] == GapCell::kNone);
+  }
+}
+
+TEST_CASE("a profile's level masks and gap cells follow finalize(), and a profile never finalized gets the same answers",
+          "[gap][model]") {
+  auto p = ProfileBuilder("a").lv("2.A.1.a", 2.0).lv_estimate("2.C.1.a", 3.0, 0.2).im("1.A.1.a.1", 3.0).build();
+  using gap::Domain;
+  using gap::ValueSource;
+  CHECK(p.has_level_ratings(Domain::Skills, ValueSource::Onet));
+  CHECK_FALSE(p.has_level_ratings(Domain::Skills, ValueSource::Estimate));
+  CHECK(p.has_level_ratings(Domain::Knowledge, ValueSource::Estimate));
+  CHECK_FALSE(p.has_level_ratings(Domain::Knowledge, ValueSource::Onet));
+  CHECK_FALSE(p.has_level_ratings(Domain::Abilities));  // IM only
+  CHECK(p.has_level_ratings(Domain::All, ValueSource::Estimate));
+  CHECK(gap::side_source(p, Domain::Knowledge, std::nullopt) == ValueSource::Estimate);
+  CHECK(gap::side_source(p, Domain::Skills, std::nullopt) == ValueSource::Onet);
+  // The same entries without finalize(): cells and masks are made on the spot, with equal answers.
+  gap::OccupationProfile raw;
+  raw.code = p.code;
+  raw.ratings = p.ratings;
+  for (Domain d : {Domain::Skills, Domain::Knowledge, Domain::Abilities, Domain::All}) {
+    CHECK(raw.level_mask(d) == p.level_mask(d));
+    CHECK(gap::side_source(raw, d, std::nullopt) == gap::side_source(p, d, std::nullopt));
+  }
+  // A value set after finalize() is seen once finalize() runs again (profile_repository does so).
+  auto skill =
+      std::find_if(p.ratings.begin(), p.ratings.end(), [](const gap::ElementRating& r) { return r.element->id == "2.A.1.a"; });
+  REQUIRE(skill != p.ratings.end());
+  REQUIRE(skill->level);
+  CHECK((p.level_mask(Domain::Skills) & gap::OccupationProfile::kLlmLevel) == 0);
+  skill->level->llm_value = 2.5;
+  p.finalize();
+  CHECK(p.level_mask(Domain::Abilities) == 0);
+  CHECK((p.level_mask(Domain::Skills) & gap::OccupationProfile::kLlmLevel) != 0);
+  CHECK(gap::side_source(p, Domain::Skills, std::nullopt) == ValueSource::Onet);  // O*NET still rates it
+}
+
+TEST_CASE("occupation codes pack into ordered numbers; a code map finds either shape", "[gap][model]") {
+  using gap::pack_occupation_code;
+  CHECK(pack_occupation_code("15-1252.00") == 15125200U);
+  CHECK(pack_occupation_code("11-1011.03") == 11101103U);
+  CHECK(pack_occupation_code("00-0000.00") == 0U);
+  CHECK(pack_occupation_code("99-9999.99") == 99999999U);
+  CHECK(*pack_occupation_code("15-1252.00") < *pack_occupation_code("15-1252.01"));
+  CHECK(*pack_occupation_code("15-1299.08") < *pack_occupation_code("17-1011.00"));
+  for (const char* bad : {"", "15-1252", "15-1252.0", "15-1252.000", "1a-1252.00", "15_1252.00", "15-1252,00", " 15-1252.0",
+                          "15-1252.0a", "151252.000"}) {
+    INFO(bad);
+    CHECK_FALSE(pack_occupation_code(bad).has_value());
+  }
+  gap::CodeMap<int> m({{"15-1252.00", 1}, {"a", 2}, {"11-1011.00", 3}, {"15-1252.00", 4}, {"b", 5}, {"a", 6}, {"15-1252", 7}});
+  CHECK(m.size() == 5);  // two duplicates folded, the last one given kept
+  REQUIRE(m.find("15-1252.00"));
+  CHECK(*m.find("15-1252.00") == 4);
+  CHECK(*m.find("11-1011.00") == 3);
+  CHECK(*m.find("a") == 6);
+  CHECK(*m.find("b") == 5);
+  CHECK(*m.find("15-1252") == 7);  // not of the packed shape: found among the others
+  CHECK(m.find("15-1252.01") == nullptr);
+  CHECK(m.find("c") == nullptr);
+  CHECK(m.find("") == nullptr);
+  std::vector<std::string> order;
+  m.for_each([&](const std::string& code, int) { order.push_back(code); });
+  CHECK(order == std::vector<std::string>{"11-1011.00", "15-1252.00", "15-1252", "a", "b"});
+  CHECK(gap::CodeMap<int>().find("15-1252.00") == nullptr);
 }
