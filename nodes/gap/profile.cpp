@@ -218,21 +218,15 @@ std::int32_t cell_e4(const std::optional<double>& v) {
 
 }  // namespace
 
-GapCell make_gap_cell(const ElementRating& r) {
+GapCell make_gap_cell(const ElementRating& r, ValueSource s) {
   GapCell c;
   c.element = r.element.get();
-  constexpr ValueSource kAll[] = {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined};
-  if (r.importance) {
-    for (ValueSource s : kAll) c.importance_h[static_cast<int>(s)] = cell_h(importance_of(r, s));
-  }
+  if (r.importance) c.importance_h = cell_h(importance_of(r, s));
   if (!r.level) return c;
   const ScaleValue& lv = *r.level;
-  for (ValueSource s : kAll) {
-    const int i = static_cast<int>(s);
-    c.level_h[i] = cell_h(lv.get(s));
-    c.sd_e4[i] = cell_e4(lv.uncertainty(s));
-    if (lv.estimated(s)) c.estimated = static_cast<std::uint8_t>(c.estimated | (1U << i));
-  }
+  c.level_h = cell_h(lv.get(s));
+  c.sd_e4 = cell_e4(lv.uncertainty(s));
+  c.estimated = lv.estimated(s);
   c.lower_h = cell_h(lv.estimate_lower);
   c.upper_h = cell_h(lv.estimate_upper);
   c.not_relevant = lv.not_relevant == 'Y';
@@ -240,34 +234,41 @@ GapCell make_gap_cell(const ElementRating& r) {
   return c;
 }
 
-const GapCell* OccupationProfile::gap_cells(std::vector<GapCell>& scratch) const {
-  if (cells_.size() == ratings.size() && has_domain_codes()) return cells_.data();
-  scratch.clear();
-  scratch.reserve(ratings.size());
-  for (const auto& r : ratings) scratch.push_back(make_gap_cell(r));
-  return scratch.data();
-}
-
 namespace {
 
-std::uint8_t level_mask_of(const OccupationProfile& p, const GapCell* cells, Domain d) {
+bool has_cells(const OccupationProfile& p, std::size_t cells) {
+  return cells == p.ratings.size() * kValueSources && p.has_domain_codes();
+}
+
+// Bit s: some LV row of the domain has a value under s; kLlmLevel: one has an LLM or refined value.
+std::uint8_t level_mask_of(const OccupationProfile& p, Domain d, const GapCell* const (&cells)[kValueSources]) {
   std::uint8_t mask = 0;
   for (std::size_t i = 0; i < p.ratings.size(); ++i) {
     if (!p.in_domain_at(i, d)) continue;
-    const GapCell& c = cells[i];
-    for (int s = 0; s < 4; ++s)
-      if (c.level_h[s] != GapCell::kNone) mask = static_cast<std::uint8_t>(mask | (1U << s));
-    if (c.llm_level) mask |= OccupationProfile::kLlmLevel;
+    for (int s = 0; s < kValueSources; ++s)
+      if (cells[s][i].has_level()) mask = static_cast<std::uint8_t>(mask | (1U << s));
+    if (cells[0][i].llm_level) mask |= OccupationProfile::kLlmLevel;
   }
   return mask;
 }
 
 }  // namespace
 
+const GapCell* OccupationProfile::gap_cells(ValueSource s, std::vector<GapCell>& scratch) const {
+  if (has_cells(*this, cells_.size())) return cells_.data() + static_cast<std::size_t>(s) * ratings.size();
+  scratch.clear();
+  scratch.reserve(ratings.size());
+  for (const auto& r : ratings) scratch.push_back(make_gap_cell(r, s));
+  return scratch.data();
+}
+
 std::uint8_t OccupationProfile::level_mask(Domain d) const {
-  if (cells_.size() == ratings.size() && has_domain_codes()) return level_masks_[static_cast<int>(d)];
-  std::vector<GapCell> scratch;
-  return level_mask_of(*this, gap_cells(scratch), d);
+  if (has_cells(*this, cells_.size())) return level_masks_[static_cast<int>(d)];
+  std::vector<GapCell> scratch[kValueSources];
+  const GapCell* const cells[kValueSources] = {
+      gap_cells(ValueSource::Onet, scratch[0]), gap_cells(ValueSource::Estimate, scratch[1]),
+      gap_cells(ValueSource::Llm, scratch[2]), gap_cells(ValueSource::Refined, scratch[3])};
+  return level_mask_of(*this, d, cells);
 }
 
 bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
@@ -294,10 +295,14 @@ void OccupationProfile::finalize() {
   domain_codes_.reserve(ratings.size());
   for (const auto& r : ratings) domain_codes_.push_back(domain_code(*r.element));
   cells_.clear();
-  cells_.reserve(ratings.size());
-  for (const auto& r : ratings) cells_.push_back(make_gap_cell(r));
+  cells_.reserve(ratings.size() * kValueSources);
+  for (ValueSource s : {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined})
+    for (const auto& r : ratings) cells_.push_back(make_gap_cell(r, s));
+  const std::size_t n = ratings.size();
+  const GapCell* const by_source[kValueSources] = {cells_.data(), cells_.data() + n, cells_.data() + 2 * n,
+                                                   cells_.data() + 3 * n};
   for (Domain d : {Domain::Skills, Domain::Knowledge, Domain::Abilities, Domain::All})
-    level_masks_[static_cast<int>(d)] = level_mask_of(*this, cells_.data(), d);
+    level_masks_[static_cast<int>(d)] = level_mask_of(*this, d, by_source);
   has_llm_ = false;
   for (const auto& r : ratings) {
     for (const auto* v : {&r.level, &r.importance}) {

@@ -83,28 +83,30 @@ struct ElementRating {
 // in that order. Shared by compute_gap and the transitions ranking, which weights gaps by it.
 std::optional<double> importance_of(const ElementRating& r, ValueSource s);
 
-// What the gap computation reads of one ElementRating, per value source, already rounded as
-// the answer gives it: 72 bytes where the entry is some 370. A /skill-gap answer walks two
-// random profiles of the ~880 (39 MB of entries, far more than the caches hold), and reading
-// the few fields it needs from each entry's own cache lines was a third of its cost (issue 10
-// §8): finalize() writes these once per profile, side by side.
+// What the gap computation reads of one ElementRating under one value source, already rounded
+// as the answer gives it: 32 bytes where the entry is some 370. A /skill-gap answer walks two
+// random profiles of the ~880 (39 MB of entries, far more than the caches hold), and reading the
+// few fields it needs from each entry's own cache lines was a third of its cost (issue 10 §8):
+// finalize() writes these once per profile and source, each source's cells side by side, so an
+// answer reads one side's domain from ~1 KB.
 struct GapCell {
   static constexpr std::int32_t kNone = INT32_MIN;  // no value
   const Element* element = nullptr;
-  std::int32_t level_h[4] = {kNone, kNone, kNone, kNone};       // hundredths(level->get(s)), by ValueSource
-  std::int32_t importance_h[4] = {kNone, kNone, kNone, kNone};  // hundredths(importance_of(entry, s))
-  std::int32_t sd_e4[4] = {kNone, kNone, kNone, kNone};         // round(level->uncertainty(s) * 10^4): O*NET's 4 decimals
-  std::int32_t lower_h = kNone, upper_h = kNone;                // the text estimate's interval, hundredths
-  std::uint8_t estimated = 0;                                   // bit s: level->estimated(s)
-  bool not_relevant = false;                                    // level->not_relevant == 'Y'
-  bool llm_level = false;                                       // the LV row has an LLM or a refined value
+  std::int32_t level_h = kNone;                   // hundredths(level->get(s))
+  std::int32_t importance_h = kNone;              // hundredths(importance_of(entry, s))
+  std::int32_t sd_e4 = kNone;                     // round(level->uncertainty(s) * 10^4): O*NET's 4 decimals
+  std::int32_t lower_h = kNone, upper_h = kNone;  // the text estimate's interval, hundredths (any source)
+  bool estimated = false;                         // level->estimated(s)
+  bool not_relevant = false;                      // level->not_relevant == 'Y'
+  bool llm_level = false;                         // the LV row has an LLM or a refined value
 
-  bool has_level(ValueSource s) const { return level_h[static_cast<int>(s)] != kNone; }
-  bool estimated_under(ValueSource s) const { return (estimated >> static_cast<int>(s)) & 1U; }
+  bool has_level() const { return level_h != kNone; }
 };
-// The cell of one entry. Values are rounded with hundredths() (and sds to 4 decimals) into
-// 32-bit integers: rating scales span a few units, so nothing a store holds comes near their range.
-GapCell make_gap_cell(const ElementRating& r);
+// The cell of one entry under `s`. Values are rounded with hundredths() (and sds to 4 decimals)
+// into 32-bit integers: rating scales span a few units, so nothing a store holds comes near
+// their range.
+GapCell make_gap_cell(const ElementRating& r, ValueSource s);
+inline constexpr int kValueSources = 4;  // Onet, Estimate, Llm, Refined
 
 // A rated occupation whose O*NET values a text estimate came from (estimate_neighbours).
 struct EstimateNeighbour {
@@ -140,9 +142,9 @@ struct OccupationProfile {
   }
   // True when finalize() wrote the domain codes and `ratings` kept its size since.
   bool has_domain_codes() const { return domain_codes_.size() == ratings.size(); }
-  // The gap cells of `ratings`, entry for entry: finalize()'s, or (never finalized, or `ratings`
-  // resized since) made now into `scratch`.
-  const GapCell* gap_cells(std::vector<GapCell>& scratch) const;
+  // The gap cells of `ratings` under `s`, entry for entry: finalize()'s, or (never finalized, or
+  // `ratings` resized since) made now into `scratch`.
+  const GapCell* gap_cells(ValueSource s, std::vector<GapCell>& scratch) const;
   // What the domain's LV rows hold, from the cells: bit s (a ValueSource) when some row has a
   // value under s, kLlmLevel when some row has an LLM or refined value. Written by finalize()
   // for each Domain, so side_source and has_level_ratings need not walk the entries per answer.
@@ -155,7 +157,7 @@ struct OccupationProfile {
  private:
   bool has_llm_ = false;
   std::vector<std::uint8_t> domain_codes_;
-  std::vector<GapCell> cells_;        // written with domain_codes_
+  std::vector<GapCell> cells_;        // by source, then entry (kValueSources blocks); written with domain_codes_
   std::uint8_t level_masks_[4] = {};  // level_mask by Domain, valid with cells_
 };
 using ProfilePtr = std::shared_ptr<const OccupationProfile>;

@@ -23,16 +23,15 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   out.from_source = side_source(from, opts.domain, opts.source);
   out.to_source = side_source(to, opts.domain, opts.source);
   out.source = out.to_source;
-  const int to_s = static_cast<int>(out.to_source), from_s = static_cast<int>(out.from_source);
   const std::int64_t min_gap = std::max<std::int64_t>(0, hundredths(opts.min_gap));
   const bool filter_im = opts.min_importance.has_value();
   const std::int64_t min_im = filter_im ? hundredths(*opts.min_importance) : 0;
 
-  // Each side is read from its gap cells (OccupationProfile::gap_cells), not from the entries:
-  // the values there are already rounded as the answer gives them.
+  // Each side is read from its gap cells under its source (OccupationProfile::gap_cells), not
+  // from the entries: the values there are already rounded as the answer gives them.
   std::vector<GapCell> to_scratch, from_scratch;
-  const GapCell* to_cells = to.gap_cells(to_scratch);
-  const GapCell* from_cells = from.gap_cells(from_scratch);
+  const GapCell* to_cells = to.gap_cells(out.to_source, to_scratch);
+  const GapCell* from_cells = from.gap_cells(out.from_source, from_scratch);
 
   // Both rating lists are in element order: walk the source alongside the target instead of
   // searching it. Equal elements often share one Element object (a pointer compare); where they
@@ -66,14 +65,14 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
   for (std::size_t ti = 0; ti < to.ratings.size(); ++ti) {
     if (!to.in_domain_at(ti, opts.domain)) continue;
     const GapCell& target = to_cells[ti];
-    if (!target.has_level(out.to_source)) continue;
+    if (!target.has_level()) continue;
     const bool not_relevant = target.not_relevant;
     if (not_relevant && !opts.include_not_relevant) continue;
     ++out.required;
-    const bool to_is_estimate = target.estimated_under(out.to_source);
+    const bool to_is_estimate = target.estimated;
     to_est += to_is_estimate ? 1 : 0;
 
-    const std::int64_t to_h = target.level_h[to_s];
+    const std::int64_t to_h = target.level_h;
     auto same = [&target](const GapCell& c) { return c.element == target.element || c.element->id == target.element->id; };
     while (src_i < src_end) {
       if (!from.in_domain_at(src_i, opts.domain)) {
@@ -89,16 +88,16 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
       src = &from_cells[src_i++];  // one entry per element: the next target is past it
     std::optional<std::int64_t> from_h;
     bool from_is_estimate = false;
-    if (src && src->has_level(out.from_source)) {
-      from_h = src->level_h[from_s];
-      from_is_estimate = src->estimated_under(out.from_source);
+    if (src && src->has_level()) {
+      from_h = src->level_h;
+      from_is_estimate = src->estimated;
       ++from_seen;
       from_est += from_is_estimate ? 1 : 0;
     }
     const std::int64_t gap_h = to_h - from_h.value_or(0);
     if (gap_h <= 0 || gap_h < min_gap) continue;
 
-    const std::int32_t im = target.importance_h[to_s];
+    const std::int32_t im = target.importance_h;
     std::optional<std::int64_t> im_h = im == GapCell::kNone ? std::nullopt : std::optional<std::int64_t>(im);
     if (filter_im && (!im_h || *im_h < min_im)) continue;
 
@@ -114,13 +113,13 @@ GapResult compute_gap(const OccupationProfile& from, const OccupationProfile& to
     g.to_source = out.to_source;
     g.from_estimated = from_is_estimate;
     g.to_estimated = to_is_estimate;
-    g.to_sd = sd4(target.sd_e4[to_s]);
+    g.to_sd = sd4(target.sd_e4);
     if (out.to_source == ValueSource::Estimate) {
       g.to_lower = at2(target.lower_h);
       g.to_upper = at2(target.upper_h);
     }
     if (from_h) {
-      g.from_sd = sd4(src->sd_e4[from_s]);
+      g.from_sd = sd4(src->sd_e4);
       if (out.from_source == ValueSource::Estimate) {
         g.from_lower = at2(src->lower_h);
         g.from_upper = at2(src->upper_h);

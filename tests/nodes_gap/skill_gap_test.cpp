@@ -481,37 +481,36 @@ TEST_CASE("gap cells hold what the rows say, rounded as an answer gives it", "[g
     im.llm_value = opt(mask, 2, 4.015);
     im.refined_value = opt(mask, 3, 1.995);
     r.importance = im;
-    const GapCell c = gap::make_gap_cell(r);
-    CHECK(c.element == r.element.get());
-    CHECK(c.not_relevant == (lv.not_relevant == 'Y'));
-    CHECK(c.llm_level == (lv.llm_value || lv.refined_value));
     for (ValueSource s : all) {
       INFO("mask " << mask << " source " << gap::to_string(s));
-      const int i = static_cast<int>(s);
+      const GapCell c = gap::make_gap_cell(r, s);
+      CHECK(c.element == r.element.get());
+      CHECK(c.not_relevant == (lv.not_relevant == 'Y'));
+      CHECK(c.llm_level == (lv.llm_value || lv.refined_value));
       const auto v = lv.get(s);
-      CHECK(c.has_level(s) == v.has_value());
-      if (v) CHECK(c.level_h[i] == gap::hundredths(*v));
-      CHECK(c.estimated_under(s) == lv.estimated(s));
+      CHECK(c.has_level() == v.has_value());
+      if (v) CHECK(c.level_h == gap::hundredths(*v));
+      CHECK(c.estimated == lv.estimated(s));
       const auto sd = lv.uncertainty(s);
-      CHECK((c.sd_e4[i] != GapCell::kNone) == sd.has_value());
-      if (sd) CHECK(static_cast<double>(c.sd_e4[i]) / 10000.0 == std::round(*sd * 10000.0) / 10000.0);
+      CHECK((c.sd_e4 != GapCell::kNone) == sd.has_value());
+      if (sd) CHECK(static_cast<double>(c.sd_e4) / 10000.0 == std::round(*sd * 10000.0) / 10000.0);
       const auto iv = gap::importance_of(r, s);
-      CHECK((c.importance_h[i] != GapCell::kNone) == iv.has_value());
-      if (iv) CHECK(c.importance_h[i] == gap::hundredths(*iv));
+      CHECK((c.importance_h != GapCell::kNone) == iv.has_value());
+      if (iv) CHECK(c.importance_h == gap::hundredths(*iv));
+      CHECK((c.lower_h != GapCell::kNone) == lv.estimate_lower.has_value());
+      if (lv.estimate_lower) CHECK(c.lower_h == 288);
+      if (lv.estimate_upper) CHECK(c.upper_h == 379);
       ++checked;
     }
-    CHECK((c.lower_h != GapCell::kNone) == lv.estimate_lower.has_value());
-    if (lv.estimate_lower) CHECK(c.lower_h == 288);
-    if (lv.estimate_upper) CHECK(c.upper_h == 379);
   }
   CHECK(checked == 256);
   // An entry without an LV row has no level under any source; without an IM row, no importance.
   gap::ElementRating bare;
   bare.element = gaptest::element("2.A.1.b");
-  const GapCell c = gap::make_gap_cell(bare);
   for (ValueSource s : all) {
-    CHECK_FALSE(c.has_level(s));
-    CHECK(c.importance_h[static_cast<int>(s)] == GapCell::kNone);
+    const GapCell c = gap::make_gap_cell(bare, s);
+    CHECK_FALSE(c.has_level());
+    CHECK(c.importance_h == GapCell::kNone);
   }
 }
 
