@@ -236,17 +236,14 @@ GapCell make_gap_cell(const ElementRating& r, ValueSource s) {
 
 namespace {
 
-bool has_cells(const OccupationProfile& p, std::size_t cells) {
-  return cells == p.ratings.size() * kValueSources && p.has_domain_codes();
-}
-
 // Bit s: some LV row of the domain has a value under s; kLlmLevel: one has an LLM or refined value.
-std::uint8_t level_mask_of(const OccupationProfile& p, Domain d, const GapCell* const (&cells)[kValueSources]) {
+// cells[k]: the cells under kValueSources[k].
+std::uint8_t level_mask_of(const OccupationProfile& p, Domain d, const GapCell* const (&cells)[kValueSourceCount]) {
   std::uint8_t mask = 0;
   for (std::size_t i = 0; i < p.ratings.size(); ++i) {
     if (!p.in_domain_at(i, d)) continue;
-    for (int s = 0; s < kValueSources; ++s)
-      if (cells[s][i].has_level()) mask = static_cast<std::uint8_t>(mask | (1U << s));
+    for (std::size_t k = 0; k < kValueSourceCount; ++k)
+      if (cells[k][i].has_level()) mask |= OccupationProfile::level_bit(kValueSources[k]);
     if (cells[0][i].llm_level) mask |= OccupationProfile::kLlmLevel;
   }
   return mask;
@@ -255,7 +252,7 @@ std::uint8_t level_mask_of(const OccupationProfile& p, Domain d, const GapCell* 
 }  // namespace
 
 const GapCell* OccupationProfile::gap_cells(ValueSource s, std::vector<GapCell>& scratch) const {
-  if (has_cells(*this, cells_.size())) return cells_.data() + static_cast<std::size_t>(s) * ratings.size();
+  if (cells_current()) return cells_.data() + static_cast<std::size_t>(s) * ratings.size();
   scratch.clear();
   scratch.reserve(ratings.size());
   for (const auto& r : ratings) scratch.push_back(make_gap_cell(r, s));
@@ -263,44 +260,48 @@ const GapCell* OccupationProfile::gap_cells(ValueSource s, std::vector<GapCell>&
 }
 
 std::uint8_t OccupationProfile::level_mask(Domain d) const {
-  if (has_cells(*this, cells_.size())) return level_masks_[static_cast<int>(d)];
-  std::vector<GapCell> scratch[kValueSources];
-  const GapCell* const cells[kValueSources] = {
-      gap_cells(ValueSource::Onet, scratch[0]), gap_cells(ValueSource::Estimate, scratch[1]),
-      gap_cells(ValueSource::Llm, scratch[2]), gap_cells(ValueSource::Refined, scratch[3])};
+  if (cells_current()) return level_masks_[static_cast<int>(d)];
+  std::vector<GapCell> scratch[kValueSourceCount];
+  const GapCell* cells[kValueSourceCount] = {};
+  for (std::size_t k = 0; k < kValueSourceCount; ++k) cells[k] = gap_cells(kValueSources[k], scratch[k]);
   return level_mask_of(*this, d, cells);
 }
 
 bool OccupationProfile::has_level_ratings(Domain d, std::optional<ValueSource> s) const {
   const std::uint8_t mask = level_mask(d);
-  return s ? (mask >> static_cast<int>(*s)) & 1U : (mask & 0xFU) != 0;
+  return s ? (mask & level_bit(*s)) != 0 : (mask & ~kLlmLevel) != 0;  // any source's bit
 }
 
 void OccupationProfile::finalize() {
-  std::stable_sort(ratings.begin(), ratings.end(),
-                   [](const ElementRating& x, const ElementRating& y) { return element_id_less(x.element->id, y.element->id); });
-  // Rows of one element may arrive separately (IM and LV): fold them into one entry.
-  std::vector<ElementRating> merged;
-  merged.reserve(ratings.size());
-  for (auto& r : ratings) {
-    if (!merged.empty() && merged.back().element->id == r.element->id) {
-      if (r.level) merged.back().level = std::move(r.level);
-      if (r.importance) merged.back().importance = std::move(r.importance);
-    } else {
-      merged.push_back(std::move(r));
+  // The repository calls this twice per profile (after reading it, and again once its estimates
+  // are attached), the second time mostly on entries already in order and folded: the sort and
+  // the fold run only when there is something to do (they were most of start-up's finalize cost).
+  auto id_less = [](const ElementRating& x, const ElementRating& y) { return element_id_less(x.element->id, y.element->id); };
+  if (!std::is_sorted(ratings.begin(), ratings.end(), id_less)) std::stable_sort(ratings.begin(), ratings.end(), id_less);
+  auto same_id = [](const ElementRating& x, const ElementRating& y) { return x.element->id == y.element->id; };
+  if (std::adjacent_find(ratings.begin(), ratings.end(), same_id) != ratings.end()) {
+    // Rows of one element may arrive separately (IM and LV): fold them into one entry.
+    std::vector<ElementRating> merged;
+    merged.reserve(ratings.size());
+    for (auto& r : ratings) {
+      if (!merged.empty() && same_id(merged.back(), r)) {
+        if (r.level) merged.back().level = std::move(r.level);
+        if (r.importance) merged.back().importance = std::move(r.importance);
+      } else {
+        merged.push_back(std::move(r));
+      }
     }
+    ratings = std::move(merged);
   }
-  ratings = std::move(merged);
   domain_codes_.clear();
   domain_codes_.reserve(ratings.size());
   for (const auto& r : ratings) domain_codes_.push_back(domain_code(*r.element));
   cells_.clear();
-  cells_.reserve(ratings.size() * kValueSources);
-  for (ValueSource s : {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined})
+  cells_.reserve(ratings.size() * kValueSourceCount);
+  for (ValueSource s : kValueSources)
     for (const auto& r : ratings) cells_.push_back(make_gap_cell(r, s));
-  const std::size_t n = ratings.size();
-  const GapCell* const by_source[kValueSources] = {cells_.data(), cells_.data() + n, cells_.data() + 2 * n,
-                                                   cells_.data() + 3 * n};
+  const GapCell* by_source[kValueSourceCount] = {};
+  for (std::size_t k = 0; k < kValueSourceCount; ++k) by_source[k] = cells_.data() + k * ratings.size();
   for (Domain d : {Domain::Skills, Domain::Knowledge, Domain::Abilities, Domain::All})
     level_masks_[static_cast<int>(d)] = level_mask_of(*this, d, by_source);
   has_llm_ = false;

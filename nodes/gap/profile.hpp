@@ -3,6 +3,7 @@
 // Level (LV) and Importance (IM) ratings with every value source the store keeps.
 // Profiles are immutable once built and shared by pointer between the cache and requests.
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,7 +107,9 @@ struct GapCell {
 // into 32-bit integers: rating scales span a few units, so nothing a store holds comes near
 // their range.
 GapCell make_gap_cell(const ElementRating& r, ValueSource s);
-inline constexpr int kValueSources = 4;  // Onet, Estimate, Llm, Refined
+// Every ValueSource, in enum order (the index of each one's cells and mask bit).
+inline constexpr ValueSource kValueSources[] = {ValueSource::Onet, ValueSource::Estimate, ValueSource::Llm, ValueSource::Refined};
+inline constexpr std::size_t kValueSourceCount = std::size(kValueSources);
 
 // A rated occupation whose O*NET values a text estimate came from (estimate_neighbours).
 struct EstimateNeighbour {
@@ -149,6 +152,7 @@ struct OccupationProfile {
   // value under s, kLlmLevel when some row has an LLM or refined value. Written by finalize()
   // for each Domain, so side_source and has_level_ratings need not walk the entries per answer.
   static constexpr std::uint8_t kLlmLevel = 1U << 4;
+  static constexpr std::uint8_t level_bit(ValueSource s) { return static_cast<std::uint8_t>(1U << static_cast<int>(s)); }
   std::uint8_t level_mask(Domain d) const;
   // Sorts `ratings`, merges duplicate elements and notes what the profile holds; call once
   // after filling (and again after changing `ratings`).
@@ -157,8 +161,10 @@ struct OccupationProfile {
  private:
   bool has_llm_ = false;
   std::vector<std::uint8_t> domain_codes_;
-  std::vector<GapCell> cells_;        // by source, then entry (kValueSources blocks); written with domain_codes_
+  std::vector<GapCell> cells_;        // by source, then entry (a block per kValueSources); written with domain_codes_
   std::uint8_t level_masks_[4] = {};  // level_mask by Domain, valid with cells_
+  // True when finalize() wrote the cells and masks and `ratings` kept its size since.
+  bool cells_current() const { return cells_.size() == ratings.size() * kValueSourceCount && has_domain_codes(); }
 };
 using ProfilePtr = std::shared_ptr<const OccupationProfile>;
 

@@ -9,10 +9,9 @@ namespace gap {
 ValueSource side_source(const OccupationProfile& p, Domain d, std::optional<ValueSource> requested) {
   if (requested) return *requested;
   const std::uint8_t mask = p.level_mask(d);
-  auto has = [mask](ValueSource s) { return (mask >> static_cast<int>(s)) & 1U; };
-  if (has(ValueSource::Onet)) return ValueSource::Onet;
+  if (mask & OccupationProfile::level_bit(ValueSource::Onet)) return ValueSource::Onet;
   if (mask & OccupationProfile::kLlmLevel) return ValueSource::Refined;
-  if (has(ValueSource::Estimate)) return ValueSource::Estimate;
+  if (mask & OccupationProfile::level_bit(ValueSource::Estimate)) return ValueSource::Estimate;
   return ValueSource::Onet;
 }
 
